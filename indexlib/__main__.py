@@ -1,0 +1,7 @@
+"""``python -m indexlib`` runs the command line."""
+
+import sys
+
+from indexlib.cli import main
+
+sys.exit(main())

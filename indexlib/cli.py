@@ -1,0 +1,193 @@
+"""The ``indexlib`` command line.
+
+Exit codes: 0 ok, 2 bad input (any :class:`~indicators.errors.IndexlibError`, or a usage error),
+1 internal error. Messages go to stderr as one line (or a list of problems), never a traceback
+unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from indicators.errors import DataValidationError, IndexlibError
+
+__all__ = ["main", "COMMANDS"]
+
+#: name → run function; each command module contributes entries with :func:`command` and :func:`arguments`.
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def command(name: str, help_text: str) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
+    """Register ``run`` as subcommand ``name``; options come from :func:`arguments` (applied above it)."""
+
+    def decorate(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        run.help_text = help_text  # type: ignore[attr-defined]
+        COMMANDS[name] = run
+        return run
+
+    return decorate
+
+
+def arguments(add: Callable[[argparse.ArgumentParser], None]) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    def decorate(run: Callable[..., int]) -> Callable[..., int]:
+        run.arguments = add  # type: ignore[attr-defined]
+        return run
+
+    return decorate
+
+
+def add_build_inputs(parser: argparse.ArgumentParser) -> None:
+    """The options every command that builds the index shares."""
+    parser.add_argument("--data", help="panel file (CSV/TSV/Parquet/XLSX, wide or long); default: embedded 2025 panel")
+    parser.add_argument("--framework", help="built-in framework id, TOML/JSON file or COINr iMeta CSV; "
+                                            "default: gctsi-2025")
+    parser.add_argument("--method", help="methodology TOML/JSON file; default: the built-in default methodology")
+
+
+def build_from_args(args: argparse.Namespace) -> Any:
+    import indexlib
+
+    return indexlib.build(args.data, args.method, args.framework)
+
+
+def print_notes(result: Any) -> None:
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+
+
+def format_table(frame: pd.DataFrame, floats: int = 2) -> str:
+    return frame.to_string(index=False, float_format=lambda v: f"{v:.{floats}f}")
+
+
+# ---------------------------------------------------------------------------------------------- build
+@arguments(lambda p: (add_build_inputs(p),
+                      p.add_argument("--out", help="folder for ranking.csv, indicator_scores.csv, results.json, "
+                                                   "manifest.json"),
+                      p.add_argument("--top", type=int, default=None, help="print only the first N cities")))
+@command("build", "compute the index and print the ranking")
+def run_build(args: argparse.Namespace) -> int:
+    result = build_from_args(args)
+    print_notes(result)
+    ranking = result.ranking
+    columns = ["rank", "city_id", "score", *result.framework.dimension_ids]
+    shown = ranking[columns].rename(columns={"city_id": "city"})
+    if args.top:
+        shown = shown.head(args.top)
+    print(format_table(shown))
+    if len(result.excluded_cities):
+        print(f"\nexcluded by the coverage screen ({len(result.excluded_cities)}):")
+        for row in result.excluded_cities.itertuples(index=False):
+            print(f"  {row.city_id}: {row.reason}")
+    if args.out:
+        written = result.write(args.out)
+        print(f"\nwrote {', '.join(str(p) for p in written)}", file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------- validate
+@arguments(lambda p: (p.add_argument("file", help="panel file to check"),
+                      p.add_argument("--framework", help="framework id or file; default: gctsi-2025")))
+@command("validate", "check a panel and print every problem found")
+def run_validate(args: argparse.Namespace) -> int:
+    from indexlib.panel import read_panel
+    from indicators import load_framework
+
+    framework = load_framework(args.framework)
+    try:
+        panel = read_panel(args.file, framework)
+    except DataValidationError as exc:
+        print(f"{args.file}: {len(exc.problems)} problem(s):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    values = panel.values
+    present = int(values.notna().to_numpy().sum())
+    print(f"{args.file}: OK — {values.shape[0]} cities × {values.shape[1]} indicators, {present} values "
+          f"({present / values.size:.0%} coverage)")
+    for note in panel.notes:
+        print(f"note: {note}")
+    empty = [c for c in values.columns if values[c].isna().all()]
+    if empty:
+        print(f"note: indicator(s) {empty} have no value for any city; a build excludes them")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------- schema
+@arguments(lambda p: p.add_argument("--which", choices=["framework", "methodology", "both"], default="both"))
+@command("schema", "print the JSON Schema of the framework and of the methodology")
+def run_schema(args: argparse.Namespace) -> int:
+    from indexlib.methodology import Methodology
+    from indicators import Framework
+
+    schemas = {"framework": Framework.model_json_schema(), "methodology": Methodology.model_json_schema()}
+    if args.which != "both":
+        schemas = {args.which: schemas[args.which]}
+    print(json.dumps(schemas, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    _load_command_modules()
+    parser = argparse.ArgumentParser(prog="indexlib", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name, run in COMMANDS.items():
+        child = sub.add_parser(name, help=getattr(run, "help_text", None))
+        getattr(run, "arguments", lambda parser: None)(child)
+        child.set_defaults(run=run)
+    return parser
+
+
+def _load_command_modules() -> None:
+    """Import the modules that register further commands (comparison, uncertainty, sensitivity)."""
+    import importlib
+
+    for module in ("indexlib.compare_published", "indexlib.compare", "indexlib.uncertainty.cli",
+                   "indexlib.sensitivity.cli"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not module.startswith(exc.name):
+                raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: usage errors exit 2, --help exits 0
+        return int(exc.code or 0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # notes are printed from the result instead
+            return int(args.run(args))
+    except IndexlibError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: exit 1, no traceback by default
+        if args.debug:
+            traceback.print_exc()
+        print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback; please report it)",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

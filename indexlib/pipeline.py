@@ -1,0 +1,293 @@
+"""``build``: panel → screened → imputed → treated → normalised → weighted, aggregated, ranked.
+
+Each step is a function of explicit parameters recorded in the :class:`~indexlib.methodology.Methodology`,
+and the result keeps every intermediate table, so any build can be regenerated from its manifest
+(COINr's idea of an object recording every construction step).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from indexlib.methodology import Methodology, load_methodology
+from indexlib.normalise import NORMALISERS
+from indexlib.impute import impute
+from indexlib.panel import Panel, city_level_share, read_panel
+from indexlib.rank import rank_scores
+from indexlib.result import IndexResult
+from indexlib.scoring import ScoringPlan
+from indexlib.treat import treat_outliers
+from indicators import Framework, load_framework
+from indicators.errors import (
+    DataQualityWarning,
+    DataValidationError,
+    DegenerateIndicatorError,
+    DomainError,
+    SpecificationError,
+)
+
+__all__ = ["build", "prepare", "Prepared", "present_50_100"]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything before normalisation: the cities and indicators a build uses, and their values."""
+
+    panel: Panel
+    framework: Framework  # without excluded indicators
+    requested_framework: Framework
+    values: pd.DataFrame  # screened cities, used indicators, before imputation
+    excluded_cities: pd.DataFrame
+    excluded_indicators: pd.DataFrame
+    warnings: tuple[str, ...]
+
+
+def _resolve(panel: Any, methodology: Any, framework: Any) -> tuple[Panel, Methodology, Framework]:
+    fw = load_framework(framework)
+    meth = methodology if isinstance(methodology, Methodology) else load_methodology(methodology)
+    if meth.weights:
+        fw = fw.with_weights(meth.weights)
+    if isinstance(panel, Panel):
+        data = panel
+    else:
+        data = read_panel(panel, fw)
+    return data, meth, fw
+
+
+def prepare(panel: Panel, methodology: Methodology, framework: Framework) -> Prepared:
+    """Exclude indicators without data, screen cities by coverage; everything recorded."""
+    notes: list[str] = list(panel.notes)
+    values = panel.values[framework.indicator_ids]
+    empty = [i for i in framework.indicator_ids if values[i].isna().all()]
+    excluded_indicators = [{"indicator_id": i, "reason": "no value for any city"} for i in empty]
+    used = framework
+    if empty:
+        empty_nodes = [n for n in framework.node_ids if set(framework.indicators_under(n)) <= set(empty)]
+        if empty_nodes:
+            raise DataValidationError(
+                f"{panel.source}: node(s) {empty_nodes} have no data for any city (indicators "
+                f"{[i for n in empty_nodes for i in framework.indicators_under(n)]} are all missing); "
+                "a whole dimension cannot be scored"
+            )
+        used = framework.without_indicators(empty)
+        notes.append(
+            f"indicator(s) {empty} have no value for any city and are excluded from this build; "
+            "their siblings' weights are renormalised"
+        )
+    values = values[used.indicator_ids]
+    available = values.notna()
+    overall = available.mean(axis=1)
+    reasons: dict[str, list[str]] = {}
+    screen = methodology.screening
+    m = len(used.indicator_ids)
+    for city in values.index[overall < screen.min_overall]:
+        count = int(available.loc[city].sum())
+        reasons.setdefault(city, []).append(
+            f"{count} of {m} indicators available ({count / m:.0%}), below the minimum {screen.min_overall:.0%}"
+        )
+    if screen.min_per_dimension > 0:
+        for dimension in used.dimension_ids:
+            members = [i for i in used.children(dimension) if used.is_indicator(i)]
+            share = available[members].mean(axis=1)
+            for city in values.index[share < screen.min_per_dimension]:
+                count = int(available.loc[city, members].sum())
+                reasons.setdefault(city, []).append(
+                    f"{count} of {len(members)} indicators of {dimension!r} available, below the minimum "
+                    f"{screen.min_per_dimension:.0%}"
+                )
+    excluded = pd.DataFrame(
+        [{"city_id": c, "reason": "; ".join(r)} for c, r in reasons.items()], columns=["city_id", "reason"]
+    )
+    if len(excluded):
+        notes.append(f"{len(excluded)} cit{'y' if len(excluded) == 1 else 'ies'} excluded by the coverage screen: "
+                     f"{', '.join(excluded['city_id'])}")
+    kept = values.drop(index=list(reasons))
+    if kept.shape[0] < 3:
+        raise DataValidationError(
+            f"{panel.source}: only {kept.shape[0]} cities pass the coverage screen; at least 3 are needed "
+            f"(lower methodology.screening.min_overall, now {screen.min_overall})"
+        )
+    return Prepared(panel, used, framework, kept, excluded,
+                    pd.DataFrame(excluded_indicators, columns=["indicator_id", "reason"]), tuple(notes))
+
+
+def _group_attributes(panel: Panel, methodology: Methodology, cities: pd.Index) -> pd.DataFrame | None:
+    if methodology.missing.method != "group_median":
+        return None
+    attributes = panel.attributes.reindex(cities)
+    lacking = [g for g in methodology.missing.groups if g not in attributes.columns or attributes[g].isna().any()]
+    if lacking:  # cities of the packaged table can be completed from it
+        import city_data
+
+        known = city_data.cities().set_index("city_id")
+        for group in lacking:
+            if group in known.columns:
+                current = attributes[group] if group in attributes.columns else pd.Series(np.nan, index=cities)
+                attributes[group] = current.fillna(known[group].reindex(cities))
+    for group in methodology.missing.groups:
+        if group not in attributes.columns or attributes[group].isna().any():
+            cities_without = (list(cities) if group not in attributes.columns
+                              else list(attributes.index[attributes[group].isna()]))
+            raise SpecificationError(
+                f"{panel.source}: group_median imputation needs the city attribute {group!r}, missing for "
+                f"{cities_without[:10]}{' …' if len(cities_without) > 10 else ''}; add a {group!r} column "
+                "or set missing.method to 'median'"
+            )
+    return attributes
+
+
+def impute_and_treat(prep: Prepared, methodology: Methodology, *, outliers: bool | None = None
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, Framework, list[str]]:
+    """Impute, handle constant indicators and treat outliers.
+
+    Returns the treated values, imputation log, treatment log, treatment flags, the framework
+    actually used (constant indicators may be excluded) and new notes.
+    """
+    notes: list[str] = []
+    missing = methodology.missing
+    attributes = _group_attributes(prep.panel, methodology, prep.values.index)
+    filled, imputation_log = impute(prep.values, missing.method, attributes=attributes, groups=missing.groups,
+                                    min_values=missing.min_values)
+    framework = prep.framework
+    spread = filled.max() - filled.min()
+    constant = [i for i in framework.indicator_ids if not spread[i] > 0]
+    if constant:
+        if methodology.normalisation.on_constant == "error":
+            raise DegenerateIndicatorError(
+                f"{prep.panel.source}: indicator(s) {constant} are constant across the {len(filled)} ranked cities; "
+                "set normalisation.on_constant = 'exclude' to drop them from the build"
+            )
+        framework = framework.without_indicators(constant)
+        filled = filled[framework.indicator_ids]
+        notes.append(f"indicator(s) {constant} are constant across the ranked cities and are excluded from this "
+                     "build; their siblings' weights are renormalised")
+    treatment = methodology.outliers
+    apply_treatment = treatment.method == "jrc" if outliers is None else outliers
+    if apply_treatment:
+        treated, treatment_log, flags = treat_outliers(
+            filled, skew_threshold=treatment.skew_threshold, kurtosis_threshold=treatment.kurtosis_threshold,
+            max_winsorised=treatment.max_winsorised, log_transform=treatment.log_transform,
+        )
+    else:
+        treated = filled
+        treatment_log = pd.DataFrame(columns=["indicator_id", "action"])
+        flags = pd.DataFrame("", index=filled.index, columns=filled.columns, dtype=object)
+    return treated, imputation_log, treatment_log, flags, framework, notes
+
+
+def normalise_values(values: pd.DataFrame, framework: Framework, methodology: Methodology, *,
+                     method: str | None = None) -> np.ndarray:
+    """Normalise the treated values with the methodology's method (polarity from the framework)."""
+    options = methodology.normalisation
+    method = method or options.method
+    spec = NORMALISERS.get(method)
+    data = values[framework.indicator_ids].to_numpy(dtype=float)
+    kwargs: dict[str, Any] = {"names": framework.indicator_ids, "on_constant": "midpoint",
+                              "feature_range": tuple(options.range), "truncate": options.truncate,
+                              "mean": options.zscore_mean, "standard_deviation": options.zscore_standard_deviation}
+    if method == "goalposts":
+        posts = options.goalposts or {}
+        lacking = [i for i in framework.indicator_ids if i not in posts]
+        if lacking:
+            raise SpecificationError(f"goalposts missing for indicator(s) {lacking}")
+        kwargs["goalposts"] = [posts[i] for i in framework.indicator_ids]
+    if method == "reference":
+        if options.reference_city not in values.index:
+            raise SpecificationError(f"reference city {options.reference_city!r} is not among the ranked cities")
+        kwargs["reference_row"] = int(values.index.get_loc(options.reference_city))
+    params = spec.fit_params(data, framework.polarity, **kwargs)
+    return spec.apply(data, framework.polarity, params, **kwargs)
+
+
+def present_50_100(scores: np.ndarray) -> np.ndarray:
+    """The report's presentation scale: ``50 + 50 (S − min S) / (max S − min S)`` per column (NaN kept)."""
+    low = np.nanmin(scores, axis=0)
+    high = np.nanmax(scores, axis=0)
+    span = np.where(high > low, high - low, 1.0)
+    return np.where(high > low, 50.0 + 50.0 * (scores - low) / span, 100.0)
+
+
+def build(panel: str | Path | pd.DataFrame | Panel | None = None,
+          methodology: Methodology | str | Path | None = None,
+          framework: Framework | str | Path | None = None) -> IndexResult:
+    """Compute the index: scores and ranks at every level for every city that passes the screen.
+
+    Parameters
+    ----------
+    panel : path, DataFrame, Panel or None
+        ``None`` uses the embedded 2025 panel (:func:`city_data.load_panel`).
+    methodology : Methodology, path or None
+        ``None`` uses the default methodology (see :class:`~indexlib.methodology.Methodology`).
+    framework : Framework, built-in id, path or None
+        ``None`` uses ``gctsi-2025``.
+
+    Returns
+    -------
+    IndexResult
+
+    Raises
+    ------
+    DataValidationError, SpecificationError, FrameworkError, WeightsError
+        Bad input, with messages naming the file, row, city and indicator.
+
+    Examples
+    --------
+    >>> import indexlib
+    >>> result = indexlib.build()
+    >>> result.ranking["score"].agg(["min", "max"]).tolist()
+    [50.0, 100.0]
+    """
+    data, meth, fw = _resolve(panel, methodology, framework)
+    prep = prepare(data, meth, fw)
+    treated, imputation_log, treatment_log, flags, used, notes = impute_and_treat(prep, meth)
+    normalised = normalise_values(treated, used, meth)
+    plan = ScoringPlan.compile(used, meth.aggregation)
+    if plan.needs_positive:
+        bad = np.argwhere(~(normalised > 0) & ~np.isnan(normalised))
+        if bad.size:
+            city, column = bad[0]
+            raise DomainError(
+                f"{data.source}: the aggregation needs strictly positive normalised values, but city "
+                f"{treated.index[city]!r} has {normalised[city, column]:g} on indicator {used.indicator_ids[column]!r} "
+                f"({len(bad)} such cells); use a normalisation range that starts above 0, e.g. range = [1, 100]"
+            )
+    raw = plan.score(normalised)
+    all_notes = [*prep.warnings, *notes]
+    if meth.missing.method == "none" and np.isnan(normalised).any():
+        all_notes.append("missing.method = 'none': cities with missing values are aggregated over their available "
+                         "indicators, with sibling weights renormalised per city")
+    if np.isnan(raw).any():
+        cities = sorted({treated.index[i] for i in np.argwhere(np.isnan(raw))[:, 0]})
+        all_notes.append(f"{len(cities)} cities have no score for some node (no data under it): {cities[:10]}")
+    presented = present_50_100(raw) if meth.presentation.scale == "50-100" else raw
+    ranks = rank_scores(raw.T, meth.ties).T
+    for note in all_notes:
+        warnings.warn(note, DataQualityWarning, stacklevel=2)
+    index = treated.index
+    return IndexResult(
+        framework=used,
+        requested_framework=fw,
+        methodology=meth,
+        panel=data,
+        values=treated,
+        normalised=pd.DataFrame(normalised, index=index, columns=used.indicator_ids),
+        raw_scores=pd.DataFrame(raw, index=index, columns=plan.node_ids)[[*used.node_ids]],
+        scores=pd.DataFrame(presented, index=index, columns=plan.node_ids)[[*used.node_ids]],
+        ranks=pd.DataFrame(ranks, index=index, columns=plan.node_ids)[[*used.node_ids]],
+        excluded_cities=prep.excluded_cities,
+        excluded_indicators=pd.concat(
+            [prep.excluded_indicators,
+             pd.DataFrame({"indicator_id": [i for i in prep.framework.indicator_ids if i not in used.indicator_ids],
+                           "reason": "constant across the ranked cities"})], ignore_index=True),
+        imputation_log=imputation_log,
+        treatment_log=treatment_log,
+        treatment_flags=flags,
+        city_level_share=city_level_share(data),
+        notes=tuple(all_notes),
+    )

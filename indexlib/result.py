@@ -1,0 +1,199 @@
+"""The result of a build: labelled tables of every step, plus what is needed to reproduce it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from indexlib.io import write_atomic
+from indicators import Framework
+
+if TYPE_CHECKING:
+    from indexlib.methodology import Methodology
+    from indexlib.panel import Panel
+
+__all__ = ["IndexResult"]
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    """Scores, ranks and the record of how they were made.
+
+    Attributes
+    ----------
+    framework : Framework
+        The framework actually used (indicators without data or constant ones removed).
+    requested_framework : Framework
+        The framework as given.
+    methodology : Methodology
+    panel : Panel
+        The validated input (its ``sha256`` identifies the input).
+    values : DataFrame
+        Ranked cities × used indicators after imputation and outlier treatment.
+    normalised : DataFrame
+        Normalised indicator scores (higher is better).
+    raw_scores, scores, ranks : DataFrame
+        Cities × nodes (every aggregate level, root included): raw aggregate scores, presentation
+        scores (50–100 when that scale is chosen, else raw) and ranks (1 = best).
+    excluded_cities : DataFrame
+        ``city_id, reason`` for every city the coverage screen removed.
+    excluded_indicators : DataFrame
+        ``indicator_id, reason``.
+    imputation_log : DataFrame
+        One row per imputed cell with the rule used.
+    treatment_log : DataFrame
+        One row per indicator: skewness, kurtosis, action.
+    treatment_flags : DataFrame
+        Per cell: '' or the treatment applied.
+    city_level_share : Series or None
+        Share of each city's values that are city-level rather than copied from its country.
+    notes : tuple of str
+        Every warning recorded during the build.
+    """
+
+    framework: Framework
+    requested_framework: Framework
+    methodology: Methodology
+    panel: Panel
+    values: pd.DataFrame
+    normalised: pd.DataFrame
+    raw_scores: pd.DataFrame
+    scores: pd.DataFrame
+    ranks: pd.DataFrame
+    excluded_cities: pd.DataFrame
+    excluded_indicators: pd.DataFrame
+    imputation_log: pd.DataFrame
+    treatment_log: pd.DataFrame
+    treatment_flags: pd.DataFrame
+    city_level_share: pd.Series | None
+    notes: tuple[str, ...]
+
+    # ------------------------------------------------------------------ views
+    @property
+    def root(self) -> str:
+        return self.framework.root
+
+    @property
+    def input_sha256(self) -> str:
+        return self.panel.sha256
+
+    @property
+    def imputed(self) -> pd.DataFrame:
+        """Boolean mask (cities × indicators): True where the value was imputed."""
+        mask = pd.DataFrame(False, index=self.values.index, columns=self.values.columns)
+        for city, indicator in zip(self.imputation_log["city_id"], self.imputation_log["indicator_id"]):
+            if indicator in mask.columns:
+                mask.at[city, indicator] = True
+        return mask
+
+    @property
+    def overall(self) -> pd.DataFrame:
+        """``score`` (presentation), ``score_raw`` and ``rank`` of the index, by city."""
+        return pd.DataFrame({
+            "score": self.scores[self.root],
+            "score_raw": self.raw_scores[self.root],
+            "rank": self.ranks[self.root].astype("Int64"),
+        })
+
+    @property
+    def dimension_scores(self) -> pd.DataFrame:
+        """Presentation scores of the nodes whose children are indicators (the dimensions)."""
+        return self.scores[self.framework.dimension_ids]
+
+    @property
+    def ranking(self) -> pd.DataFrame:
+        """The ranking table: one row per ranked city, best first.
+
+        Columns: ``city_id, city_en, rank, score, score_raw``, then for every reported node
+        (dimensions, pillars) its score column (named by the node id) and ``<id>_rank``, then
+        ``imputed_values`` and, when known, ``city_level_share``.
+        """
+        table = pd.DataFrame(index=self.values.index)
+        names = self.panel.attributes.reindex(self.values.index)
+        table["city_en"] = names["city_en"] if "city_en" in names.columns else self.values.index
+        overall = self.overall
+        table["rank"] = overall["rank"]
+        table["score"] = overall["score"]
+        table["score_raw"] = overall["score_raw"]
+        for node in self.framework.reported_node_ids:
+            table[node] = self.scores[node]
+            table[f"{node}_rank"] = self.ranks[node].astype("Int64")
+        table["imputed_values"] = self.imputed.sum(axis=1).astype(int)
+        if self.city_level_share is not None:
+            table["city_level_share"] = self.city_level_share.reindex(self.values.index)
+        table = table.reset_index().rename(columns={"index": "city_id"})
+        return table.sort_values(["rank", "city_id"], kind="stable").reset_index(drop=True)
+
+    def effective_weights(self) -> pd.Series:
+        """Nominal effective weight of each used indicator in the index."""
+        return self.framework.effective_weights()
+
+    # ------------------------------------------------------------------ records
+    def manifest(self) -> dict[str, Any]:
+        """What makes this build reproducible: versions, input hash, methodology, framework."""
+        from indexlib import __version__
+
+        return {
+            "indexlib_version": __version__,
+            "input": {"source": self.panel.source, "sha256": self.input_sha256},
+            "framework": self.requested_framework.to_dict(),
+            "framework_used": {"id": self.framework.id, "indicators": self.framework.indicator_ids},
+            "methodology": self.methodology.to_dict(),
+            "excluded_indicators": self.excluded_indicators.to_dict(orient="records"),
+            "excluded_cities": self.excluded_cities.to_dict(orient="records"),
+            "cities_ranked": int(len(self.values)),
+            "imputed_values": int(len(self.imputation_log)),
+            "notes": list(self.notes),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready results: ranking, indicator scores, logs and the manifest."""
+        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+            return json.loads(frame.to_json(orient="records", double_precision=12))
+
+        return {
+            "ranking": records(self.ranking),
+            "indicator_scores": records(self.normalised.reset_index()),
+            "excluded_cities": records(self.excluded_cities),
+            "excluded_indicators": records(self.excluded_indicators),
+            "imputation_log": records(self.imputation_log),
+            "treatment_log": records(self.treatment_log),
+            "effective_weights": {k: float(v) for k, v in self.effective_weights().items()},
+            "manifest": self.manifest(),
+        }
+
+    def write(self, out_dir: str | Path) -> list[Path]:
+        """Write ``ranking.csv``, ``indicator_scores.csv``, ``results.json`` and ``manifest.json``.
+
+        Every file is written atomically (temporary file, then rename), so a failed run never
+        leaves a half-written output.
+        """
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        files = {
+            "ranking.csv": self.ranking.to_csv(index=False, float_format="%.6f", lineterminator="\n"),
+            "indicator_scores.csv": self.normalised.reset_index().to_csv(index=False, float_format="%.6f",
+                                                                          lineterminator="\n"),
+            "results.json": json.dumps(self.to_dict(), ensure_ascii=False, indent=2, default=_json_default),
+            "manifest.json": json.dumps(self.manifest(), ensure_ascii=False, indent=2, default=_json_default),
+        }
+        written = []
+        for name, text in files.items():
+            write_atomic(out / name, text)
+            written.append(out / name)
+        return written
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

@@ -1,0 +1,118 @@
+"""Scoring a framework tree bottom-up, batched over stacks of weight vectors.
+
+A :class:`ScoringPlan` compiles a framework and an aggregation rule set once; ``plan.score`` then
+scores normalised indicators under one weight vector (E,) or a stack (R, E) — E being every
+element of the tree (nodes and indicators) — in one call per tree node, never one call per run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from indexlib.aggregate import AGGREGATORS
+from indexlib.methodology import Aggregation
+from indicators import Framework
+
+__all__ = ["ScoringPlan"]
+
+
+@dataclass(frozen=True)
+class _NodeStep:
+    node_id: str
+    indicator_children: np.ndarray  # column positions in the indicator matrix
+    node_children: np.ndarray  # positions among the nodes' score columns
+    weight_positions: np.ndarray  # positions of the children in the element weight vector, same order
+    kernel: Any
+    options: dict[str, float]
+    needs_positive: bool
+
+
+@dataclass(frozen=True)
+class ScoringPlan:
+    """Compiled aggregation of a framework.
+
+    Attributes
+    ----------
+    indicator_ids : list of str
+        Column order of the normalised matrix.
+    node_ids : list of str
+        Column order of the score output (bottom-up; the root last).
+    element_ids : list of str
+        Order of a weight vector: nodes (``node_ids`` order) then indicators.
+    nominal_weights : ndarray (E,)
+        The framework's weights in ``element_ids`` order.
+    """
+
+    indicator_ids: list[str]
+    node_ids: list[str]
+    element_ids: list[str]
+    nominal_weights: np.ndarray
+    steps: tuple[_NodeStep, ...]
+
+    @classmethod
+    def compile(cls, framework: Framework, aggregation: Aggregation | None = None) -> ScoringPlan:
+        aggregation = aggregation or Aggregation()
+        indicator_ids = framework.indicator_ids
+        node_ids = framework.aggregation_order
+        element_ids = [*node_ids, *indicator_ids]
+        position = {e: i for i, e in enumerate(element_ids)}
+        steps = []
+        for node_id in node_ids:
+            children = framework.children(node_id)
+            ind = [c for c in children if framework.is_indicator(c)]
+            nod = [c for c in children if not framework.is_indicator(c)]
+            rule = aggregation.rule_for(node_id, framework.levels[node_id])
+            spec = AGGREGATORS.get(rule.method)
+            steps.append(_NodeStep(
+                node_id=node_id,
+                indicator_children=np.array([indicator_ids.index(c) for c in ind], dtype=int),
+                node_children=np.array([node_ids.index(c) for c in nod], dtype=int),
+                weight_positions=np.array([position[c] for c in (*ind, *nod)], dtype=int),
+                kernel=spec.kernel,
+                options={"p": rule.p} if rule.method == "generalised" else {},
+                needs_positive=spec.needs_positive and not (rule.method == "generalised" and rule.p > 0),
+            ))
+        weights = np.array([framework.element(e).weight for e in element_ids], dtype=float)
+        return cls(indicator_ids, node_ids, element_ids, weights, tuple(steps))
+
+    @property
+    def needs_positive(self) -> bool:
+        """True when some node's aggregator needs strictly positive values."""
+        return any(step.needs_positive for step in self.steps)
+
+    def score(self, normalised: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """Scores of every node.
+
+        Parameters
+        ----------
+        normalised : ndarray (n, m)
+            Normalised indicators, columns in ``indicator_ids`` order.
+        weights : ndarray (E,) or (R, E), optional
+            Element weights (relative among siblings); defaults to the framework's.
+
+        Returns
+        -------
+        ndarray (n, N) or (R, n, N)
+            Scores, columns in ``node_ids`` order.
+        """
+        weights = self.nominal_weights if weights is None else np.asarray(weights, dtype=float)
+        batched = weights.ndim == 2
+        n = normalised.shape[0]
+        shape = (weights.shape[0], n, len(self.node_ids)) if batched else (n, len(self.node_ids))
+        scores = np.empty(shape)
+        for k, step in enumerate(self.steps):
+            w = weights[..., step.weight_positions]
+            if step.node_children.size == 0:
+                values = normalised[:, step.indicator_children]
+            elif step.indicator_children.size == 0:
+                values = scores[..., step.node_children]
+            else:  # a node mixing indicators and nodes: broadcast the indicators over the runs
+                own = normalised[:, step.indicator_children]
+                if batched:
+                    own = np.broadcast_to(own, (weights.shape[0], *own.shape))
+                values = np.concatenate([own, scores[..., step.node_children]], axis=-1)
+            scores[..., k] = step.kernel(values, w, **step.options)
+        return scores

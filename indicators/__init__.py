@@ -1,0 +1,58 @@
+"""What is measured: the framework schema and the built-in frameworks.
+
+>>> from indicators import load_framework, builtin_frameworks
+>>> builtin_frameworks()
+['gctsi-2025', 'gctsi-2025-3pillar']
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from indicators.coinr import looks_like_coinr_meta, read_coinr_meta
+from indicators.errors import FrameworkError
+from indicators.schema import Framework, Indicator, Node, Polarity
+
+__all__ = [
+    "Framework",
+    "Indicator",
+    "Node",
+    "Polarity",
+    "builtin_frameworks",
+    "load_framework",
+    "read_coinr_meta",
+]
+
+
+def builtin_frameworks() -> list[str]:
+    """Ids of the frameworks packaged with indexlib."""
+    folder = resources.files("indicators") / "frameworks"
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def load_framework(spec: str | Path | Framework | None = None) -> Framework:
+    """Return a framework from a built-in id, a TOML/JSON file, or a COINr ``iMeta`` CSV.
+
+    ``None`` gives the default framework, ``gctsi-2025``.
+    """
+    if isinstance(spec, Framework):
+        return spec
+    if spec is None:
+        spec = "gctsi-2025"
+    name = str(spec)
+    if name in builtin_frameworks():
+        resource = resources.files("indicators") / "frameworks" / f"{name}.toml"
+        import tomllib
+
+        return Framework.parse(tomllib.loads(resource.read_text(encoding="utf-8")), source=f"built-in {name}")
+    path = Path(name)
+    if not path.exists():
+        raise FrameworkError(
+            f"framework {name!r} is neither a built-in framework ({', '.join(builtin_frameworks())}) nor an existing file"
+        )
+    if looks_like_coinr_meta(path):
+        return read_coinr_meta(path)
+    if path.suffix.lower() not in {".toml", ".json"}:
+        raise FrameworkError(f"{path}: a framework file must be .toml, .json or a COINr iMeta .csv")
+    return Framework.from_file(path)

@@ -1,0 +1,308 @@
+"""The framework schema: indicators, aggregate nodes and the tree they form (pydantic v2).
+
+A framework is a flat list of indicators and aggregate nodes, each naming its parent (COINr's
+``iMeta`` layout), which allows any depth: indicator → dimension → … → index. Every element carries
+a weight relative to its siblings. The model is frozen and forbids unknown fields, so a typo in a
+framework file is an error, not a silently ignored key.
+"""
+
+from __future__ import annotations
+
+import json
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from indicators import _toml
+from indicators.errors import FrameworkError
+
+__all__ = ["Polarity", "Indicator", "Node", "Framework"]
+
+Polarity = Literal["+", "-"]
+_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Indicator(_Model):
+    """One measured quantity.
+
+    ``polarity`` is ``"+"`` when more is better and ``"-"`` when more is worse; normalisers flip
+    ``"-"`` indicators so that a higher normalised score is always better.
+    """
+
+    id: str = Field(pattern=_ID_PATTERN, description="Stable code, e.g. '05'.")
+    name_en: str
+    name_zh: str = ""
+    unit: str = ""
+    polarity: Polarity
+    description: str = ""
+    source_note: str = ""
+    parent: str = Field(description="Id of the aggregate node this indicator belongs to.")
+    weight: float = Field(default=1.0, ge=0, allow_inf_nan=False, description="Relative to siblings.")
+
+
+class Node(_Model):
+    """An aggregate: a dimension, a pillar or the index itself (the one node without a parent)."""
+
+    id: str = Field(pattern=_ID_PATTERN)
+    name_en: str
+    name_zh: str = ""
+    description: str = ""
+    parent: str | None = Field(default=None, description="None for the root (the index).")
+    weight: float = Field(default=1.0, ge=0, allow_inf_nan=False, description="Relative to siblings.")
+
+
+class Framework(_Model):
+    """A validated indicator tree.
+
+    Validation: ids unique across indicators and nodes; exactly one root; every parent is a node;
+    every node has at least one child; no cycle; among siblings at least one weight is positive.
+
+    Examples
+    --------
+    >>> from indicators import load_framework
+    >>> fw = load_framework("gctsi-2025")
+    >>> len(fw.indicator_ids), fw.dimension_ids[0]
+    (24, 'economic_foundation')
+    >>> round(float(fw.effective_weights()["05"]), 6)  # 1/6 dimension x 1/5 indicators
+    0.033333
+    """
+
+    id: str = Field(pattern=_ID_PATTERN)
+    name_en: str
+    name_zh: str = ""
+    version: str = ""
+    description: str = ""
+    nodes: tuple[Node, ...]
+    indicators: tuple[Indicator, ...]
+    unit_columns: tuple[str, ...] = Field(
+        default=(),
+        description="Non-indicator columns a panel for this framework may carry (groups, denominators).",
+    )
+
+    @model_validator(mode="after")
+    def _check_tree(self) -> Framework:
+        problems = _tree_problems(self.nodes, self.indicators)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def parse(cls, data: Mapping[str, Any], *, source: str = "framework") -> Framework:
+        """Validate a mapping, raising :class:`FrameworkError` with one line per problem."""
+        try:
+            return cls.model_validate(dict(data))
+        except ValidationError as exc:
+            raise FrameworkError(_format_validation_error(exc, source)) from exc
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Framework:
+        """Read a framework from a ``.toml`` or ``.json`` file."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise FrameworkError(f"{path}: framework file not found") from None
+        try:
+            data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+        except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+            raise FrameworkError(f"{path}: not valid {path.suffix.lstrip('.').upper()}: {exc}") from None
+        return cls.parse(data, source=str(path))
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def to_toml(self) -> str:
+        return _toml.dumps(self.to_dict())
+
+    # ------------------------------------------------------------------ structure
+    @cached_property
+    def _by_id(self) -> dict[str, Node | Indicator]:
+        return {e.id: e for e in (*self.nodes, *self.indicators)}
+
+    @cached_property
+    def _children(self) -> dict[str, tuple[str, ...]]:
+        children: dict[str, list[str]] = {n.id: [] for n in self.nodes}
+        for element in (*self.nodes, *self.indicators):
+            if element.parent is not None:
+                children[element.parent].append(element.id)
+        return {k: tuple(v) for k, v in children.items()}
+
+    @property
+    def root(self) -> str:
+        """Id of the index node (the only node without a parent)."""
+        return next(n.id for n in self.nodes if n.parent is None)
+
+    @property
+    def indicator_ids(self) -> list[str]:
+        return [i.id for i in self.indicators]
+
+    @property
+    def node_ids(self) -> list[str]:
+        return [n.id for n in self.nodes]
+
+    @property
+    def polarity(self) -> np.ndarray:
+        """+1/−1 per indicator, in ``indicator_ids`` order."""
+        return np.array([1.0 if i.polarity == "+" else -1.0 for i in self.indicators])
+
+    def element(self, element_id: str) -> Node | Indicator:
+        return self._by_id[element_id]
+
+    def children(self, node_id: str) -> tuple[str, ...]:
+        return self._children[node_id]
+
+    def is_indicator(self, element_id: str) -> bool:
+        return isinstance(self._by_id.get(element_id), Indicator)
+
+    @cached_property
+    def levels(self) -> dict[str, int]:
+        """Level of each element: indicators are 1, a node is one above its highest child."""
+        level: dict[str, int] = {i.id: 1 for i in self.indicators}
+
+        def visit(node_id: str) -> int:
+            if node_id not in level:
+                level[node_id] = 1 + max(visit(c) for c in self._children[node_id])
+            return level[node_id]
+
+        visit(self.root)
+        return level
+
+    @property
+    def aggregation_order(self) -> list[str]:
+        """Nodes ordered so that every node comes after all of its children (bottom-up)."""
+        return sorted(self.node_ids, key=lambda n: (self.levels[n], self.node_ids.index(n)))
+
+    @property
+    def dimension_ids(self) -> list[str]:
+        """Nodes whose children are indicators (the 'dimensions' of a two-level index)."""
+        return [n for n in self.node_ids if any(self.is_indicator(c) for c in self._children[n])]
+
+    @property
+    def reported_node_ids(self) -> list[str]:
+        """Every node but the root, in declaration order: the levels a ranking reports."""
+        return [n for n in self.node_ids if n != self.root]
+
+    def indicators_under(self, node_id: str) -> list[str]:
+        """Indicator ids below ``node_id`` in ``indicator_ids`` order."""
+        below: set[str] = set()
+        stack = [node_id]
+        while stack:
+            current = stack.pop()
+            if self.is_indicator(current):
+                below.add(current)
+            else:
+                stack.extend(self._children[current])
+        return [i for i in self.indicator_ids if i in below]
+
+    def dimension_of(self, indicator_id: str) -> str:
+        parent = self._by_id[indicator_id].parent
+        assert parent is not None  # indicators always have a parent (validated)
+        return parent
+
+    # ------------------------------------------------------------------ weights
+    def sibling_weights(self, node_id: str) -> np.ndarray:
+        """Weights of ``node_id``'s children, normalised to sum to 1."""
+        raw = np.array([self._by_id[c].weight for c in self._children[node_id]], dtype=float)
+        return raw / raw.sum()
+
+    def effective_weights(self) -> Any:
+        """Nominal weight of each indicator in the index: the product of sibling-normalised weights
+        down the tree (COINr ``get_eff_weights``; OECD/JRC 2008).
+
+        .. math:: w^{eff}_i = \\frac{w_i}{\\sum_{s \\in sib(i)} w_s} \\prod_{a \\in anc(i)} \\frac{w_a}{\\sum_{s \\in sib(a)} w_s}
+        """
+        import pandas as pd
+
+        share: dict[str, float] = {self.root: 1.0}
+        for node_id in reversed(self.aggregation_order):  # top-down
+            for child, w in zip(self._children[node_id], self.sibling_weights(node_id)):
+                share[child] = share[node_id] * float(w)
+        return pd.Series({i: share[i] for i in self.indicator_ids}, name="effective_weight")
+
+    def with_weights(self, weights: Mapping[str, float]) -> Framework:
+        """A copy with the weights of the named elements replaced (ids must exist)."""
+        unknown = sorted(set(weights) - set(self._by_id))
+        if unknown:
+            raise FrameworkError(f"framework {self.id!r}: weights given for unknown ids {unknown}")
+        data = self.to_dict()
+        for key in ("nodes", "indicators"):
+            for element in data[key]:
+                if element["id"] in weights:
+                    element["weight"] = float(weights[element["id"]])
+        return Framework.parse(data, source=f"framework {self.id!r} with new weights")
+
+    def without_indicators(self, ids: Iterable[str]) -> Framework:
+        """A copy without the given indicators; their siblings' weights are then renormalised
+        implicitly (weights are relative). A node left empty is an error naming it."""
+        drop = set(ids)
+        data = self.to_dict()
+        data["indicators"] = [i for i in data["indicators"] if i["id"] not in drop]
+        return Framework.parse(data, source=f"framework {self.id!r} without {sorted(drop)}")
+
+
+def _tree_problems(nodes: tuple[Node, ...], indicators: tuple[Indicator, ...]) -> list[str]:
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for kind, element in [("node", n) for n in nodes] + [("indicator", i) for i in indicators]:
+        if element.id in seen:
+            problems.append(f"duplicate id {element.id!r} ({seen[element.id]} and {kind})")
+        seen[element.id] = kind
+    node_ids = {n.id for n in nodes}
+    indicator_ids = {i.id for i in indicators}
+    roots = [n.id for n in nodes if n.parent is None]
+    if len(roots) != 1:
+        problems.append(f"exactly one node must have no parent (the index); found {len(roots)}: {roots}")
+    if not indicators:
+        problems.append("the framework has no indicators")
+    for element in (*nodes, *indicators):
+        parent = element.parent
+        if parent is None:
+            continue
+        if parent in indicator_ids:
+            problems.append(f"{element.id!r} names parent {parent!r}, which is an indicator, not a node")
+        elif parent not in node_ids:
+            problems.append(f"{element.id!r} names parent {parent!r}, which is not a node of the framework")
+    children: dict[str, list[Node | Indicator]] = {n.id: [] for n in nodes}
+    for element in (*nodes, *indicators):
+        if element.parent in children:
+            children[element.parent].append(element)
+    for node_id, kids in children.items():
+        if not kids:
+            problems.append(f"node {node_id!r} is empty: no indicator or node names it as parent")
+        elif all(k.weight == 0 for k in kids):
+            problems.append(f"all weights among the children of {node_id!r} are zero; at least one must be > 0")
+    parent_of = {n.id: n.parent for n in nodes}
+    for node in nodes:
+        current, steps = node.id, 0
+        while current is not None and steps <= len(nodes):
+            current = parent_of.get(current)
+            steps += 1
+        if current is not None:
+            problems.append(f"node {node.id!r} is part of a cycle of parents")
+            break
+    return problems
+
+
+def _format_validation_error(exc: ValidationError, source: str) -> str:
+    lines = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{source}: {where + ': ' if where else ''}{msg}")
+    return "\n".join(lines)
+
+
