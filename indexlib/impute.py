@@ -39,37 +39,45 @@ def impute(values: pd.DataFrame, method: str, *, attributes: pd.DataFrame | None
     elif method == "group_median":
         if attributes is None:
             raise SpecificationError("group_median imputation needs city attributes (e.g. country, continent)")
-        filled = values.copy()
-        todo = missing.copy()
+        data = values.to_numpy(dtype=float)
+        filled_array = data.copy()
+        rule_array = rules.to_numpy(copy=True)
+        todo = np.isnan(data)
         for group, needed in zip(groups, min_values):
             if group not in attributes.columns:
                 raise SpecificationError(
                     f"group_median imputation uses the city attribute {group!r}, which the panel does not have; "
                     f"available attributes: {list(attributes.columns)}"
                 )
-            labels = attributes[group].reindex(values.index)
-            unlabelled = labels.isna() | (labels.astype(str).str.strip() == "")
-            grouped = values.groupby(labels.where(~unlabelled, "\x00unlabelled"))
-            median = grouped.transform("median")
-            count = grouped.transform("count")
-            usable = todo & (count >= needed) & ~pd.DataFrame(
-                np.repeat(unlabelled.to_numpy()[:, None], values.shape[1], axis=1), index=values.index,
-                columns=values.columns)
-            filled = filled.mask(usable, median)
-            described = count.astype(int).astype(str).radd(f"median of {group} (").add(" cities)")
-            rules = rules.mask(usable, described)
-            todo = todo & ~usable
-        if todo.to_numpy().any():
-            filled = filled.mask(todo, values.median(), axis=1)
-            rules = rules.mask(todo, "median of all cities")
+            labels = attributes[group].reindex(values.index).astype(object)
+            codes, _ = pd.factorize(labels.where(labels.astype(str).str.strip() != "", None), use_na_sentinel=True)
+            for code in np.unique(codes[codes >= 0]):
+                members = codes == code
+                block = data[members]
+                count = np.sum(~np.isnan(block), axis=0)
+                usable = todo & members[:, None] & (count >= needed)[None, :]
+                if not usable.any():
+                    continue
+                with np.errstate(all="ignore"):
+                    median = np.nanmedian(np.where(count > 0, block, 0.0), axis=0)
+                rows, columns = np.nonzero(usable)
+                filled_array[rows, columns] = median[columns]
+                rule_array[rows, columns] = [f"median of {group} ({count[c]} cities)" for c in columns]
+                todo &= ~usable
+        if todo.any():
+            overall = np.nanmedian(data, axis=0)
+            rows, columns = np.nonzero(todo)
+            filled_array[rows, columns] = overall[columns]
+            rule_array[rows, columns] = "median of all cities"
+        filled = pd.DataFrame(filled_array, index=values.index, columns=values.columns)
+        rules = pd.DataFrame(rule_array, index=values.index, columns=values.columns)
     else:
         raise SpecificationError(f"unknown imputation method {method!r}")
-    stacked = missing.stack()
-    cells = stacked[stacked].index
+    rows, columns = np.nonzero(missing.to_numpy())
     log = pd.DataFrame({
-        "city_id": [c for c, _ in cells],
-        "indicator_id": [i for _, i in cells],
-        "value": [filled.at[c, i] for c, i in cells],
-        "rule": [rules.at[c, i] for c, i in cells],
+        "city_id": values.index.to_numpy()[rows],
+        "indicator_id": values.columns.to_numpy()[columns],
+        "value": filled.to_numpy()[rows, columns],
+        "rule": rules.to_numpy()[rows, columns],
     })
     return filled, log

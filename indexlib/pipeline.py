@@ -64,7 +64,8 @@ def prepare(panel: Panel, methodology: Methodology, framework: Framework) -> Pre
     """Exclude indicators without data, screen cities by coverage; everything recorded."""
     notes: list[str] = list(panel.notes)
     values = panel.values[framework.indicator_ids]
-    empty = [i for i in framework.indicator_ids if values[i].isna().all()]
+    no_data = values.isna().all(axis=0)
+    empty = [i for i in framework.indicator_ids if no_data[i]]
     excluded_indicators = [{"indicator_id": i, "reason": "no value for any city"} for i in empty]
     used = framework
     if empty:

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import tomllib
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -25,10 +27,22 @@ __all__ = [
 ]
 
 
+@lru_cache(maxsize=1)
+def _builtin_names() -> tuple[str, ...]:
+    folder = resources.files("indicators") / "frameworks"
+    return tuple(sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")))
+
+
 def builtin_frameworks() -> list[str]:
     """Ids of the frameworks packaged with indexlib."""
-    folder = resources.files("indicators") / "frameworks"
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    return list(_builtin_names())
+
+
+@lru_cache(maxsize=None)
+def _builtin(name: str) -> Framework:
+    # Frameworks are frozen, so one parsed instance per built-in can be shared.
+    resource = resources.files("indicators") / "frameworks" / f"{name}.toml"
+    return Framework.parse(tomllib.loads(resource.read_text(encoding="utf-8")), source=f"built-in {name}")
 
 
 def load_framework(spec: str | Path | Framework | None = None) -> Framework:
@@ -42,10 +56,7 @@ def load_framework(spec: str | Path | Framework | None = None) -> Framework:
         spec = "gctsi-2025"
     name = str(spec)
     if name in builtin_frameworks():
-        resource = resources.files("indicators") / "frameworks" / f"{name}.toml"
-        import tomllib
-
-        return Framework.parse(tomllib.loads(resource.read_text(encoding="utf-8")), source=f"built-in {name}")
+        return _builtin(name)
     path = Path(name)
     if not path.exists():
         raise FrameworkError(

@@ -20,7 +20,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from indicators import _toml
-from indicators.errors import FrameworkError
+from indicators.errors import FrameworkError, WeightsError
 
 __all__ = ["Polarity", "Indicator", "Node", "Framework"]
 
@@ -237,13 +237,17 @@ class Framework(_Model):
         """A copy with the weights of the named elements replaced (ids must exist)."""
         unknown = sorted(set(weights) - set(self._by_id))
         if unknown:
-            raise FrameworkError(f"framework {self.id!r}: weights given for unknown ids {unknown}")
+            raise WeightsError(f"framework {self.id!r}: weights given for unknown ids {unknown}; "
+                               f"known ids: {sorted(self._by_id)}")
         data = self.to_dict()
         for key in ("nodes", "indicators"):
             for element in data[key]:
                 if element["id"] in weights:
                     element["weight"] = float(weights[element["id"]])
-        return Framework.parse(data, source=f"framework {self.id!r} with new weights")
+        try:
+            return Framework.parse(data, source=f"weights for framework {self.id!r}")
+        except FrameworkError as exc:
+            raise WeightsError(str(exc)) from None
 
     def without_indicators(self, ids: Iterable[str]) -> Framework:
         """A copy without the given indicators; their siblings' weights are then renormalised

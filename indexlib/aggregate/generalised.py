@@ -25,6 +25,14 @@ def generalised_mean(values: np.ndarray, weights: np.ndarray, *, p: float = 1.0,
     """
     if p == 0:
         return geometric_mean(values, weights)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exponent_scale = np.nanmax(np.abs(p * np.log(values))) if np.size(values) else 0.0
+    if exponent_scale < 1.0:
+        # Near p = 0, y**p → 1 and (·)**(1/p) loses every digit; exp(log1p(mean(expm1(p ln y))) / p)
+        # is the same mean computed without that cancellation.
+        return quasi_arithmetic_mean(
+            values, weights, lambda y: np.expm1(p * np.log(y)), lambda m: np.exp(np.log1p(m) / p)
+        )
     return quasi_arithmetic_mean(values, weights, lambda y: np.power(y, p), lambda m: np.power(m, 1.0 / p))
 
 

@@ -1,0 +1,97 @@
+"""Hypothesis property tests and golden values for the batched aggregators."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from indexlib.aggregate import AGGREGATORS, arithmetic_mean, generalised_mean, geometric_mean, harmonic_mean
+
+positive = st.floats(min_value=0.01, max_value=1e4, allow_nan=False)
+weight = st.floats(min_value=0.0, max_value=10.0, allow_nan=False)
+
+
+@st.composite
+def problems(draw):
+    n, k = draw(st.integers(1, 12)), draw(st.integers(1, 6))
+    values = draw(arrays(np.float64, (n, k), elements=positive))
+    weights = draw(arrays(np.float64, (k,), elements=weight))
+    weights[draw(st.integers(0, k - 1))] += 0.5  # at least one positive weight
+    return values, weights
+
+
+def test_golden_values():
+    # methods.md §9: y = (20, 80), equal weights
+    y, w = np.array([[20.0, 80.0]]), np.array([1.0, 1.0])
+    assert arithmetic_mean(y, w)[0] == pytest.approx(50)
+    assert geometric_mean(y, w)[0] == pytest.approx(40)
+    assert harmonic_mean(y, w)[0] == pytest.approx(32)
+    assert generalised_mean(y, w, p=2)[0] == pytest.approx(58.3095, abs=1e-4)
+
+
+@given(problems())
+def test_means_lie_between_min_and_max_of_weighted_values(problem):
+    values, weights = problem
+    used = values[:, weights > 0]
+    for name in AGGREGATORS:
+        result = AGGREGATORS.get(name).kernel(values, weights, p=0.5)
+        assert np.all(result >= used.min(axis=1) * (1 - 1e-9)) and np.all(result <= used.max(axis=1) * (1 + 1e-9))
+
+
+@given(problems(), st.lists(st.floats(-5, 5), min_size=2, max_size=5))
+def test_generalised_mean_is_non_decreasing_in_p(problem, exponents):
+    values, weights = problem
+    results = [generalised_mean(values, weights, p=p) for p in sorted(exponents)]
+    for lower, higher in zip(results, results[1:]):
+        assert np.all(lower <= higher * (1 + 1e-9) + 1e-12)
+
+
+@given(problems())
+def test_arithmetic_geometric_harmonic_inequality(problem):
+    values, weights = problem
+    a, g, h = (f(values, weights) for f in (arithmetic_mean, geometric_mean, harmonic_mean))
+    assert np.all(a >= g * (1 - 1e-9)) and np.all(g >= h * (1 - 1e-9))
+
+
+@given(problems(), st.floats(0.1, 100))
+def test_invariant_to_scaling_all_weights(problem, factor):
+    values, weights = problem
+    for name in AGGREGATORS:
+        kernel = AGGREGATORS.get(name).kernel
+        assert np.allclose(kernel(values, weights, p=2), kernel(values, weights * factor, p=2))
+
+
+@given(problems(), st.integers(1, 7), st.integers(0, 2**32 - 1))
+def test_a_stack_of_weights_equals_one_call_per_vector(problem, runs, seed):
+    values, weights = problem
+    stack = np.random.default_rng(seed).uniform(0.1, 2.0, size=(runs, weights.size))
+    for name in AGGREGATORS:
+        kernel = AGGREGATORS.get(name).kernel
+        batched = kernel(values, stack, p=-0.5)
+        looped = np.stack([kernel(values, w, p=-0.5) for w in stack])
+        assert batched.shape == (runs, values.shape[0])
+        assert np.allclose(batched, looped)
+        per_run_values = np.broadcast_to(values, (runs, *values.shape))
+        assert np.allclose(kernel(per_run_values, stack, p=-0.5), looped)
+
+
+@given(problems())
+def test_missing_values_are_skipped_with_weights_renormalised(problem):
+    values, weights = problem
+    if values.shape[1] < 2:
+        return
+    holed = values.copy()
+    holed[0, 0] = np.nan
+    for name in AGGREGATORS:
+        kernel = AGGREGATORS.get(name).kernel
+        expected = kernel(values[:1, 1:], weights[1:], p=3)[0] if weights[1:].sum() > 0 else np.nan
+        got = kernel(holed, weights, p=3)[0]
+        assert (np.isnan(got) and np.isnan(expected)) or got == pytest.approx(expected)
+
+
+def test_city_with_no_value_gets_nan_not_a_number():
+    result = arithmetic_mean(np.array([[np.nan, np.nan], [1.0, 3.0]]), np.array([1.0, 1.0]))
+    assert np.isnan(result[0]) and result[1] == 2.0
