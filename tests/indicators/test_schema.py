@@ -8,7 +8,7 @@ import pytest
 
 from indicators import Framework, builtin_frameworks, load_framework, read_coinr_meta
 from indicators.errors import FrameworkError, WeightsError
-from tests.conftest import shared_path, small_framework
+from _support import shared_path, small_framework
 
 
 def _data() -> dict:

@@ -1,0 +1,105 @@
+"""How our build's ranking compares with the report's published ranking — reported as it is.
+
+Nothing here feeds back into the build: values and methods are never adjusted to move the ranking
+toward the published one. The comparison is over the cities present in both rankings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from indexlib.cli import add_build_inputs, arguments, build_from_args, command, format_table, print_notes
+from indexlib.result import IndexResult
+
+__all__ = ["PublishedComparison", "compare_with_published"]
+
+
+@dataclass(frozen=True)
+class PublishedComparison:
+    """Agreement between a build and a published ranking.
+
+    Attributes
+    ----------
+    year : int
+    cities : int
+        Cities in both rankings.
+    spearman, kendall : float
+        Rank correlations (Spearman's rho, Kendall's tau-b) of our rank and the published rank.
+    top10_overlap : int
+        Cities in both top-10 lists.
+    ranks : DataFrame
+        ``city_id, city_en, rank, published_rank, rank_difference`` (ours − published) and our
+        dimension ranks, by published rank.
+    largest_differences : DataFrame
+        The 10 cities with the largest absolute rank difference, with their dimension profile.
+    dimensions : DataFrame
+        Published dimension scores beside ours where the report publishes them.
+    """
+
+    year: int
+    cities: int
+    spearman: float
+    kendall: float
+    top10_overlap: int
+    ranks: pd.DataFrame
+    largest_differences: pd.DataFrame
+    dimensions: pd.DataFrame
+
+
+def compare_with_published(result: IndexResult, year: int = 2025) -> PublishedComparison:
+    """Compare ``result`` with the ranking the report published for ``year``."""
+    import city_data
+
+    published = city_data.published(year)
+    ours = result.ranking
+    merged = ours.merge(published[["city_id", "rank", "score"]].rename(
+        columns={"rank": "published_rank", "score": "published_score"}), on="city_id", how="inner")
+    merged["rank_difference"] = merged["rank"].astype(int) - merged["published_rank"].astype(int)
+    rho = float(stats.spearmanr(merged["rank"], merged["published_rank"]).statistic)
+    tau = float(stats.kendalltau(merged["rank"], merged["published_rank"]).statistic)
+    top_ours = set(merged.nsmallest(10, "rank")["city_id"])
+    top_published = set(merged.nsmallest(10, "published_rank")["city_id"])
+    dimension_ids = result.framework.dimension_ids
+    columns = ["city_id", "city_en", "rank", "published_rank", "rank_difference", "score", "published_score"]
+    ranks = merged[columns + [f"{d}_rank" for d in dimension_ids]].sort_values("published_rank")
+    order = merged["rank_difference"].abs().sort_values(ascending=False, kind="stable").index[:10]
+    largest = merged.loc[order, ["city_id", "rank", "published_rank", "rank_difference", *dimension_ids]]
+    facts = city_data.published_dimensions(year)
+    facts = facts[facts["dimension_id"].isin(dimension_ids)].copy()
+    our_scores = result.scores[dimension_ids]
+    our_ranks = result.ranks[dimension_ids]
+    facts["our_score"] = [our_scores.at[c, d] if c in our_scores.index else np.nan
+                          for c, d in zip(facts["city_id"], facts["dimension_id"])]
+    facts["our_rank"] = [our_ranks.at[c, d] if c in our_ranks.index else np.nan
+                         for c, d in zip(facts["city_id"], facts["dimension_id"])]
+    facts = facts.rename(columns={"rank": "published_rank", "score": "published_score"})
+    dimensions = facts[["dimension_id", "city_id", "published_rank", "our_rank", "published_score", "our_score"]]
+    return PublishedComparison(year, len(merged), rho, tau, len(top_ours & top_published),
+                               ranks.reset_index(drop=True), largest.reset_index(drop=True),
+                               dimensions.reset_index(drop=True))
+
+
+@arguments(lambda p: (add_build_inputs(p), p.add_argument("--year", type=int, default=2025)))
+@command("compare-published", "compare the build's ranking with the report's published ranking")
+def run_compare_published(args: argparse.Namespace) -> int:
+    result = build_from_args(args)
+    print_notes(result)
+    comparison = compare_with_published(result, args.year)
+    out: Any = sys.stdout
+    print(f"Published {comparison.year} ranking vs this build ({comparison.cities} cities in both)", file=out)
+    print(f"  Spearman rank correlation: {comparison.spearman:.3f}", file=out)
+    print(f"  Kendall rank correlation:  {comparison.kendall:.3f}", file=out)
+    print(f"  Top-10 overlap:            {comparison.top10_overlap} of 10", file=out)
+    print("\nThe 10 cities with the largest rank differences (ours − published), with our dimension scores:",
+          file=out)
+    print(format_table(comparison.largest_differences, floats=1), file=out)
+    print("\nPublished dimension scores beside ours (where the report publishes them):", file=out)
+    print(format_table(comparison.dimensions, floats=2), file=out)
+    return 0

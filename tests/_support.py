@@ -1,0 +1,50 @@
+"""Helpers shared by the tests: a small synthetic framework and panel, the location of ../shared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from indicators import Framework
+
+#: ``shared/`` beside the repository checkout (absent on a user's machine: tests using it skip).
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """Path inside ../shared, or skip the test with a reason when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} not found: this test needs the ../shared folder beside the checkout")
+    return path
+
+
+def small_framework(weights: dict[str, float] | None = None) -> Framework:
+    """Index → 2 dimensions (A: i1, i2 (−), i3; B: i4, i5)."""
+    weights = weights or {}
+    nodes = [{"id": "index", "name_en": "Index"},
+             {"id": "A", "name_en": "A", "parent": "index", "weight": weights.get("A", 1.0)},
+             {"id": "B", "name_en": "B", "parent": "index", "weight": weights.get("B", 1.0)}]
+    indicators = [
+        {"id": "i1", "name_en": "one", "polarity": "+", "parent": "A"},
+        {"id": "i2", "name_en": "two", "polarity": "-", "parent": "A"},
+        {"id": "i3", "name_en": "three", "polarity": "+", "parent": "A"},
+        {"id": "i4", "name_en": "four", "polarity": "+", "parent": "B"},
+        {"id": "i5", "name_en": "five", "polarity": "+", "parent": "B"},
+    ]
+    for ind in indicators:
+        ind["weight"] = weights.get(ind["id"], 1.0)
+    return Framework.parse({"id": "small", "name_en": "Small", "nodes": nodes, "indicators": indicators})
+
+
+def small_panel(n: int = 12, seed: int = 0) -> pd.DataFrame:
+    """A wide panel for :func:`small_framework` with country/continent attributes and no gaps."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(rng.lognormal(1.0, 0.5, size=(n, 5)), columns=["i1", "i2", "i3", "i4", "i5"])
+    frame.insert(0, "city_id", [f"c{k:02d}" for k in range(n)])
+    frame.insert(1, "country", [f"K{k % 3}" for k in range(n)])
+    frame.insert(2, "continent", ["X" if k % 2 else "Y" for k in range(n)])
+    return frame
