@@ -151,7 +151,7 @@ def _load_command_modules() -> None:
     """Import the modules that register further commands (comparison, uncertainty, sensitivity)."""
     import importlib
 
-    for module in ("indexlib.compare_published", "indexlib.compare", "indexlib.uncertainty.cli",
+    for module in ("indexlib.compare_published", "indexlib.compare", "indexlib.importance", "indexlib.uncertainty.cli",
                    "indexlib.sensitivity.cli"):
         try:
             importlib.import_module(module)

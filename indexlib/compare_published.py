@@ -79,6 +79,7 @@ def compare_with_published(result: IndexResult, year: int = 2025) -> PublishedCo
                           for c, d in zip(facts["city_id"], facts["dimension_id"])]
     facts["our_rank"] = [our_ranks.at[c, d] if c in our_ranks.index else np.nan
                          for c, d in zip(facts["city_id"], facts["dimension_id"])]
+    facts["our_rank"] = facts["our_rank"].astype("Int64")
     facts = facts.rename(columns={"rank": "published_rank", "score": "published_score"})
     dimensions = facts[["dimension_id", "city_id", "published_rank", "our_rank", "published_score", "our_score"]]
     return PublishedComparison(year, len(merged), rho, tau, len(top_ours & top_published),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,15 +127,7 @@ def read_panel(data: str | Path | pd.DataFrame | None, framework: Framework) -> 
         With every problem found in ``.problems``.
     """
     if data is None:
-        import city_data
-
-        long = city_data.load_panel(2025)
-        panel = panel_from_frame(long.astype({"value": object}).fillna({"value": ""}), framework,
-                                 source="embedded 2025 panel (city_data)")
-        attributes = city_data.cities().set_index("city_id")
-        attributes = attributes.rename(columns={"name_en": "city_en", "name_zh": "city_zh"})
-        merged = attributes.reindex(panel.values.index)
-        return Panel(panel.values, merged, panel.provenance, panel.source, panel.sha256, panel.notes)
+        return embedded_panel(framework)
     if isinstance(data, pd.DataFrame):
         frame = data.copy()
         frame.columns = [str(c) for c in frame.columns]
@@ -143,6 +136,34 @@ def read_panel(data: str | Path | pd.DataFrame | None, framework: Framework) -> 
     path = Path(data)
     frame, raw = _read_table(path)
     return panel_from_frame(frame, framework, source=str(path), sha256=hashlib.sha256(raw).hexdigest())
+
+
+@lru_cache(maxsize=1)
+def _embedded_panel() -> Panel:
+    # The packaged panel never changes within a process, so it is parsed once.
+    import city_data
+    from indicators import load_framework
+
+    long = city_data.load_panel(2025)
+    panel = panel_from_frame(long.astype({"value": object}).fillna({"value": ""}), load_framework("gctsi-2025"),
+                             source="embedded 2025 panel (city_data)")
+    attributes = city_data.cities().set_index("city_id")
+    attributes = attributes.rename(columns={"name_en": "city_en", "name_zh": "city_zh"})
+    return Panel(panel.values, attributes.reindex(panel.values.index), panel.provenance, panel.source,
+                 panel.sha256, panel.notes)
+
+
+def embedded_panel(framework: Framework) -> Panel:
+    """The packaged 2025 panel restricted to ``framework``'s indicators (which it must all have)."""
+    panel = _embedded_panel()
+    unknown = [i for i in framework.indicator_ids if i not in panel.values.columns]
+    if unknown:
+        raise DataValidationError(
+            f"the embedded 2025 panel has no indicator(s) {unknown} of framework {framework.id!r}; "
+            "pass a panel with --data"
+        )
+    return Panel(panel.values[framework.indicator_ids], panel.attributes, panel.provenance, panel.source,
+                 panel.sha256, panel.notes)
 
 
 def _parse_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
