@@ -23,7 +23,9 @@ def generalised_mean(values: np.ndarray, weights: np.ndarray, *, p: float = 1.0,
     >>> round(float(generalised_mean(np.array([[20.0, 80.0]]), np.array([1.0, 1.0]), p=2)[0]), 2)
     58.31
     """
-    if p == 0:
+    if abs(p) < 1e-12:
+        # M_p = M_0 · (1 + p·Var(ln y)/2 + O(p²)): below this |p| the difference from the geometric
+        # mean is under double precision, while p·ln y would underflow into subnormal numbers.
         return geometric_mean(values, weights)
     with np.errstate(divide="ignore", invalid="ignore"):
         exponent_scale = np.nanmax(np.abs(p * np.log(values))) if np.size(values) else 0.0

@@ -1,0 +1,47 @@
+"""Alternative weightings side by side (library function and command line)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from _support import small_framework, small_panel
+from indexlib.cli import main
+from indexlib.compare import compare_weightings, rank_agreement
+from indexlib.errors import SpecificationError, UnknownMethodError
+
+
+def test_nominal_scheme_reproduces_the_nominal_ranking():
+    comparison = compare_weightings(["nominal", "equal", "entropy", "critic"], small_panel(30),
+                                    framework=small_framework())
+    summary = comparison.summary.set_index("scheme")
+    assert summary.loc["nominal", "spearman"] == 1.0 and summary.loc["nominal", "max_abs_shift"] == 0
+    assert list(summary.index) == ["nominal", "equal", "entropy", "critic"]
+    assert comparison.ranks.shape == (30, 5)  # city_id, nominal (the reference) and three other schemes
+    # equal data-driven weights = 1/5 per indicator, i.e. dimension A weighs 3/5
+    assert comparison.weights.loc["i1", "equal"] == pytest.approx(0.2)
+    assert comparison.weights["entropy"].sum() == pytest.approx(1.0)
+
+
+def test_rank_agreement_statistics():
+    reference = pd.Series([1, 2, 3, 4], index=list("abcd"))
+    other = pd.Series([2, 1, 3, 4], index=list("abcd"))
+    stats = rank_agreement(reference, other, top=2)
+    assert stats["mean_abs_shift"] == 0.5 and stats["max_abs_shift"] == 1 and stats["top10_overlap"] == 2
+
+
+def test_unknown_schemes_are_clear_errors():
+    with pytest.raises(UnknownMethodError, match="valid names"):
+        compare_weightings(["entrophy"], small_panel(), framework=small_framework())
+    with pytest.raises(SpecificationError, match="unknown scheme kind"):
+        compare_weightings(["magic:thing"], small_panel(), framework=small_framework())
+
+
+def test_compare_command_writes_one_row_per_scheme(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    assert main(["compare", "--weights", "equal,entropy,critic,pca,ahp:ahp-example", "--out", str(out)]) == 0
+    summary = pd.read_csv(out / "comparison.csv")
+    assert summary["scheme"].tolist() == ["equal", "entropy", "critic", "pca", "ahp:ahp-example"]
+    assert {"spearman", "kendall", "mean_abs_shift", "max_abs_shift", "top10_overlap"} <= set(summary.columns)
+    assert len(pd.read_csv(out / "ranks_by_scheme.csv")) == 125
+    assert main(["compare", "--weights", "nope"]) == 2
