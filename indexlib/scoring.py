@@ -83,6 +83,30 @@ class ScoringPlan:
         """True when some node's aggregator needs strictly positive values."""
         return any(step.needs_positive for step in self.steps)
 
+    def score_by_node(self, normalised: np.ndarray, weights: np.ndarray | None = None) -> list[np.ndarray]:
+        """Scores of every node as a list in ``node_ids`` order, each (n,) or (R, n).
+
+        The fast path for batched runs: no (R, n, N) array is assembled.
+        """
+        weights = self.nominal_weights if weights is None else np.asarray(weights, dtype=float)
+        batched = weights.ndim == 2
+        by_node: list[np.ndarray] = []
+        for step in self.steps:
+            w = weights[..., step.weight_positions]
+            if step.node_children.size == 0:
+                values = normalised[:, step.indicator_children]
+            else:
+                children = [by_node[c] for c in step.node_children]
+                if step.indicator_children.size:  # a node mixing indicators and nodes
+                    own = normalised[:, step.indicator_children]
+                    if batched:
+                        own = np.broadcast_to(own, (weights.shape[0], *own.shape))
+                    children = [*np.moveaxis(own, -1, 0), *children]
+                # stacked child-first (contiguous writes), then viewed child-last as the kernels expect
+                values = np.moveaxis(np.stack(children, axis=0), 0, -1)
+            by_node.append(step.kernel(values, w, **step.options))
+        return by_node
+
     def score(self, normalised: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """Scores of every node.
 
@@ -98,21 +122,8 @@ class ScoringPlan:
         ndarray (n, N) or (R, n, N)
             Scores, columns in ``node_ids`` order.
         """
-        weights = self.nominal_weights if weights is None else np.asarray(weights, dtype=float)
-        batched = weights.ndim == 2
-        n = normalised.shape[0]
-        shape = (weights.shape[0], n, len(self.node_ids)) if batched else (n, len(self.node_ids))
-        scores = np.empty(shape)
-        for k, step in enumerate(self.steps):
-            w = weights[..., step.weight_positions]
-            if step.node_children.size == 0:
-                values = normalised[:, step.indicator_children]
-            elif step.indicator_children.size == 0:
-                values = scores[..., step.node_children]
-            else:  # a node mixing indicators and nodes: broadcast the indicators over the runs
-                own = normalised[:, step.indicator_children]
-                if batched:
-                    own = np.broadcast_to(own, (weights.shape[0], *own.shape))
-                values = np.concatenate([own, scores[..., step.node_children]], axis=-1)
-            scores[..., k] = step.kernel(values, w, **step.options)
-        return scores
+        return np.stack(self.score_by_node(normalised, weights), axis=-1)
+
+    def root_scores(self, normalised: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """Scores of the index (the root) only: (n,) or (R, n)."""
+        return self.score_by_node(normalised, weights)[-1]
