@@ -16,3 +16,11 @@ from __future__ import annotations
 from indexlib.sensitivity.sobol import SobolDesign, SobolResult, sobol_design, sobol_indices
 
 __all__ = ["SobolDesign", "SobolResult", "sobol_design", "sobol_indices"]
+
+from indexlib.sensitivity.analysis import (  # noqa: E402
+    SHIFT_OUTPUT,
+    IndexSensitivityResult,
+    sensitivity_analysis,
+)
+
+__all__ += ["IndexSensitivityResult", "sensitivity_analysis", "SHIFT_OUTPUT"]
