@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 from scipy import stats
 
-from indexlib.cli import add_build_inputs, arguments, command, format_table, print_notes
+from indexlib.cli import add_build_inputs, arguments, command, format_table
 from indexlib.io import write_atomic
 from indexlib.pipeline import _resolve, build
 from indexlib.result import IndexResult

@@ -7,13 +7,13 @@ panel are written to every manifest so that any published ranking can be regener
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from indicators import _toml
+from indicators._config import load_text, parse_model, read_file
 from indicators.errors import SpecificationError
 
 __all__ = [
@@ -169,18 +169,11 @@ class Methodology(_Model):
     # ------------------------------------------------------------------ (de)serialisation
     @classmethod
     def parse(cls, data: dict[str, Any], *, source: str = "methodology") -> Methodology:
-        try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            lines = []
-            for err in exc.errors():
-                where = ".".join(str(p) for p in err["loc"])
-                lines.append(f"{source}: {where}: {err['msg'].removeprefix('Value error, ')}")
-            raise SpecificationError("\n".join(lines)) from None
+        return parse_model(cls, data, source=source, error=SpecificationError)
 
     @classmethod
     def from_toml(cls, text: str, *, source: str = "methodology") -> Methodology:
-        return cls.parse(tomllib.loads(text), source=source)
+        return cls.parse(load_text(text, "toml", source=source, error=SpecificationError), source=source)
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -206,13 +199,4 @@ def load_methodology(path: str | Path | None) -> Methodology:
     """Read a methodology from a TOML or JSON file; ``None`` gives the default."""
     if path is None:
         return Methodology()
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecificationError(f"{path}: methodology file not found") from None
-    try:
-        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise SpecificationError(f"{path}: not valid {path.suffix.lstrip('.').upper()}: {exc}") from None
-    return Methodology.parse(data, source=str(path))
+    return Methodology.parse(read_file(path, what="methodology", error=SpecificationError), source=str(path))

@@ -21,7 +21,7 @@ from indexlib.impute import impute
 from indexlib.panel import Panel, city_level_share, read_panel
 from indexlib.rank import rank_scores
 from indexlib.result import IndexResult
-from indexlib.scoring import ScoringPlan
+from indexlib.scoring import ScoringPlan, first_non_positive
 from indexlib.treat import treat_outliers
 from indicators import Framework, load_framework
 from indicators.errors import (
@@ -32,7 +32,7 @@ from indicators.errors import (
     SpecificationError,
 )
 
-__all__ = ["build", "prepare", "Prepared", "present_50_100"]
+__all__ = ["build", "prepare", "Prepared", "checked_plan", "present_50_100"]
 
 
 @dataclass(frozen=True)
@@ -206,6 +206,21 @@ def normalise_values(values: pd.DataFrame, framework: Framework, methodology: Me
     return spec.apply(data, framework.polarity, params, **kwargs)
 
 
+def checked_plan(framework: Framework, methodology: Methodology, normalised: np.ndarray, city_ids: list[str], *,
+                 source: str) -> ScoringPlan:
+    """Compile the aggregation and check its domain: positive-only means need values > 0."""
+    plan = ScoringPlan.compile(framework, methodology.aggregation)
+    found = first_non_positive(normalised) if plan.needs_positive else None
+    if found is not None:
+        city, column, count = found
+        raise DomainError(
+            f"{source}: the aggregation needs strictly positive normalised values, but city {city_ids[city]!r} has "
+            f"{normalised[city, column]:g} on indicator {framework.indicator_ids[column]!r} ({count} such cells); "
+            "use a normalisation range that starts above 0, e.g. range = [1, 100]"
+        )
+    return plan
+
+
 def present_50_100(scores: np.ndarray) -> np.ndarray:
     """The report's presentation scale: ``50 + 50 (S − min S) / (max S − min S)`` per column (NaN kept)."""
     low = np.nanmin(scores, axis=0)
@@ -248,16 +263,7 @@ def build(panel: str | Path | pd.DataFrame | Panel | None = None,
     prep = prepare(data, meth, fw)
     treated, imputation_log, treatment_log, flags, used, notes = impute_and_treat(prep, meth)
     normalised = normalise_values(treated, used, meth)
-    plan = ScoringPlan.compile(used, meth.aggregation)
-    if plan.needs_positive:
-        bad = np.argwhere(~(normalised > 0) & ~np.isnan(normalised))
-        if bad.size:
-            city, column = bad[0]
-            raise DomainError(
-                f"{data.source}: the aggregation needs strictly positive normalised values, but city "
-                f"{treated.index[city]!r} has {normalised[city, column]:g} on indicator {used.indicator_ids[column]!r} "
-                f"({len(bad)} such cells); use a normalisation range that starts above 0, e.g. range = [1, 100]"
-            )
+    plan = checked_plan(used, meth, normalised, list(treated.index), source=data.source)
     raw = plan.score(normalised)
     all_notes = [*prep.warnings, *notes]
     if meth.missing.method == "none" and np.isnan(normalised).any():

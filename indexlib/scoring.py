@@ -16,7 +16,15 @@ from indexlib.aggregate import AGGREGATORS
 from indexlib.methodology import Aggregation
 from indicators import Framework
 
-__all__ = ["ScoringPlan"]
+__all__ = ["ScoringPlan", "first_non_positive"]
+
+
+def first_non_positive(normalised: np.ndarray) -> tuple[int, int, int] | None:
+    """``(row, column, count)`` of the first value ≤ 0 (NaN ignored), or ``None`` when all are > 0."""
+    bad = np.argwhere(~(normalised > 0) & ~np.isnan(normalised))
+    if not bad.size:
+        return None
+    return int(bad[0, 0]), int(bad[0, 1]), len(bad)
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import json
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from indicators import _toml
+from indicators._config import parse_model, read_file
 from indicators.errors import FrameworkError, WeightsError
 
 __all__ = ["Polarity", "Indicator", "Node", "Framework"]
@@ -100,24 +100,12 @@ class Framework(_Model):
     @classmethod
     def parse(cls, data: Mapping[str, Any], *, source: str = "framework") -> Framework:
         """Validate a mapping, raising :class:`FrameworkError` with one line per problem."""
-        try:
-            return cls.model_validate(dict(data))
-        except ValidationError as exc:
-            raise FrameworkError(_format_validation_error(exc, source)) from exc
+        return parse_model(cls, data, source=source, error=FrameworkError)
 
     @classmethod
     def from_file(cls, path: str | Path) -> Framework:
         """Read a framework from a ``.toml`` or ``.json`` file."""
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise FrameworkError(f"{path}: framework file not found") from None
-        try:
-            data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
-        except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-            raise FrameworkError(f"{path}: not valid {path.suffix.lstrip('.').upper()}: {exc}") from None
-        return cls.parse(data, source=str(path))
+        return cls.parse(read_file(path, what="framework", error=FrameworkError), source=str(path))
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -299,14 +287,4 @@ def _tree_problems(nodes: tuple[Node, ...], indicators: tuple[Indicator, ...]) -
             problems.append(f"node {node.id!r} is part of a cycle of parents")
             break
     return problems
-
-
-def _format_validation_error(exc: ValidationError, source: str) -> str:
-    lines = []
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        lines.append(f"{source}: {where + ': ' if where else ''}{msg}")
-    return "\n".join(lines)
-
 

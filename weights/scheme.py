@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import math
-import tomllib
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from importlib import resources
@@ -27,9 +26,10 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from indicators import _toml
+from indicators._config import load_text, parse_model, read_file
 from indicators.errors import DataValidationError, SpecificationError, WeightsError
 from indicators.schema import Framework
 from weights._registry import get_method
@@ -162,46 +162,20 @@ class WeightScheme(_Model):
     @classmethod
     def parse(cls, data: Mapping[str, Any], *, source: str = "weight scheme") -> WeightScheme:
         """Validate a mapping, raising :class:`WeightsError` with one line per problem."""
-        try:
-            return cls.model_validate(dict(data))
-        except ValidationError as exc:
-            lines = []
-            for err in exc.errors():
-                where = ".".join(str(p) for p in err["loc"])
-                message = err["msg"].removeprefix("Value error, ")
-                lines.append(f"{source}: {where + ': ' if where else ''}{message}")
-            raise WeightsError("\n".join(lines)) from exc
+        return parse_model(cls, data, source=source, error=WeightsError)
 
     @classmethod
     def from_toml(cls, text: str, *, source: str = "weight scheme TOML") -> WeightScheme:
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise WeightsError(f"{source}: not valid TOML: {exc}") from None
-        return cls.parse(data, source=source)
+        return cls.parse(load_text(text, "toml", source=source, error=WeightsError), source=source)
 
     @classmethod
     def from_json(cls, text: str, *, source: str = "weight scheme JSON") -> WeightScheme:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise WeightsError(f"{source}: not valid JSON: {exc}") from None
-        if not isinstance(data, dict):
-            raise WeightsError(f"{source}: expected a JSON object")
-        return cls.parse(data, source=source)
+        return cls.parse(load_text(text, "json", source=source, error=WeightsError), source=source)
 
     @classmethod
     def from_file(cls, path: str | Path) -> WeightScheme:
         """Read a scheme from a ``.toml`` or ``.json`` file."""
-        path = Path(path)
-        suffix = path.suffix.lower()
-        if suffix not in {".toml", ".json"}:
-            raise WeightsError(f"{path}: a weight scheme file must be .toml or .json")
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise WeightsError(f"{path}: weight scheme file not found") from None
-        return cls.from_toml(text, source=str(path)) if suffix == ".toml" else cls.from_json(text, source=str(path))
+        return cls.parse(read_file(path, what="weight scheme", error=WeightsError), source=str(path))
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)

@@ -60,9 +60,9 @@ from scipy import special, stats
 from indexlib.io import write_atomic
 from indexlib.methodology import Methodology, OutlierTreatment
 from indexlib.panel import Panel
-from indexlib.pipeline import _resolve, impute_and_treat, normalise_values, prepare
+from indexlib.pipeline import _resolve, checked_plan, impute_and_treat, normalise_values, prepare
 from indexlib.rank import rank_scores
-from indexlib.scoring import ScoringPlan
+from indexlib.scoring import ScoringPlan, first_non_positive
 from indexlib.uncertainty.spec import (
     UncertaintySpec,
     aggregation_label,
@@ -471,13 +471,13 @@ class UncertaintyModel:
         return self._groups[key]
 
     def _check_positive(self, variant: _Variant, normalised: np.ndarray, plan: ScoringPlan, aggregation: int) -> None:
-        bad = np.argwhere(~(normalised > 0) & ~np.isnan(normalised))
-        if bad.size:
-            city, column = bad[0]
+        found = first_non_positive(normalised)
+        if found is not None:
+            city, column, count = found
             raise SpecificationError(
                 f"aggregation alternative {self.labels['aggregation'][aggregation]!r} needs strictly positive "
                 f"normalised values, but under {variant.label} city {self.city_ids[city]!r} has "
-                f"{normalised[city, column]:g} on indicator {plan.indicator_ids[column]!r} ({len(bad)} such cells); "
+                f"{normalised[city, column]:g} on indicator {plan.indicator_ids[column]!r} ({count} such cells); "
                 "use a normalisation alternative that is positive, e.g. min-max with range = [1, 100] or a z-score "
                 "with zscore_mean = 100 and zscore_standard_deviation = 10"
             )
@@ -492,16 +492,7 @@ class UncertaintyModel:
         meth = self.methodology
         treated, _, _, _, used, _ = impute_and_treat(self.prep, meth)
         normalised = normalise_values(treated, used, meth)
-        plan = ScoringPlan.compile(used, meth.aggregation)
-        if plan.needs_positive:
-            bad = np.argwhere(~(normalised > 0) & ~np.isnan(normalised))
-            if bad.size:
-                city, column = bad[0]
-                raise SpecificationError(
-                    f"the methodology's aggregation needs strictly positive normalised values, but city "
-                    f"{self.city_ids[city]!r} has {normalised[city, column]:g} on indicator "
-                    f"{used.indicator_ids[column]!r}; use a normalisation range that starts above 0"
-                )
+        plan = checked_plan(used, meth, normalised, list(self.city_ids), source=self.panel.source)
         raw = plan.score(normalised)
         self.nominal_scores = raw[:, -1]
         self.nominal_ranks = rank_scores(raw.T, self.ties).T[:, -1]

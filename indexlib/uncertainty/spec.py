@@ -50,15 +50,15 @@ References
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from indexlib.methodology import Aggregation, MissingData, Normalisation, OutlierTreatment
 from indicators import _toml
+from indicators._config import load_text, parse_model, read_file
 from indicators.errors import SpecificationError
 
 __all__ = [
@@ -219,32 +219,15 @@ class UncertaintySpec(_Model):
     @classmethod
     def parse(cls, data: Mapping[str, Any], *, source: str = "uncertainty spec") -> UncertaintySpec:
         """Validate a mapping; every problem becomes one line of a :class:`SpecificationError`."""
-        try:
-            return cls.model_validate(dict(data))
-        except ValidationError as exc:
-            lines = []
-            for err in exc.errors():
-                where = ".".join(str(p) for p in err["loc"] if not str(p).startswith(("function-", "literal[")))
-                lines.append(f"{source}: {where + ': ' if where else ''}{err['msg'].removeprefix('Value error, ')}")
-            raise SpecificationError("\n".join(dict.fromkeys(lines))) from None
+        return parse_model(cls, data, source=source, error=SpecificationError)
 
     @classmethod
     def from_toml(cls, text: str, *, source: str = "uncertainty spec") -> UncertaintySpec:
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise SpecificationError(f"{source}: not valid TOML: {exc}") from None
-        return cls.parse(data, source=source)
+        return cls.parse(load_text(text, "toml", source=source, error=SpecificationError), source=source)
 
     @classmethod
     def from_json(cls, text: str, *, source: str = "uncertainty spec") -> UncertaintySpec:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SpecificationError(f"{source}: not valid JSON: {exc}") from None
-        if not isinstance(data, dict):
-            raise SpecificationError(f"{source}: expected a JSON object at the top level")
-        return cls.parse(data, source=source)
+        return cls.parse(load_text(text, "json", source=source, error=SpecificationError), source=source)
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)
@@ -280,14 +263,7 @@ def load_spec(path: str | Path | None) -> UncertaintySpec:
     if path is None:
         return UncertaintySpec()
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecificationError(f"{path}: uncertainty spec file not found") from None
-    except IsADirectoryError:
-        raise SpecificationError(f"{path}: is a folder; expected a TOML or JSON spec file") from None
-    spec = (UncertaintySpec.from_json(text, source=str(path)) if path.suffix.lower() == ".json"
-            else UncertaintySpec.from_toml(text, source=str(path)))
+    spec = UncertaintySpec.parse(read_file(path, what="uncertainty spec", error=SpecificationError), source=str(path))
     resolved = tuple(str((path.parent / a).resolve()) if isinstance(a, str) and not Path(a).is_absolute() else a
                      for a in spec.weights.alternatives)
     if resolved != spec.weights.alternatives:
@@ -309,13 +285,7 @@ def read_weight_mapping(source: dict[str, float] | str | Path) -> dict[str, floa
     if isinstance(source, dict):
         return {str(k): float(v) for k, v in source.items()}
     path = Path(source)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-    except FileNotFoundError:
-        raise SpecificationError(f"{path}: weight alternative file not found") from None
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise SpecificationError(f"{path}: not valid {path.suffix.lstrip('.').upper() or 'TOML'}: {exc}") from None
+    data = read_file(path, what="weight alternative", error=SpecificationError)
     mapping = data.get("weights", data) if isinstance(data, dict) else None
     if not isinstance(mapping, dict) or not mapping:
         raise SpecificationError(f"{path}: expected a table of weights {{element id: weight}} (at the top level "

@@ -11,7 +11,7 @@ from indexlib import Methodology
 from indexlib.errors import DataValidationError, DegenerateIndicatorError, DomainError, SpecificationError, WeightsError
 from indexlib.impute import impute
 from indexlib.treat import skew_kurtosis, treat_indicator
-from _support import small_framework, small_panel
+from _support import small_framework
 
 
 def test_build_scores_and_ranks_every_level(framework, panel):

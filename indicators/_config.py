@@ -1,0 +1,63 @@
+"""Reading configuration (frameworks, methodologies, weight schemes, analysis specs) from TOML/JSON,
+with one way of turning pydantic's validation errors into one readable line per problem."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+__all__ = ["validation_message", "parse_model", "load_text", "read_file"]
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def validation_message(exc: ValidationError, source: str) -> str:
+    """One line per problem: ``source: field.path: what is wrong`` (duplicates removed)."""
+    lines = []
+    for err in exc.errors():
+        # pydantic adds validator names to the location of union members; they mean nothing to a user
+        where = ".".join(str(p) for p in err["loc"] if not str(p).startswith(("function-", "literal[")))
+        message = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{source}: {where + ': ' if where else ''}{message}")
+    return "\n".join(dict.fromkeys(lines))
+
+
+def parse_model(model: type[ModelT], data: Mapping[str, Any], *, source: str, error: type[Exception]) -> ModelT:
+    """Validate ``data`` as ``model``, raising ``error`` with :func:`validation_message`."""
+    if not isinstance(data, Mapping):
+        raise error(f"{source}: expected a table of settings, got {type(data).__name__}")
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as exc:
+        raise error(validation_message(exc, source)) from None
+
+
+def load_text(text: str, fmt: str, *, source: str, error: type[Exception]) -> dict[str, Any]:
+    """Parse TOML or JSON text into a mapping, raising ``error`` naming ``source`` on bad syntax."""
+    try:
+        data = tomllib.loads(text) if fmt == "toml" else json.loads(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise error(f"{source}: not valid {fmt.upper()}: {exc}") from None
+    if not isinstance(data, dict):
+        raise error(f"{source}: expected a {fmt.upper()} object (a table of settings) at the top level")
+    return data
+
+
+def read_file(path: str | Path, *, what: str, error: type[Exception]) -> dict[str, Any]:
+    """Read a ``.toml`` or ``.json`` file into a mapping; errors name the file and say what was expected."""
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in {"toml", "json"}:
+        raise error(f"{path}: a {what} file must be .toml or .json")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: {what} file not found") from None
+    except (IsADirectoryError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read the {what} file: {exc}") from None
+    return load_text(text, fmt, source=str(path), error=error)
