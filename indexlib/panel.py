@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np

@@ -91,7 +91,9 @@ class BaseNormaliser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         """Learn the normalisation parameters from a reference panel (cities × indicators)."""
         data = self._validate(X, reset=True)
         if data.shape[0] < 2:
-            raise DataValidationError(f"{type(self).__name__} needs at least 2 cities to fit; got {data.shape[0]}")
+            raise DataValidationError(
+                f"{type(self).__name__} needs at least 2 cities to fit; got n_samples={data.shape[0]}"
+            )
         self.polarity_ = polarity_vector(self.polarity, data.shape[1])
         spec = NORMALISERS.get(self.method)
         self.params_ = spec.fit_params(data, self.polarity_, names=self._names(), **self._kernel_options())
