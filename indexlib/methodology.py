@@ -112,7 +112,7 @@ class Normalisation(_Model):
 class AggregationRule(_Model):
     """One aggregation function (``p`` is the exponent of the generalised mean)."""
 
-    method: Literal["arithmetic", "geometric", "harmonic", "generalised"] = "arithmetic"
+    method: Literal["arithmetic", "geometric", "harmonic", "generalised", "copeland"] = "arithmetic"
     p: float = 1.0
 
 

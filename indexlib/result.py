@@ -159,6 +159,7 @@ class IndexResult:
         return {
             "ranking": records(self.ranking),
             "indicator_scores": records(self.normalised.reset_index()),
+            "node_scores_raw": records(self.raw_scores.rename_axis("city_id").reset_index()),
             "excluded_cities": records(self.excluded_cities),
             "excluded_indicators": records(self.excluded_indicators),
             "imputation_log": records(self.imputation_log),

@@ -2,13 +2,14 @@
 
 >>> from indexlib.aggregate import AGGREGATORS
 >>> AGGREGATORS.names()
-['arithmetic', 'generalised', 'geometric', 'harmonic']
+['arithmetic', 'copeland', 'generalised', 'geometric', 'harmonic']
 """
 
 from __future__ import annotations
 
 from indexlib.aggregate._base import AGGREGATORS, AggregatorSpec, quasi_arithmetic_mean
 from indexlib.aggregate.arithmetic import arithmetic_mean
+from indexlib.aggregate.copeland import copeland_score, outranking_matrix
 from indexlib.aggregate.generalised import generalised_mean
 from indexlib.aggregate.geometric import geometric_mean
 from indexlib.aggregate.harmonic import harmonic_mean
@@ -21,4 +22,6 @@ __all__ = [
     "geometric_mean",
     "harmonic_mean",
     "generalised_mean",
+    "copeland_score",
+    "outranking_matrix",
 ]

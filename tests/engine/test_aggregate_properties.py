@@ -8,7 +8,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from indexlib.aggregate import AGGREGATORS, arithmetic_mean, generalised_mean, geometric_mean, harmonic_mean
+from indexlib.aggregate import (
+    AGGREGATORS,
+    arithmetic_mean,
+    copeland_score,
+    generalised_mean,
+    geometric_mean,
+    harmonic_mean,
+    outranking_matrix,
+)
+
+#: the weighted means (Copeland is ordinal and has its own tests below)
+MEANS = [name for name in AGGREGATORS if name != "copeland"]
 
 positive = st.floats(min_value=0.01, max_value=1e4, allow_nan=False)
 weight = st.floats(min_value=0.0, max_value=10.0, allow_nan=False)
@@ -36,7 +47,7 @@ def test_golden_values():
 def test_means_lie_between_min_and_max_of_weighted_values(problem):
     values, weights = problem
     used = values[:, weights > 0]
-    for name in AGGREGATORS:
+    for name in MEANS:
         result = AGGREGATORS.get(name).kernel(values, weights, p=0.5)
         assert np.all(result >= used.min(axis=1) * (1 - 1e-9)) and np.all(result <= used.max(axis=1) * (1 + 1e-9))
 
@@ -59,7 +70,7 @@ def test_arithmetic_geometric_harmonic_inequality(problem):
 @given(problems(), st.floats(0.1, 100))
 def test_invariant_to_scaling_all_weights(problem, factor):
     values, weights = problem
-    for name in AGGREGATORS:
+    for name in MEANS:
         kernel = AGGREGATORS.get(name).kernel
         assert np.allclose(kernel(values, weights, p=2), kernel(values, weights * factor, p=2))
 
@@ -68,7 +79,7 @@ def test_invariant_to_scaling_all_weights(problem, factor):
 def test_a_stack_of_weights_equals_one_call_per_vector(problem, runs, seed):
     values, weights = problem
     stack = np.random.default_rng(seed).uniform(0.1, 2.0, size=(runs, weights.size))
-    for name in AGGREGATORS:
+    for name in MEANS:
         kernel = AGGREGATORS.get(name).kernel
         batched = kernel(values, stack, p=-0.5)
         looped = np.stack([kernel(values, w, p=-0.5) for w in stack])
@@ -85,7 +96,7 @@ def test_missing_values_are_skipped_with_weights_renormalised(problem):
         return
     holed = values.copy()
     holed[0, 0] = np.nan
-    for name in AGGREGATORS:
+    for name in MEANS:
         kernel = AGGREGATORS.get(name).kernel
         expected = kernel(values[:1, 1:], weights[1:], p=3)[0] if weights[1:].sum() > 0 else np.nan
         got = kernel(holed, weights, p=3)[0]
@@ -95,3 +106,42 @@ def test_missing_values_are_skipped_with_weights_renormalised(problem):
 def test_city_with_no_value_gets_nan_not_a_number():
     result = arithmetic_mean(np.array([[np.nan, np.nan], [1.0, 3.0]]), np.array([1.0, 1.0]))
     assert np.isnan(result[0]) and result[1] == 2.0
+
+
+def test_copeland_dominance_pair_golden():
+    # methods.md §9: two indicators, equal weights, a dominates b on both → e_ab = 1
+    shares = outranking_matrix(np.array([[5.0, 7.0], [1.0, 2.0]]), np.array([1.0, 1.0]))
+    assert shares[0, 1] == 1.0 and shares[1, 0] == 0.0
+    assert copeland_score(np.array([[5.0, 7.0], [1.0, 2.0]]), np.array([1.0, 1.0])).tolist() == [1.0, -1.0]
+
+
+@given(problems())
+def test_copeland_is_zero_sum_and_bounded(problem):
+    values, weights = problem
+    scores = copeland_score(values, weights)
+    n = values.shape[0]
+    assert scores.sum() == 0 and np.all(np.abs(scores) <= n - 1)
+
+
+@given(problems())
+def test_copeland_depends_only_on_the_order_within_each_indicator(problem):
+    values, weights = problem
+    transformed = np.log(values) * 3 + 7  # strictly increasing in every column
+    assert np.array_equal(copeland_score(values, weights), copeland_score(transformed, weights))
+
+
+@given(problems(), st.integers(1, 5), st.integers(0, 2**32 - 1))
+def test_copeland_stack_equals_one_call_per_vector(problem, runs, seed):
+    values, weights = problem
+    stack = np.random.default_rng(seed).uniform(0.1, 2.0, size=(runs, weights.size))
+    looped = np.stack([copeland_score(values, w) for w in stack])
+    assert np.array_equal(copeland_score(values, stack), looped)
+    assert np.array_equal(copeland_score(np.broadcast_to(values, (runs, *values.shape)), stack), looped)
+
+
+def test_copeland_weights_are_votes_and_missing_values_are_skipped():
+    values = np.array([[3.0, 1.0, 1.0], [1.0, 3.0, 3.0]])
+    assert copeland_score(values, np.array([3.0, 1.0, 1.0])).tolist() == [1.0, -1.0]  # 3 votes beat 2
+    assert copeland_score(values, np.array([1.0, 1.0, 1.0])).tolist() == [-1.0, 1.0]
+    holed = np.array([[3.0, np.nan], [1.0, 5.0]])
+    assert outranking_matrix(holed, np.array([1.0, 1.0]))[0, 1] == 1.0  # only the shared indicator votes
