@@ -67,7 +67,7 @@ def copeland_score(values: np.ndarray, weights: np.ndarray, **_: object) -> np.n
     """Copeland score (wins − losses in pairwise weighted majority votes), batched like the means.
 
     >>> copeland_score(np.array([[3.0, 3.0], [2.0, 1.0], [1.0, 2.0]]), np.array([1.0, 1.0])).tolist()
-    [2.0, 0.0, -2.0]
+    [2.0, -1.0, -1.0]
     """
     shares = outranking_matrix(values, weights)
     outcome = np.where(np.abs(shares - 0.5) <= TIE_TOLERANCE, 0.0, np.sign(shares - 0.5))
