@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -44,6 +46,55 @@ def arguments(add: Callable[[argparse.ArgumentParser], None]) -> Callable[[Calla
     return decorate
 
 
+# ---------------------------------------------------------------------------------------------- argument types
+# Checked when the command line is parsed, so a bad option fails at once (exit 2, usage message
+# naming the option), not after a long computation.
+def positive_int(text: str) -> int:
+    """An integer >= 1 (argparse ``type``)."""
+    return _bounded_int(text, 1, "a positive integer (1, 2, …)")
+
+
+def non_negative_int(text: str) -> int:
+    """An integer >= 0 (argparse ``type``)."""
+    return _bounded_int(text, 0, "an integer >= 0")
+
+
+def _bounded_int(text: str, low: int, expected: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer; expected {expected}") from None
+    if value < low:
+        raise argparse.ArgumentTypeError(f"{value} is out of range; expected {expected}")
+    return value
+
+
+def output_folder(text: str) -> str:
+    """A folder for outputs (argparse ``type``): an existing folder, or one that can be created.
+
+    Refused: an existing file, a path below a file, a folder that is not writable. Nothing is created
+    here; the command creates the folder when it writes its first output.
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError("empty path; expected a folder for the outputs")
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{path} is a file; expected a folder for the outputs (it is created if "
+                                         "missing; existing outputs in it are replaced)")
+    existing = path
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        raise argparse.ArgumentTypeError(f"{path}: {existing} is a file, so no folder can be created below it; "
+                                         "expected a folder for the outputs")
+    if existing.exists() and not os.access(existing, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"{path}: the folder {existing} is not writable; expected a folder for the "
+                                         "outputs that you can write to")
+    return text
+
+
 def add_build_inputs(parser: argparse.ArgumentParser) -> None:
     """The options every command that builds the index shares."""
     parser.add_argument("--data", help="panel file (CSV/TSV/Parquet/XLSX, wide or long); default: embedded 2025 panel")
@@ -69,9 +120,9 @@ def format_table(frame: pd.DataFrame, floats: int = 2) -> str:
 
 # ---------------------------------------------------------------------------------------------- build
 @arguments(lambda p: (add_build_inputs(p),
-                      p.add_argument("--out", help="folder for ranking.csv, indicator_scores.csv, results.json, "
-                                                   "manifest.json"),
-                      p.add_argument("--top", type=int, default=None, help="print only the first N cities")))
+                      p.add_argument("--out", type=output_folder,
+                                     help="folder for ranking.csv, indicator_scores.csv, results.json, manifest.json"),
+                      p.add_argument("--top", type=positive_int, default=None, help="print only the first N cities")))
 @command("build", "compute the index and print the ranking")
 def run_build(args: argparse.Namespace) -> int:
     result = build_from_args(args)
@@ -79,7 +130,7 @@ def run_build(args: argparse.Namespace) -> int:
     ranking = result.ranking
     columns = ["rank", "city_id", "score", *result.framework.dimension_ids]
     shown = ranking[columns].rename(columns={"city_id": "city"})
-    if args.top:
+    if args.top is not None:
         shown = shown.head(args.top)
     print(format_table(shown))
     if len(result.excluded_cities):

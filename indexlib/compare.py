@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 from scipy import stats
 
-from indexlib.cli import add_build_inputs, arguments, command, format_table
+from indexlib.cli import add_build_inputs, arguments, command, format_table, output_folder
 from indexlib.io import write_atomic
 from indexlib.pipeline import _resolve, build
 from indexlib.result import IndexResult
@@ -105,17 +105,35 @@ def compare_weightings(schemes: list[str], panel: object = None, methodology: ob
     return WeightingComparison(summary, rank_table, pd.DataFrame(effective).rename_axis("indicator_id"))
 
 
+_SCHEME_KINDS = ("ahp", "budget", "scheme")
+
+
+def scheme_list(text: str) -> list[str]:
+    """``--weights``: comma-separated scheme specs, each a method name, ``nominal`` or ``kind:X``."""
+    schemes = [s.strip() for s in text.split(",") if s.strip()]
+    if not schemes:
+        raise argparse.ArgumentTypeError(f"{text!r} names no scheme; expected e.g. 'entropy,equal' or "
+                                         "'ahp:ahp-example'")
+    for spec in schemes:
+        kind, colon, argument = spec.partition(":")
+        if colon and kind not in _SCHEME_KINDS:
+            raise argparse.ArgumentTypeError(f"unknown scheme kind {kind!r} in {spec!r}; expected ahp:X, budget:X or "
+                                             "scheme:X")
+        if colon and not argument.strip():
+            raise argparse.ArgumentTypeError(f"{spec!r} names no scheme after ':'; expected {kind}:X with X a built-in "
+                                             "scheme id or a TOML/JSON scheme file")
+    return schemes
+
+
 @arguments(lambda p: (add_build_inputs(p),
-                      p.add_argument("--weights", required=True,
+                      p.add_argument("--weights", required=True, type=scheme_list,
                                      help="comma-separated schemes: equal, entropy, critic, variation, pca, nominal, "
                                           "ahp:X, budget:X, scheme:X (X a built-in scheme id or a TOML/JSON file)"),
-                      p.add_argument("--out", help="folder for comparison.csv, ranks_by_scheme.csv, "
-                                                   "weights_by_scheme.csv")))
+                      p.add_argument("--out", type=output_folder,
+                                     help="folder for comparison.csv, ranks_by_scheme.csv, weights_by_scheme.csv")))
 @command("compare", "rank under alternative weightings, side by side with the nominal ranking")
 def run_compare(args: argparse.Namespace) -> int:
-    schemes = [s.strip() for s in args.weights.split(",") if s.strip()]
-    if not schemes:
-        raise SpecificationError("--weights names no scheme")
+    schemes = args.weights if isinstance(args.weights, list) else scheme_list(args.weights)
     comparison = compare_weightings(schemes, args.data, args.method, args.framework)
     summary = comparison.summary
     print("Each scheme against the nominal ranking (rank shifts in positions):")

@@ -87,7 +87,24 @@ def compare_with_published(result: IndexResult, year: int = 2025) -> PublishedCo
                                dimensions.reset_index(drop=True))
 
 
-@arguments(lambda p: (add_build_inputs(p), p.add_argument("--year", type=int, default=2025)))
+def published_year(text: str) -> int:
+    """``--year``: an edition whose published ranking is packaged with :mod:`city_data`."""
+    import city_data
+
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year; expected e.g. 2025") from None
+    try:
+        city_data.published(year)
+    except ValueError as exc:  # the message ends with the packaged years
+        available = str(exc).rpartition("; ")[2]
+        raise argparse.ArgumentTypeError(f"no published ranking is packaged for {year}; {available}") from None
+    return year
+
+
+@arguments(lambda p: (add_build_inputs(p), p.add_argument("--year", type=published_year, default=2025,
+                                                          help="edition of the published ranking")))
 @command("compare-published", "compare the build's ranking with the report's published ranking")
 def run_compare_published(args: argparse.Namespace) -> int:
     result = build_from_args(args)

@@ -34,7 +34,8 @@ import numpy as np
 import pandas as pd
 from scipy import interpolate, optimize
 
-from indexlib.cli import add_build_inputs, arguments, build_from_args, command, format_table, print_notes
+from indexlib.cli import (add_build_inputs, arguments, build_from_args, command, format_table, output_folder,
+                          print_notes)
 from indexlib.io import write_atomic
 from indexlib.result import IndexResult
 from indexlib.scoring import ScoringPlan
@@ -191,7 +192,8 @@ def optimise_weights(result: IndexResult, level: Level = "dimension", target: pd
                       p.add_argument("--level", choices=["indicator", "dimension"], default="indicator"),
                       p.add_argument("--optimise", action="store_true",
                                      help="also search weights whose importance matches the nominal weights"),
-                      p.add_argument("--out", help="write importance.csv (and optimised_weights.csv) here")))
+                      p.add_argument("--out", type=output_folder,
+                                     help="write importance.csv (and optimised_weights.csv) here")))
 @command("importance", "nominal effective weights beside each component's actual importance")
 def run_importance(args: argparse.Namespace) -> int:
     result = build_from_args(args)

@@ -16,12 +16,32 @@ __all__ = ["validation_message", "parse_model", "load_text", "read_file"]
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def validation_message(exc: ValidationError, source: str) -> str:
-    """One line per problem: ``source: field.path: what is wrong`` (duplicates removed)."""
+def _element_label(data: Any, loc: tuple[Any, ...]) -> str:
+    """`` (indicator 'x')`` when ``loc`` goes through a list item carrying an ``id`` (nodes, indicators…)."""
+    label, current, previous = "", data, None
+    kinds = {"indicators": "indicator", "nodes": "node"}
+    for key in loc:
+        try:
+            current = current[key]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(key, int) and isinstance(current, Mapping) and isinstance(current.get("id"), str):
+            label = f" ({kinds.get(str(previous), 'id')} {current['id']!r})"
+        previous = key
+    return label
+
+
+def validation_message(exc: ValidationError, source: str, data: Any = None) -> str:
+    """One line per problem: ``source: field.path: what is wrong`` (duplicates removed).
+
+    With the validated ``data``, a position in a list of elements also names the element's id, e.g.
+    ``indicators.1.weight (indicator 'i2')``.
+    """
     lines = []
     for err in exc.errors():
         # pydantic adds validator names to the location of union members; they mean nothing to a user
-        where = ".".join(str(p) for p in err["loc"] if not str(p).startswith(("function-", "literal[")))
+        loc = tuple(p for p in err["loc"] if not str(p).startswith(("function-", "literal[")))
+        where = ".".join(str(p) for p in loc) + (_element_label(data, loc) if data is not None else "")
         message = err["msg"].removeprefix("Value error, ")
         lines.append(f"{source}: {where + ': ' if where else ''}{message}")
     return "\n".join(dict.fromkeys(lines))
@@ -34,7 +54,7 @@ def parse_model(model: type[ModelT], data: Mapping[str, Any], *, source: str, er
     try:
         return model.model_validate(dict(data))
     except ValidationError as exc:
-        raise error(validation_message(exc, source)) from None
+        raise error(validation_message(exc, source, data)) from None
 
 
 def load_text(text: str, fmt: str, *, source: str, error: type[Exception]) -> dict[str, Any]:
@@ -55,9 +75,17 @@ def read_file(path: str | Path, *, what: str, error: type[Exception]) -> dict[st
     if fmt not in {"toml", "json"}:
         raise error(f"{path}: a {what} file must be .toml or .json")
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise error(f"{path}: {what} file not found") from None
-    except (IsADirectoryError, UnicodeDecodeError) as exc:
-        raise error(f"{path}: cannot read the {what} file: {exc}") from None
+    except IsADirectoryError:
+        raise error(f"{path}: is a folder; expected a {what} file (.toml or .json)") from None
+    except OSError as exc:  # permission denied, I/O error…
+        raise error(f"{path}: cannot read the {what} file: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")  # a BOM (Windows editors write one) is not content
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise error(f"{path}, line {line}: not UTF-8 text (byte 0x{raw[exc.start:exc.start + 1].hex().upper()}); "
+                    f"expected a UTF-8 encoded {fmt.upper()} {what} file") from None
     return load_text(text, fmt, source=str(path), error=error)

@@ -8,8 +8,12 @@ of the matching ``iData`` table; they become the framework's ``unit_columns``.
 
 from __future__ import annotations
 
+import io
+import math
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from indicators.errors import FrameworkError
@@ -21,15 +25,62 @@ _REQUIRED = ("iCode", "Parent", "Type", "Direction", "Weight")
 
 
 def looks_like_coinr_meta(path: str | Path) -> bool:
-    """True when ``path`` is a CSV whose header has COINr's iMeta columns."""
-    path = Path(path)
-    if path.suffix.lower() not in {".csv", ".tsv", ".txt"}:
-        return False
+    """True when ``path`` is a CSV/TSV file: the only tabular framework format is COINr's iMeta.
+
+    The header is checked by :func:`read_coinr_meta`, which says what is missing — a CSV with a
+    misspelt column or in the wrong encoding gets that message rather than a generic "not a framework
+    file".
+    """
+    return Path(path).suffix.lower() in {".csv", ".tsv", ".txt"}
+
+
+_DIRECTION = "1 (more is better) or -1 (more is worse)"
+_MISSING = {"", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"}
+
+
+def _read_meta(path: Path) -> pd.DataFrame:
     try:
-        header = pd.read_csv(path, nrows=0, sep=None, engine="python").columns
-    except (OSError, ValueError, pd.errors.ParserError):
-        return False
-    return all(c in header for c in ("iCode", "Parent", "Type"))
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise FrameworkError(f"{path}: COINr iMeta file not found") from None
+    except OSError as exc:
+        raise FrameworkError(f"{path}: cannot read the COINr iMeta file: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise FrameworkError(
+            f"{path}, line {line}: not UTF-8 text (byte 0x{raw[exc.start:exc.start + 1].hex().upper()}); expected a "
+            "UTF-8 COINr iMeta CSV (re-save it with encoding UTF-8)"
+        ) from None
+    if not text.strip():
+        raise FrameworkError(f"{path}: the COINr iMeta file is empty; expected a header with the columns "
+                             f"{', '.join(_REQUIRED)} and one row per indicator or aggregate")
+    header = text.lstrip().splitlines()[0]
+    sep = max((",", ";", "\t"), key=header.count)  # COINr writes commas; spreadsheets may use ';' or tabs
+    try:
+        # every cell as text: the checks below say which row and column is wrong
+        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as exc:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        where = f", row {found.group(2)}: {found.group(3)} fields, but the header has {found.group(1)}" if found else \
+            f": {exc}"
+        raise FrameworkError(f"{path}{where}; expected a COINr iMeta table with one field per column") from None
+
+
+def _number(path: Path, row_number: int, element: str, column: str, text: str, default: float | None) -> float | None:
+    """A numeric cell of the iMeta table; ``default`` for an empty or NA cell."""
+    text = text.strip()
+    if text in _MISSING:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not math.isfinite(value):
+        raise FrameworkError(f"{path}, row {row_number}, {element}: {column} {text!r} is not a finite number; "
+                             f"expected {_DIRECTION if column == 'Direction' else 'a number >= 0'}")
+    return value
 
 
 def read_coinr_meta(path: str | Path, *, framework_id: str | None = None) -> Framework:
@@ -45,40 +96,62 @@ def read_coinr_meta(path: str | Path, *, framework_id: str | None = None) -> Fra
     Raises
     ------
     FrameworkError
-        A required column is missing, a direction is not ±1, or the tree is invalid.
+        The file is unreadable, a required column is missing, a code is empty or repeated, a
+        direction is not ±1, a weight is not a number >= 0, or the tree is invalid; messages name
+        the file and the row.
     """
     path = Path(path)
-    try:
-        meta = pd.read_csv(path, sep=None, engine="python", dtype={"iCode": str, "Parent": str})
-    except FileNotFoundError:
-        raise FrameworkError(f"{path}: COINr iMeta file not found") from None
+    meta = _read_meta(path)
+    meta.columns = [str(c).strip() for c in meta.columns]
     missing = [c for c in _REQUIRED if c not in meta.columns]
     if missing:
-        raise FrameworkError(f"{path}: not a COINr iMeta table; missing columns {missing}")
+        raise FrameworkError(f"{path}: not a COINr iMeta table; missing columns {missing}; expected the columns "
+                             f"{', '.join(_REQUIRED)} (and optionally iName, Unit, Level)")
+    meta = meta.map(lambda v: v.strip() if isinstance(v, str) else v)
+    codes = meta["iCode"]
+    empty = [i + 2 for i in range(len(meta)) if codes.iloc[i] in _MISSING]
+    if empty:
+        raise FrameworkError(f"{path}, row {empty[0]}: empty iCode; expected a code for every row")
+    repeated = codes[codes.duplicated(keep=False)]
+    if len(repeated):
+        code = repeated.iloc[0]
+        rows = ", ".join(str(i + 2) for i in np.flatnonzero((codes == code).to_numpy()))
+        raise FrameworkError(f"{path}, rows {rows}: iCode {code!r} appears more than once; expected unique codes")
     nodes, indicators, unit_columns = [], [], []
-    for row_number, row in enumerate(meta.itertuples(index=False), start=2):
-        kind = str(row.Type)
-        code = str(row.iCode)
-        name = str(getattr(row, "iName", code)) if pd.notna(getattr(row, "iName", None)) else code
-        parent = None if pd.isna(row.Parent) or str(row.Parent).strip() in {"", "NA"} else str(row.Parent)
-        weight = 1.0 if pd.isna(row.Weight) else float(row.Weight)
+    for row_number, row in enumerate(meta.to_dict("records"), start=2):
+        kind = row["Type"]
+        code = row["iCode"]
+        name = row.get("iName", "") or code
+        name = code if name in _MISSING else name
+        parent = None if row["Parent"] in _MISSING else row["Parent"]
         if kind == "Indicator":
-            if pd.isna(row.Direction) or float(row.Direction) not in (1.0, -1.0):
-                raise FrameworkError(
-                    f"{path}, row {row_number}, indicator {code!r}: Direction must be 1 or -1, got {row.Direction!r}"
-                )
-            unit = getattr(row, "Unit", "")
+            if parent is None:
+                raise FrameworkError(f"{path}, row {row_number}, indicator {code!r}: no Parent; expected the iCode of "
+                                     "an Aggregate row")
+            direction = _number(path, row_number, f"indicator {code!r}", "Direction", row["Direction"], None)
+            if direction not in (1.0, -1.0):
+                raise FrameworkError(f"{path}, row {row_number}, indicator {code!r}: Direction {row['Direction']!r}; "
+                                     f"expected {_DIRECTION}")
+            weight = _number(path, row_number, f"indicator {code!r}", "Weight", row["Weight"], 1.0)
+            if weight < 0:
+                raise FrameworkError(f"{path}, row {row_number}, indicator {code!r}: Weight {row['Weight']!r} is "
+                                     "negative; expected a number >= 0")
+            unit = row.get("Unit", "")
             indicators.append(
                 {
                     "id": code,
                     "name_en": name,
-                    "unit": "" if pd.isna(unit) else str(unit),
-                    "polarity": "+" if float(row.Direction) > 0 else "-",
+                    "unit": "" if unit in _MISSING else unit,
+                    "polarity": "+" if direction > 0 else "-",
                     "parent": parent,
                     "weight": weight,
                 }
             )
         elif kind == "Aggregate":
+            weight = _number(path, row_number, f"aggregate {code!r}", "Weight", row["Weight"], 1.0)
+            if weight < 0:
+                raise FrameworkError(f"{path}, row {row_number}, aggregate {code!r}: Weight {row['Weight']!r} is "
+                                     "negative; expected a number >= 0")
             nodes.append({"id": code, "name_en": name, "parent": parent, "weight": weight})
         elif kind in {"Group", "Denominator"}:
             unit_columns.append(code)

@@ -18,6 +18,7 @@ __all__ = [
     "DegenerateIndicatorError",
     "DomainError",
     "WeightsError",
+    "OutputError",
     "UnknownMethodError",
     "NotFittedError",
     "IndexlibWarning",
@@ -61,6 +62,10 @@ class DomainError(DataValidationError):
 
 class WeightsError(IndexlibError, ValueError):
     """Weights are negative, non-finite, all zero, or keyed by ids the framework does not have."""
+
+
+class OutputError(IndexlibError, OSError):
+    """An output file cannot be written (folder not creatable, not writable, disk full)."""
 
 
 class UnknownMethodError(IndexlibError, KeyError):

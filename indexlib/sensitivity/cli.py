@@ -10,23 +10,39 @@ from __future__ import annotations
 import argparse
 import sys
 
-from indexlib.cli import add_build_inputs, arguments, command, format_table
+from indexlib.cli import (add_build_inputs, arguments, command, format_table, non_negative_int, output_folder,
+                          positive_int)
 from indexlib.uncertainty.cli import terminal_progress
 from indexlib.uncertainty.engine import DEFAULT_CHUNK_SIZE
 
 __all__ = ["run_sensitivity"]
 
 
+def _confidence_level(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number; expected a level between 0 and 1, "
+                                         "e.g. 0.95") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is out of range; expected a level strictly between 0 and 1, "
+                                         "e.g. 0.95")
+    return value
+
+
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     add_build_inputs(parser)
-    parser.add_argument("--n", type=int, default=1024, help="base sample size N, a power of 2 (runs: N (D + 2))")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the Sobol' sequence and the bootstrap")
+    parser.add_argument("--n", type=positive_int, default=1024,
+                        help="base sample size N, a power of 2 (runs: N (D + 2))")
+    parser.add_argument("--seed", type=non_negative_int, default=0,
+                        help="seed of the Sobol' sequence and the bootstrap")
     parser.add_argument("--spec", help="uncertainty spec (TOML/JSON) whose assumptions are the factors; default: "
                                        "the uncertainty command's default")
-    parser.add_argument("--out", help="folder for sobol.csv, sensitivity.json and sobol.png/.svg")
+    parser.add_argument("--out", type=output_folder, help="folder for sobol.csv, sensitivity.json and sobol.png/.svg")
     parser.add_argument("--resamples", type=int, default=100, help="bootstrap resamples of the confidence intervals")
-    parser.add_argument("--conf-level", type=float, default=0.95, help="confidence level of the intervals")
-    parser.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE, help="runs ranked at once")
+    parser.add_argument("--conf-level", type=_confidence_level, default=0.95,
+                        help="confidence level of the intervals")
+    parser.add_argument("--chunk-size", type=positive_int, default=DEFAULT_CHUNK_SIZE, help="runs ranked at once")
     parser.add_argument("--no-figures", action="store_true", help="do not draw sobol.png/.svg")
 
 

@@ -11,7 +11,8 @@ import argparse
 import sys
 import time
 
-from indexlib.cli import add_build_inputs, arguments, command, format_table
+from indexlib.cli import (add_build_inputs, arguments, command, format_table, non_negative_int, output_folder,
+                          positive_int)
 from indexlib.uncertainty.engine import DEFAULT_CHUNK_SIZE, ProgressCallback
 
 __all__ = ["run_uncertainty", "terminal_progress"]
@@ -41,11 +42,12 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--spec", help="uncertainty spec (TOML/JSON); default: weights ±25%% on the dimensions, "
                                        "normalisation {min-max [1,100], z-score (100,10)}, aggregation "
                                        "{arithmetic, geometric}, outlier treatment {on, off}")
-    parser.add_argument("--out", help="folder for rank_intervals.csv, runs.csv.gz, scenarios.csv, "
-                                      "scenario_ranks.csv, uncertainty.json and rank_intervals.png/.svg")
-    parser.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE,
+    parser.add_argument("--out", type=output_folder,
+                        help="folder for rank_intervals.csv, runs.csv.gz, scenarios.csv, scenario_ranks.csv, "
+                             "uncertainty.json and rank_intervals.png/.svg")
+    parser.add_argument("--chunk-size", type=positive_int, default=DEFAULT_CHUNK_SIZE,
                         help="runs scored at once (bounds memory; results do not depend on it)")
-    parser.add_argument("--show", type=int, default=10, help="cities with the widest intervals to print")
+    parser.add_argument("--show", type=non_negative_int, default=10, help="cities with the widest intervals to print")
     parser.add_argument("--no-figures", action="store_true", help="do not draw rank_intervals.png/.svg")
 
 
