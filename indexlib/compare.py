@@ -57,9 +57,10 @@ def scheme_weights(spec: str, nominal: IndexResult) -> dict[str, float]:
     if argument:
         if kind not in {"ahp", "budget", "scheme"}:
             raise SpecificationError(f"unknown scheme kind {kind!r} in {spec!r}; use ahp:X, budget:X or scheme:X")
-        scheme = weighting.load_scheme(argument)
-        used = set(framework.node_ids) | set(framework.indicator_ids)
-        return {k: v for k, v in scheme.weights.items() if k in used}
+        # apply() refuses a scheme made for another framework, or with missing or unknown ids
+        applied = weighting.load_scheme(argument).apply(nominal.requested_framework)
+        return {e: applied.element(e).weight for e in [*framework.node_ids, *framework.indicator_ids]
+                if e != framework.root}
     method = weighting.get_method(spec)
     values = nominal.values[framework.indicator_ids]
     polarity = pd.Series(framework.polarity, index=framework.indicator_ids)

@@ -17,6 +17,7 @@ from scipy import stats
 
 from indexlib.cli import add_build_inputs, arguments, build_from_args, command, format_table, print_notes
 from indexlib.result import IndexResult
+from indicators.errors import DataValidationError
 
 __all__ = ["PublishedComparison", "compare_with_published"]
 
@@ -61,6 +62,11 @@ def compare_with_published(result: IndexResult, year: int = 2025) -> PublishedCo
     ours = result.ranking
     merged = ours.merge(published[["city_id", "rank", "score"]].rename(
         columns={"rank": "published_rank", "score": "published_score"}), on="city_id", how="inner")
+    if len(merged) < 3:
+        raise DataValidationError(
+            f"{result.panel.source}: only {len(merged)} of its ranked cities are in the published {year} ranking; "
+            "at least 3 are needed to compare rankings (city ids must match city_data.cities())"
+        )
     merged["rank_difference"] = merged["rank"].astype(int) - merged["published_rank"].astype(int)
     rho = float(stats.spearmanr(merged["rank"], merged["published_rank"]).statistic)
     tau = float(stats.kendalltau(merged["rank"], merged["published_rank"]).statistic)

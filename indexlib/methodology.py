@@ -29,7 +29,8 @@ __all__ = [
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # inf and NaN are never meaningful settings (a range of [0, inf] would rank every city first)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class CoverageScreen(_Model):
@@ -165,6 +166,14 @@ class Methodology(_Model):
     weights: dict[str, float] | None = Field(
         None, description="Weights overriding the framework's, keyed by element id (relative among siblings)."
     )
+
+    @field_validator("weights")
+    @classmethod
+    def _weights_non_negative(cls, value: dict[str, float] | None) -> dict[str, float] | None:
+        bad = {k: v for k, v in (value or {}).items() if v < 0}
+        if bad:
+            raise ValueError(f"weights must be >= 0; got {bad}")
+        return value
 
     # ------------------------------------------------------------------ (de)serialisation
     @classmethod

@@ -30,6 +30,7 @@ from indicators.errors import (
     DegenerateIndicatorError,
     DomainError,
     SpecificationError,
+    WeightsError,
 )
 
 __all__ = ["build", "prepare", "Prepared", "checked_plan", "present_50_100"]
@@ -51,13 +52,35 @@ class Prepared:
 def _resolve(panel: Any, methodology: Any, framework: Any) -> tuple[Panel, Methodology, Framework]:
     fw = load_framework(framework)
     meth = methodology if isinstance(methodology, Methodology) else load_methodology(methodology)
+    source = "methodology" if isinstance(methodology, Methodology) or methodology is None else str(methodology)
     if meth.weights:
-        fw = fw.with_weights(meth.weights)
+        try:
+            fw = fw.with_weights(meth.weights)
+        except WeightsError as exc:
+            raise WeightsError(f"{source}: weights: {exc}") from None
+    _check_against_framework(meth, fw, source)
     if isinstance(panel, Panel):
         data = panel
     else:
         data = read_panel(panel, fw)
+    reference = meth.normalisation.reference_city
+    if meth.normalisation.method == "reference" and reference not in data.values.index:
+        raise SpecificationError(f"{source}: normalisation.reference_city {reference!r} is not a city of the panel "
+                                 f"{data.source}")
     return data, meth, fw
+
+
+def _check_against_framework(meth: Methodology, fw: Framework, source: str) -> None:
+    """Settings that name framework elements must name existing ones (never silently ignored)."""
+    posts = meth.normalisation.goalposts or {}
+    unknown = sorted(set(posts) - set(fw.indicator_ids))
+    if unknown:
+        raise SpecificationError(f"{source}: normalisation.goalposts names {unknown}, which are not indicators of "
+                                 f"framework {fw.id!r}")
+    try:
+        ScoringPlan.compile(fw, meth.aggregation)
+    except SpecificationError as exc:
+        raise SpecificationError(f"{source}: {exc}") from None
 
 
 def prepare(panel: Panel, methodology: Methodology, framework: Framework) -> Prepared:
@@ -159,6 +182,13 @@ def impute_and_treat(prep: Prepared, methodology: Methodology, *, outliers: bool
     spread = filled.max() - filled.min()
     constant = [i for i in framework.indicator_ids if not spread[i] > 0]
     if constant:
+        emptied = [n for n in framework.node_ids if set(framework.indicators_under(n)) <= set(constant)]
+        if emptied:
+            raise DegenerateIndicatorError(
+                f"{prep.panel.source}: indicator(s) {constant} are constant across the {len(filled)} ranked cities, "
+                f"leaving node(s) {emptied} without an indicator that differs between cities; expected values "
+                "that differ between cities"
+            )
         if methodology.normalisation.on_constant == "error":
             raise DegenerateIndicatorError(
                 f"{prep.panel.source}: indicator(s) {constant} are constant across the {len(filled)} ranked cities; "
@@ -196,11 +226,13 @@ def normalise_values(values: pd.DataFrame, framework: Framework, methodology: Me
         posts = options.goalposts or {}
         lacking = [i for i in framework.indicator_ids if i not in posts]
         if lacking:
-            raise SpecificationError(f"goalposts missing for indicator(s) {lacking}")
+            raise SpecificationError(f"normalisation.goalposts lacks indicator(s) {lacking} used in this build; "
+                                     "expected one [low, high] pair per indicator")
         kwargs["goalposts"] = [posts[i] for i in framework.indicator_ids]
     if method == "reference":
         if options.reference_city not in values.index:
-            raise SpecificationError(f"reference city {options.reference_city!r} is not among the ranked cities")
+            raise SpecificationError(f"reference city {options.reference_city!r} is not among the ranked cities "
+                                     "(the coverage screen excluded it); choose a ranked city")
         kwargs["reference_row"] = int(values.index.get_loc(options.reference_city))
     params = spec.fit_params(data, framework.polarity, **kwargs)
     return spec.apply(data, framework.polarity, params, **kwargs)

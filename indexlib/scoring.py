@@ -15,6 +15,7 @@ import numpy as np
 from indexlib.aggregate import AGGREGATORS
 from indexlib.methodology import Aggregation
 from indicators import Framework
+from indicators.errors import SpecificationError
 
 __all__ = ["ScoringPlan", "first_non_positive"]
 
@@ -63,6 +64,15 @@ class ScoringPlan:
     @classmethod
     def compile(cls, framework: Framework, aggregation: Aggregation | None = None) -> ScoringPlan:
         aggregation = aggregation or Aggregation()
+        unknown_nodes = sorted(set(aggregation.by_node) - set(framework.node_ids))
+        if unknown_nodes:
+            raise SpecificationError(f"aggregation.by_node names {unknown_nodes}, which are not nodes of framework "
+                                     f"{framework.id!r}; nodes: {framework.node_ids}")
+        node_levels = sorted({framework.levels[n] for n in framework.node_ids})
+        unknown_levels = sorted(set(aggregation.by_level) - set(node_levels))
+        if unknown_levels:
+            raise SpecificationError(f"aggregation.by_level names level(s) {unknown_levels}, which framework "
+                                     f"{framework.id!r} does not have; its node levels are {node_levels}")
         indicator_ids = framework.indicator_ids
         node_ids = framework.aggregation_order
         element_ids = [*node_ids, *indicator_ids]

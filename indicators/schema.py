@@ -47,7 +47,7 @@ class Indicator(_Model):
     description: str = ""
     source_note: str = ""
     parent: str = Field(description="Id of the aggregate node this indicator belongs to.")
-    weight: float = Field(default=1.0, ge=0, allow_inf_nan=False, description="Relative to siblings.")
+    weight: float = Field(default=1.0, ge=0, allow_inf_nan=False, strict=True, description="Relative to siblings.")
 
 
 class Node(_Model):
@@ -58,7 +58,7 @@ class Node(_Model):
     name_zh: str = ""
     description: str = ""
     parent: str | None = Field(default=None, description="None for the root (the index).")
-    weight: float = Field(default=1.0, ge=0, allow_inf_nan=False, description="Relative to siblings.")
+    weight: float = Field(default=1.0, ge=0, allow_inf_nan=False, strict=True, description="Relative to siblings.")
 
 
 class Framework(_Model):

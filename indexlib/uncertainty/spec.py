@@ -75,7 +75,8 @@ __all__ = [
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # inf and NaN are never meaningful settings (a range of [0, inf] would rank every city first)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 #: An outlier alternative: ``"on"`` (the methodology's JRC treatment, or the default JRC rule if

@@ -45,3 +45,20 @@ def test_compare_command_writes_one_row_per_scheme(tmp_path, capsys):
     assert {"spearman", "kendall", "mean_abs_shift", "max_abs_shift", "top10_overlap"} <= set(summary.columns)
     assert len(pd.read_csv(out / "ranks_by_scheme.csv")) == 125
     assert main(["compare", "--weights", "nope"]) == 2
+
+
+def test_scheme_for_another_framework_is_refused():
+    from indexlib.errors import WeightsError
+
+    with pytest.raises(WeightsError, match="gctsi-2025"):
+        compare_weightings(["ahp:ahp-example"], small_panel(), framework=small_framework())
+
+
+def test_compare_published_needs_common_cities():
+    import indexlib
+    from indexlib.compare_published import compare_with_published
+    from indexlib.errors import DataValidationError
+
+    result = indexlib.build(small_panel(), framework=small_framework())
+    with pytest.raises(DataValidationError, match="only 0 of its ranked cities"):
+        compare_with_published(result)

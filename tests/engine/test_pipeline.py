@@ -127,12 +127,16 @@ def test_fewer_than_three_cities(framework, panel):
         indexlib.build(panel.head(2), framework=framework)
 
 
-@pytest.mark.parametrize("weights, message", [({"A": -1.0}, "greater than or equal to 0"),
-                                              ({"A": 0.0, "B": 0.0}, "zero"),
-                                              ({"A": float("nan")}, "finite")])
-def test_bad_sibling_weights(framework, panel, weights, message):
-    with pytest.raises(WeightsError, match=message):
-        indexlib.build(panel, Methodology.parse({"weights": weights}), framework)
+@pytest.mark.parametrize("weights, message", [({"A": -1.0}, r"weights must be >= 0; got \{'A': -1.0\}"),
+                                              ({"A": float("nan")}, "weights.A: Input should be a finite number")])
+def test_negative_or_nan_weights_are_rejected_when_the_methodology_is_read(weights, message):
+    with pytest.raises(SpecificationError, match=message):
+        Methodology.parse({"weights": weights})
+
+
+def test_all_zero_sibling_weights(framework, panel):
+    with pytest.raises(WeightsError, match="all weights among the children of 'index' are zero"):
+        indexlib.build(panel, Methodology.parse({"weights": {"A": 0.0, "B": 0.0}}), framework)
 
 
 def test_bad_methodology_is_a_specification_error(tmp_path):
