@@ -92,7 +92,7 @@ def prepare(panel: Panel, methodology: Methodology, framework: Framework) -> Pre
     excluded_indicators = [{"indicator_id": i, "reason": "no value for any city"} for i in empty]
     used = framework
     if empty:
-        empty_nodes = [n for n in framework.node_ids if set(framework.indicators_under(n)) <= set(empty)]
+        empty_nodes = framework.nodes_emptied_by(empty)
         if empty_nodes:
             raise DataValidationError(
                 f"{panel.source}: node(s) {empty_nodes} have no data for any city (indicators "
@@ -182,7 +182,7 @@ def impute_and_treat(prep: Prepared, methodology: Methodology, *, outliers: bool
     spread = filled.max() - filled.min()
     constant = [i for i in framework.indicator_ids if not spread[i] > 0]
     if constant:
-        emptied = [n for n in framework.node_ids if set(framework.indicators_under(n)) <= set(constant)]
+        emptied = framework.nodes_emptied_by(constant)
         if emptied:
             raise DegenerateIndicatorError(
                 f"{prep.panel.source}: indicator(s) {constant} are constant across the {len(filled)} ranked cities, "

@@ -196,6 +196,11 @@ class Framework(_Model):
                 stack.extend(self._children[current])
         return [i for i in self.indicator_ids if i in below]
 
+    def nodes_emptied_by(self, removed: Iterable[str]) -> list[str]:
+        """Nodes that would have no indicator left if the ``removed`` indicators were dropped."""
+        gone = set(removed)
+        return [n for n in self.node_ids if set(self.indicators_under(n)) <= gone]
+
     def dimension_of(self, indicator_id: str) -> str:
         parent = self._by_id[indicator_id].parent
         assert parent is not None  # indicators always have a parent (validated)
