@@ -23,8 +23,10 @@ __all__ = [
 ]
 
 #: Saaty's random consistency index RI(n): the mean consistency index of random reciprocal
-#: matrices of order n on the 1–9 scale (Saaty 1980; values for n ≤ 15 as tabulated in
-#: METHODS.md §4.4). Other tables exist (Chinese textbooks often use 0.52, 0.89, 1.12, 1.26, …);
+#: matrices of order n on the 1–9 scale (Saaty 1980). The values for n = 1..15 (methods.md §4.4,
+#: tagged there as from memory except n = 15) were checked against a published table citing Saaty
+#: (Bernardus et al. 2012, p. 268: 0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48,
+#: 1.56, 1.57, 1.59). Other tables exist (Chinese textbooks often use 0.52, 0.89, 1.12, 1.26, …);
 #: pass ``random_index=`` to use one.
 SAATY_RI: Mapping[int, float] = MappingProxyType(
     {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49,
