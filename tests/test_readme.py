@@ -43,3 +43,12 @@ def test_two_commands_are_the_ones_ci_runs(readme):
     assert 'pip install . && indexlib build' in readme and 'pip install ".[test]" && pytest' in readme
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "indexlib build" in ci and 'pip install --quiet ".[test]"' in ci and "\npytest\n" in ci
+
+
+def test_uncertainty_spec_example_is_valid(readme):
+    from indexlib.uncertainty import UncertaintySpec
+
+    blocks = [b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if "[[normalisation]]" in b]
+    assert blocks
+    spec = UncertaintySpec.from_toml(blocks[0])
+    assert spec.weights.method == "dirichlet" and spec.exclusion.enabled and len(spec.missing) == 2
