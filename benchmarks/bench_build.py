@@ -9,6 +9,8 @@ one process, with ratios to a plain Python loop that scores one weight vector pe
 
 from __future__ import annotations
 
+from _timing import median_time  # benchmarks/ is on sys.path when a script runs
+
 import argparse
 import statistics
 import time
@@ -18,13 +20,6 @@ import warnings
 import numpy as np
 
 
-def median_seconds(function, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -40,7 +35,7 @@ def main() -> None:
     start = time.perf_counter()
     result = indexlib.build()  # first call parses the packaged panel
     first = time.perf_counter() - start
-    build_time = median_seconds(indexlib.build, args.repeats)
+    build_time = median_time(indexlib.build, args.repeats)
 
     plan = ScoringPlan.compile(result.framework, result.methodology.aggregation)
     normalised = result.normalised[plan.indicator_ids].to_numpy()
@@ -56,9 +51,9 @@ def main() -> None:
     def looped() -> np.ndarray:
         return np.stack([rank_scores(plan.root_scores(normalised, w)) for w in stack[:500]])
 
-    score_time = median_seconds(scored, args.repeats)
-    batched_time = median_seconds(batched, args.repeats)
-    loop_time = median_seconds(looped, max(1, args.repeats // 3)) * (len(stack) / 500)
+    score_time = median_time(scored, args.repeats)
+    batched_time = median_time(batched, args.repeats)
+    loop_time = median_time(looped, max(1, args.repeats // 3)) * (len(stack) / 500)
     assert np.array_equal(batched()[:500], looped())
     tracemalloc.start()
     batched()

@@ -12,6 +12,8 @@ its rows are skipped when it is not installed.
 
 from __future__ import annotations
 
+from _timing import median_time  # benchmarks/ is on sys.path when a script runs
+
 import argparse
 import platform
 import statistics
@@ -33,15 +35,6 @@ N_BASE, N_FACTORS, N_CITIES, N_RESAMPLES = 4096, 8, 125, 100
 SALIB_OUTPUTS = 10  # SALib is timed on this many outputs and extrapolated to all
 
 
-def median_time(func: Callable[[], object], repeats: int) -> float:
-    """Median wall time of ``func()`` in seconds (one untimed warm-up call first)."""
-    func()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def city_model(unit: np.ndarray, scores: np.ndarray) -> np.ndarray:

@@ -32,6 +32,8 @@ numpy's allocations).
 
 from __future__ import annotations
 
+from _timing import median_time  # benchmarks/ is on sys.path when a script runs
+
 import argparse
 import platform
 import statistics
@@ -53,15 +55,6 @@ TARGETS = {"uncertainty 10,000 runs": 0.25, "uncertainty 100,000 runs": 2.5, "So
 MEMORY_LIMIT_MIB = 1024.0
 
 
-def median_time(func: Callable[[], object], repeats: int) -> float:
-    """Median wall time of ``func()`` in seconds (one untimed warm-up call first)."""
-    func()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def peak_mib(func: Callable[[], object]) -> float:

@@ -24,6 +24,8 @@ table says so).
 
 from __future__ import annotations
 
+from _timing import median_time  # benchmarks/ is on sys.path when a script runs
+
 import argparse
 import statistics
 import time
@@ -58,15 +60,6 @@ SMALL_GOAL = 0.010
 LARGE_GOAL = 1.0
 
 
-def median_time(function: Callable[[], Any], repeats: int) -> float:
-    """Median wall time of ``repeats`` calls, after one untimed warm-up call."""
-    function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def small_panel(rng: np.random.Generator) -> pd.DataFrame:

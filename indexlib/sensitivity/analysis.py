@@ -94,15 +94,10 @@ class IndexSensitivityResult:
 
     def manifest(self) -> dict[str, Any]:
         """Versions, input hash, spec, design size and factors: what reproduces ``sobol.csv``."""
-        from indexlib import __version__
-
         model = self.model
         return {
-            "indexlib_version": __version__,
+            **model.provenance(),
             "analysis": "sensitivity (Sobol', Saltelli 2010 first order, Jansen total order)",
-            "input": {"source": model.panel.source, "sha256": model.panel.sha256},
-            "framework": model.requested_framework.id,
-            "methodology": model.methodology.to_dict(),
             "spec": model.spec.to_dict(),
             "n_base": self.design.n_base,
             "runs": self.design.n_runs,

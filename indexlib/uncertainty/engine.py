@@ -327,6 +327,17 @@ class UncertaintyModel:
             return [f"w:{i}" for i in self.weight_ids]
         return []
 
+    def provenance(self) -> dict[str, Any]:
+        """What every analysis manifest records about its inputs: version, panel hash, framework, methodology."""
+        from indexlib import __version__
+
+        return {
+            "indexlib_version": __version__,
+            "input": {"source": self.panel.source, "sha256": self.panel.sha256},
+            "framework": self.requested_framework.id,
+            "methodology": self.methodology.to_dict(),
+        }
+
     def factor_layout(self) -> tuple[list[str], list[str]]:
         """Sobol factors and, for every unit-sample column, the factor it belongs to.
 
@@ -681,15 +692,10 @@ class UncertaintyResult:
 
     def manifest(self) -> dict[str, Any]:
         """What makes the analysis reproducible: versions, input hash, spec, methodology, options."""
-        from indexlib import __version__
-
         model = self.model
         return {
-            "indexlib_version": __version__,
+            **model.provenance(),
             "analysis": "uncertainty",
-            "input": {"source": model.panel.source, "sha256": model.panel.sha256},
-            "framework": model.requested_framework.id,
-            "methodology": model.methodology.to_dict(),
             "spec": self.spec.to_dict(),
             "varied": model.varied_sections + (["weights"] if model.weight_ids else []),
             "options": {s: model.labels[s] for s in SECTIONS},
