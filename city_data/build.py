@@ -304,11 +304,16 @@ def _broadband(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
                            source=_OOKLA, licence="Ookla proprietary (no open licence)")
 
 
+def _read_owid(path: Path, key: str) -> pd.DataFrame:
+    """An Our World in Data grapher extract: ``key`` and ``Year`` columns, the value in the last column."""
+    owid = pd.read_csv(path)
+    _require_columns(owid, (key, "Year"), path)
+    return owid.rename(columns={owid.columns[-1]: "value"})
+
+
 def _patents(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
     """06: resident patent applications per million people, latest year per country."""
-    owid = pd.read_csv(path)
-    _require_columns(owid, ("Code", "Year"), path)
-    owid = owid.rename(columns={owid.columns[3]: "value"})
+    owid = _read_owid(path, "Code")
     return _country_values(cities, _latest(owid, "Code", "Year", "value"), "06", decimals=2,
                            unit="resident patent applications per million people",
                            source="WIPO via World Bank WDI IP.PAT.RESD / OWID", licence="CC BY 4.0")
@@ -316,9 +321,7 @@ def _patents(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
 
 def _international_students(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
     """12: inbound mobility rate, latest year per country (the series ends in 2014)."""
-    owid = pd.read_csv(path)
-    _require_columns(owid, ("Country", "Year"), path)
-    owid = owid.rename(columns={owid.columns[2]: "value"})
+    owid = _read_owid(path, "Country")
     owid["iso3"] = owid["Country"].str.strip().map(_iso3_by_name(cities, _OWID_ENTITY_ALIASES))
     latest = _latest(owid.dropna(subset=["iso3"]), "iso3", "Year", "value")
     return _country_values(cities, latest, "12", decimals=2, note="STALE",
@@ -344,9 +347,7 @@ def _travel_freedom(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
 
 def _pm25(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
     """15 (country part): WHO modelled PM2.5, latest year per country."""
-    owid = pd.read_csv(path)
-    _require_columns(owid, ("Code", "Year"), path)
-    owid = owid.rename(columns={owid.columns[3]: "value"})
+    owid = _read_owid(path, "Code")
     return _country_values(cities, _latest(owid, "Code", "Year", "value"), "15", decimals=2,
                            unit="ug/m3 annual mean PM2.5 (population-weighted, national)",
                            source="WHO (SDG 11.6.2 modelled) via Our World in Data",
