@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from indicators import Framework
+from indicators._config import decode_utf8, read_input_bytes
 from indicators.errors import DataValidationError
 
 __all__ = ["Panel", "read_panel", "panel_from_frame", "MISSING_MARKERS", "ATTRIBUTE_COLUMNS"]
@@ -89,10 +90,6 @@ class _Table:
     raw: bytes
 
 
-def _line_of(raw: bytes, offset: int) -> int:
-    return raw[:offset].count(b"\n") + 1
-
-
 def _decode(path: Path, raw: bytes) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataValidationError(f"{path}: the file is UTF-16 text; expected UTF-8 (in Excel: Save As "
@@ -100,14 +97,8 @@ def _decode(path: Path, raw: bytes) -> str:
     if b"\x00" in raw[:65536]:
         raise DataValidationError(f"{path}: the file holds binary data (NUL bytes), not text; expected a UTF-8 "
                                   f"{path.suffix.lstrip('.').upper()} file")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        byte = raw[exc.start:exc.start + 1].hex().upper()
-        raise DataValidationError(
-            f"{path}, line {_line_of(raw, exc.start)}: not UTF-8 text (byte 0x{byte} at offset {exc.start}); "
-            "expected a UTF-8 file (in Excel: Save As 'CSV UTF-8'; elsewhere re-save it with encoding UTF-8)"
-        ) from None
+    return decode_utf8(raw, path, error=DataValidationError,
+                       expected="a UTF-8 file (in Excel: Save As 'CSV UTF-8'; elsewhere re-save it with encoding UTF-8)")
 
 
 def _parse_text(path: Path, text: str, sep: str) -> pd.DataFrame:
@@ -138,14 +129,8 @@ def _parse_text(path: Path, text: str, sep: str) -> pd.DataFrame:
 
 def _read_table(path: Path) -> _Table:
     suffix = path.suffix.lower()
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataValidationError(f"{path}: panel file not found") from None
-    except IsADirectoryError:
-        raise DataValidationError(f"{path}: is a folder; expected a panel file (CSV, TSV, Parquet or XLSX)") from None
-    except OSError as exc:
-        raise DataValidationError(f"{path}: cannot read the panel file: {exc.strerror or exc}") from None
+    raw = read_input_bytes(path, what="panel", expected="a panel file (CSV, TSV, Parquet or XLSX)",
+                           error=DataValidationError)
     if suffix not in {*_TEXT_SUFFIXES, ".parquet", ".xlsx", ".xlsm"}:
         raise DataValidationError(f"{path}: unsupported panel format {suffix!r}; expected .csv, .tsv, .parquet or .xlsx")
     if not raw.strip():

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-__all__ = ["validation_message", "parse_model", "load_text", "read_file"]
+__all__ = ["validation_message", "parse_model", "load_text", "read_file", "read_input_bytes", "decode_utf8"]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -68,24 +68,37 @@ def load_text(text: str, fmt: str, *, source: str, error: type[Exception]) -> di
     return data
 
 
+def read_input_bytes(path: Path, *, what: str, expected: str, error: type[Exception]) -> bytes:
+    """The bytes of an input file; a missing file, a folder or an unreadable file raise ``error``
+    naming the path and what was expected (the input is only read, never modified)."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{path}: {what} file not found") from None
+    except IsADirectoryError:
+        raise error(f"{path}: is a folder; expected {expected}") from None
+    except OSError as exc:  # permission denied, I/O error…
+        raise error(f"{path}: cannot read the {what} file: {exc.strerror or exc}") from None
+
+
+def decode_utf8(raw: bytes, path: Path, *, expected: str, error: type[Exception]) -> str:
+    """UTF-8 text (a BOM, which Windows editors write, is not content); otherwise ``error`` naming the
+    line and the offending byte."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        byte = raw[exc.start:exc.start + 1].hex().upper()
+        raise error(f"{path}, line {line}: not UTF-8 text (byte 0x{byte} at offset {exc.start}); expected "
+                    f"{expected}") from None
+
+
 def read_file(path: str | Path, *, what: str, error: type[Exception]) -> dict[str, Any]:
     """Read a ``.toml`` or ``.json`` file into a mapping; errors name the file and say what was expected."""
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in {"toml", "json"}:
         raise error(f"{path}: a {what} file must be .toml or .json")
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise error(f"{path}: {what} file not found") from None
-    except IsADirectoryError:
-        raise error(f"{path}: is a folder; expected a {what} file (.toml or .json)") from None
-    except OSError as exc:  # permission denied, I/O error…
-        raise error(f"{path}: cannot read the {what} file: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")  # a BOM (Windows editors write one) is not content
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise error(f"{path}, line {line}: not UTF-8 text (byte 0x{raw[exc.start:exc.start + 1].hex().upper()}); "
-                    f"expected a UTF-8 encoded {fmt.upper()} {what} file") from None
+    raw = read_input_bytes(path, what=what, expected=f"a {what} file (.toml or .json)", error=error)
+    text = decode_utf8(raw, path, expected=f"a UTF-8 encoded {fmt.upper()} {what} file", error=error)
     return load_text(text, fmt, source=str(path), error=error)

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from indicators._config import decode_utf8, read_input_bytes
 from indicators.errors import FrameworkError
 from indicators.schema import Framework
 
@@ -39,20 +40,9 @@ _MISSING = {"", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"}
 
 
 def _read_meta(path: Path) -> pd.DataFrame:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise FrameworkError(f"{path}: COINr iMeta file not found") from None
-    except OSError as exc:
-        raise FrameworkError(f"{path}: cannot read the COINr iMeta file: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise FrameworkError(
-            f"{path}, line {line}: not UTF-8 text (byte 0x{raw[exc.start:exc.start + 1].hex().upper()}); expected a "
-            "UTF-8 COINr iMeta CSV (re-save it with encoding UTF-8)"
-        ) from None
+    raw = read_input_bytes(path, what="COINr iMeta", expected="a COINr iMeta CSV file", error=FrameworkError)
+    text = decode_utf8(raw, path, expected="a UTF-8 COINr iMeta CSV (re-save it with encoding UTF-8)",
+                       error=FrameworkError)
     if not text.strip():
         raise FrameworkError(f"{path}: the COINr iMeta file is empty; expected a header with the columns "
                              f"{', '.join(_REQUIRED)} and one row per indicator or aggregate")

@@ -225,7 +225,7 @@ CASES = [
          {"fw.yaml": "id: x\n"}),
     Case("framework: bad TOML", framework("fw.toml"), r"fw\.toml: not valid TOML", {"fw.toml": "id = [\n"}),
     Case("framework: JSON list", framework("fw.json"), r"fw\.json: expected a JSON object", {"fw.json": "[1, 2]"}),
-    Case("framework: latin-1 TOML", framework("fw.toml"), r"fw\.toml, line \d+: not UTF-8 text \(byte 0xE1\); "
+    Case("framework: latin-1 TOML", framework("fw.toml"), r"fw\.toml, line \d+: not UTF-8 text \(byte 0xE1 at offset \d+\); "
          r"expected a UTF-8 encoded TOML framework file",
          {"fw.toml": small_toml(indicators__1__name_en="Bogotá").encode("latin-1")}),
     Case("framework: folder named .toml", ["build", "--data", "{tmp}/good.csv", "--framework", "{tmp}/dir.toml"],
