@@ -205,6 +205,13 @@ def impute_and_treat(prep: Prepared, methodology: Methodology, *, outliers: bool
             filled, skew_threshold=treatment.skew_threshold, kurtosis_threshold=treatment.kurtosis_threshold,
             max_winsorised=treatment.max_winsorised, log_transform=treatment.log_transform,
         )
+        failing = treatment_log[~treatment_log["passes_after"].astype(bool)]
+        if len(failing):
+            detail = ", ".join(f"{row.indicator_id} (after {row.action}: skew {row.skew_after:.2f}, kurtosis "
+                               f"{row.kurtosis_after:.2f})" for row in failing.itertuples(index=False))
+            notes.append(f"{len(failing)} indicator(s) still fail the outlier rule (|skew| < "
+                         f"{treatment.skew_threshold:g} or kurtosis < {treatment.kurtosis_threshold:g}) after "
+                         f"treatment: {detail}")
     else:
         treated = filled
         treatment_log = pd.DataFrame(columns=["indicator_id", "action"])
