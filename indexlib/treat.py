@@ -33,8 +33,10 @@ def skew_kurtosis(x: np.ndarray) -> tuple[float, float]:
     with central moments :math:`m_k`; equal to ``scipy.stats.skew(x, bias=False)`` and
     ``scipy.stats.kurtosis(x, bias=False)`` (e1071 type 2, as COINr), written out because the
     scipy wrappers cost more than the whole rest of a build. NaN below 4 values or for a constant.
+    The values are sorted first, so that the sums, and hence a pass or fail at a threshold, do not
+    depend on the order of the cities.
     """
-    x = x[~np.isnan(x)]
+    x = np.sort(x[~np.isnan(x)])
     n = x.size
     if n < 4:
         return float("nan"), float("nan")

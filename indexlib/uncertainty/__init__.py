@@ -18,10 +18,10 @@ from indexlib.uncertainty.engine import (
     ScenarioResult,
     UncertaintyModel,
     UncertaintyResult,
-    histogram_percentile,
     one_at_a_time,
     uncertainty_analysis,
 )
+from indexlib.uncertainty.rank_statistics import RankHistogram, histogram_percentile
 from indexlib.uncertainty.spec import IndicatorExclusion, UncertaintySpec, WeightUncertainty, load_spec
 
 __all__ = [
@@ -35,5 +35,6 @@ __all__ = [
     "ScenarioResult",
     "UncertaintyModel",
     "RunTable",
+    "RankHistogram",
     "histogram_percentile",
 ]

@@ -20,8 +20,10 @@ A run of the analysis is the index built under one draw of the uncertain assumpt
 4. **Batched ranking.** :func:`~indexlib.rank.rank_scores` ranks every run of a chunk in one call
    (competition ranks of the root score by default — the methodology's ``ties``).
 5. **Streaming statistics.** Ranks are integers 1…n (half-integers with ``ties="average"``), so a
-   per-city histogram of ranks (n × (2n + 1) counts) gives exact medians and percentiles whatever
-   the number of runs; chunks of ``chunk_size`` runs (default 2,000) bound the working memory.
+   per-city histogram of ranks gives exact medians and percentiles whatever the number of runs. It
+   is banded (:class:`~indexlib.uncertainty.rank_statistics.RankHistogram`): each city counts only
+   the ranks between its lowest and highest, so memory follows the spread of the ranks, not the
+   square of the cities; chunks of ``chunk_size`` runs (default 2,000) bound the working memory.
 
 Percentiles use the inverted empirical distribution function (Hyndman & Fan 1996, definition 1;
 ``numpy.percentile(..., method="inverted_cdf")``): the :math:`q`-th percentile of a city's ranks is
@@ -63,6 +65,7 @@ from indexlib.panel import Panel
 from indexlib.pipeline import _resolve, checked_plan, impute_and_treat, normalise_values, prepare
 from indexlib.rank import rank_scores
 from indexlib.scoring import ScoringPlan, first_non_positive
+from indexlib.uncertainty.rank_statistics import RankHistogram, RankStatistics
 from indexlib.uncertainty.spec import (
     UncertaintySpec,
     aggregation_label,
@@ -88,6 +91,9 @@ SECTIONS = ("missing", "outliers", "normalisation", "aggregation", "exclusion")
 _SECTION_COLUMN = {"missing": "missing", "outliers": "outliers", "normalisation": "normalisation",
                    "aggregation": "aggregation", "exclusion": "excluded_indicator"}
 DEFAULT_CHUNK_SIZE = 2_000
+#: At most this many city scores (runs × cities) are computed at once, so that a chunk's working
+#: memory (a few float64 arrays of this size per tree level) does not grow with the panel.
+CHUNK_CELLS = 2_000_000
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -538,13 +544,15 @@ class UncertaintyModel:
 
     def iterate_ranks(self, table: RunTable, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
                       progress: ProgressCallback | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield ``(run indices, ranks (r, n))`` for every run of ``table``, ``chunk_size`` at a time.
+        """Yield ``(run indices, ranks (r, n))`` for every run of ``table``, at most ``chunk_size`` at a
+        time (fewer for large panels: a chunk holds at most ``CHUNK_CELLS`` city scores).
 
         Runs are grouped by their section choices (one stable sort), so the yielded indices are
         increasing within a group but groups come in key order.
         """
         if chunk_size < 1:
             raise SpecificationError(f"chunk_size must be >= 1; got {chunk_size}")
+        chunk_size = max(1, min(chunk_size, CHUNK_CELLS // max(len(self.city_ids), 1)))
         total = len(table)
         sizes = [len(self.options[s]) for s in SECTIONS]
         key = np.zeros(total, dtype=np.int64)
@@ -611,8 +619,9 @@ class UncertaintyResult:
         :math:`\\bar R_S = \\frac1n \\sum_c |r_c - r_c^{nom}|` (Saisana et al. 2005).
     mean_abs_shift : float
         Mean of ``run_shift`` over all runs.
-    histogram : ndarray (n, 2n + 1)
-        ``histogram[c, h]``: runs in which city ``c`` has rank ``h / 2``.
+    histogram : RankHistogram or None
+        Per-city counts of the simulated ranks (banded; ``histogram.dense()[c, h]`` is the number
+        of runs in which city ``c`` has rank ``h / 2``), when the ranks were not kept.
     ranks : ndarray (N, n) or None
         Every run's ranks (int16; float32 with ``ties="average"``), when kept.
     model : UncertaintyModel
@@ -624,7 +633,7 @@ class UncertaintyResult:
     parameters: pd.DataFrame
     run_shift: np.ndarray
     mean_abs_shift: float
-    histogram: np.ndarray
+    histogram: RankHistogram | None
     ranks: np.ndarray | None
     model: UncertaintyModel
     table: RunTable = field(repr=False)
@@ -700,6 +709,8 @@ class UncertaintyResult:
             "varied": model.varied_sections + (["weights"] if model.weight_ids else []),
             "options": {s: model.labels[s] for s in SECTIONS},
             "percentile_method": "inverted_cdf (Hyndman & Fan 1996 definition 1)",
+        "rank_statistics": ("exact, from every run's kept ranks" if self.histogram is None
+                            else "exact, from a banded histogram of ranks"),
             "summary": self.summary(),
         }
 
@@ -720,54 +731,9 @@ class UncertaintyResult:
         return [write_atomic(out / name, data) for name, data in files.items()]
 
 
-class _RankStatistics:
-    """Streaming per-city rank statistics: histogram, shifts, top-k counts (exact for any chunking)."""
-
-    def __init__(self, nominal: np.ndarray, runs: int, top: int, keep_ranks: bool, ties: str) -> None:
-        self.n = nominal.size
-        self.nominal = nominal
-        self.top = top
-        self.bins = 2 * self.n + 1  # half-ranks, so "average" ties (x.5) fit too
-        self.histogram = np.zeros((self.n, self.bins), dtype=np.int64)
-        self.shift_sum = np.zeros(self.n)  # sums of half-integers: exact in float64
-        self.top_count = np.zeros(self.n, dtype=np.int64)
-        self.run_shift = np.empty(runs)
-        dtype = np.float32 if ties == "average" else (np.int16 if self.n < 2**15 else np.int32)
-        self.ranks = np.empty((runs, self.n), dtype=dtype) if keep_ranks else None
-        self._offsets = np.arange(self.n) * self.bins
-
-    def add(self, runs: np.ndarray, ranks: np.ndarray) -> None:
-        half = np.rint(2.0 * ranks).astype(np.int64)
-        self.histogram += np.bincount((half + self._offsets).ravel(),
-                                      minlength=self.n * self.bins).reshape(self.n, self.bins)
-        shift = np.abs(ranks - self.nominal)
-        self.shift_sum += shift.sum(axis=0)
-        self.run_shift[runs] = shift.mean(axis=1)
-        self.top_count += (ranks <= self.top).sum(axis=0)
-        if self.ranks is not None:
-            self.ranks[runs] = ranks
-
-
-def histogram_percentile(histogram: np.ndarray, q: float) -> np.ndarray:
-    """Per-row ``q``-th percentile (0–100) of values given as counts over half-rank bins.
-
-    Reproduces ``numpy.percentile(values, q, axis=0, method="inverted_cdf")`` on the expanded
-    values: with :math:`N` values, the virtual index :math:`N q / 100 - 1` is rounded up unless it
-    is an integer, and the value of that order statistic is read off the cumulative counts.
-    """
-    counts = histogram.sum(axis=1)
-    total = int(counts[0])
-    index = total * (np.float64(q) / 100.0) - 1.0
-    below = np.floor(index)
-    order = int(below if index == below else below + 1)
-    order = min(max(order, 0), total - 1)
-    cumulative = np.cumsum(histogram, axis=1)
-    return np.argmax(cumulative >= order + 1, axis=1) / 2.0
-
-
 def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: Any = None,
                          spec: UncertaintySpec | str | Path | None = None, *, runs: int | None = None,
-                         seed: int | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE, keep_ranks: bool = True,
+                         seed: int | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE, keep_ranks: bool | None = None,
                          progress: ProgressCallback | None = None,
                          model: UncertaintyModel | None = None) -> UncertaintyResult:
     r"""Monte Carlo uncertainty analysis of the ranking (Saisana, Saltelli & Tarantola 2005).
@@ -796,10 +762,14 @@ def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: 
     runs, seed : int, optional
         Override ``spec.runs`` and ``spec.seed``.
     chunk_size : int, default=2000
-        Runs scored and ranked at once; bounds the working memory (about
-        ``chunk_size × n × nodes × 8`` bytes, 14 MB for 2,000 runs of 125 cities and 7 nodes).
-    keep_ranks : bool, default=True
-        Keep every run's ranks (``N × n`` int16: 25 MB for 100,000 runs of 125 cities).
+        Most runs scored and ranked at once; for large panels fewer, so that a chunk holds at most
+        2,000,000 city scores. Bounds the working memory (about ``chunk × n × nodes × 8`` bytes,
+        14 MB for 2,000 runs of 125 cities and 7 nodes). Results do not depend on it.
+    keep_ranks : bool or None, default=None
+        Keep every run's ranks (``N × n`` int16: 25 MB for 100,000 runs of 125 cities). ``None``
+        keeps them when they take at most 256 MiB. Percentiles are computed exactly from the kept
+        ranks, else from a banded histogram of ranks (:class:`RankHistogram`); both give the same
+        numbers.
     progress : callable(done, total), optional
         Called after every chunk.
     model : UncertaintyModel, optional
@@ -845,7 +815,7 @@ def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: 
         spec = spec.replace(**changes)
     model.prepare_variants()
     table = model.draw(spec.runs, spec.seed)
-    statistics = _RankStatistics(model.nominal_ranks, spec.runs, spec.top, keep_ranks, model.ties)
+    statistics = RankStatistics(model.nominal_ranks, spec.runs, spec.top, keep_ranks, model.ties)
     for run_ids, ranks in model.iterate_ranks(table, chunk_size=chunk_size, progress=progress):
         statistics.add(run_ids, ranks)
     intervals = _rank_intervals(model, statistics, spec)
@@ -864,15 +834,14 @@ def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: 
     )
 
 
-def _rank_intervals(model: UncertaintyModel, statistics: _RankStatistics, spec: UncertaintySpec) -> pd.DataFrame:
-    histogram, runs = statistics.histogram, spec.runs
-    half_ranks = np.arange(statistics.bins) / 2.0
+def _rank_intervals(model: UncertaintyModel, statistics: RankStatistics, spec: UncertaintySpec) -> pd.DataFrame:
+    runs = spec.runs
     integer = model.ties != "average"
 
     def ranks_column(values: np.ndarray) -> np.ndarray:
         return values.astype(np.int64) if integer else values
 
-    p05, median, p95 = (histogram_percentile(histogram, q) for q in (5, 50, 95))
+    p05, median, p95 = (statistics.percentile(q) for q in (5, 50, 95))
     attributes = model.panel.attributes.reindex(model.city_ids)
     names = attributes["city_en"] if "city_en" in attributes.columns else pd.Series(model.city_ids)
     table = pd.DataFrame({
@@ -883,7 +852,7 @@ def _rank_intervals(model: UncertaintyModel, statistics: _RankStatistics, spec: 
         "p05_rank": ranks_column(p05),
         "p95_rank": ranks_column(p95),
         "interval_width": ranks_column(p95 - p05),
-        "mean_rank": histogram @ half_ranks / runs,
+        "mean_rank": statistics.mean_rank(),
         "mean_abs_shift": statistics.shift_sum / runs,
         f"p_top{spec.top}": statistics.top_count / runs,
     })
