@@ -236,9 +236,10 @@ def _jsonable(value: Any) -> Any:
 
 
 def _script_json(data: Any) -> str:
-    """JSON safe inside ``<script>``: ``</`` and ``<!--`` cannot end or comment out the element."""
+    """JSON safe inside ``<script>``: no ``<``, ``>`` or ``&`` (they occur only in strings and become
+    ``\\u`` escapes), so no text can end the element or open a comment."""
     text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def render_report(result: IndexResult, *, intervals: pd.DataFrame | None = None,

@@ -55,12 +55,12 @@ def guard_csv_text(value: Any) -> Any:
 def csv_text(frame: pd.DataFrame) -> str:
     """``frame`` as UTF-8 CSV text: full-precision floats (shortest repr), ``\\n`` line ends, guarded text.
 
-    Only text (object) columns are guarded, so numeric columns keep their numbers, negative ones
-    included.
+    Only text cells are guarded (numeric columns are skipped, and in others only ``str`` cells
+    change), so numbers keep their values, negative ones included.
     """
     guarded = frame.copy()
     for column in guarded.columns:
-        if guarded[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(guarded[column]):
             guarded[column] = guarded[column].map(guard_csv_text)
     return guarded.to_csv(index=False, lineterminator="\n")
 
