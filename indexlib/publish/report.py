@@ -196,6 +196,20 @@ def _sources_table(result: IndexResult) -> str:
             "open may not be redistributed beyond what their terms allow.</p>" + html_table(grouped))
 
 
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """``(dotted.key, value)`` pairs of a nested mapping, sequences joined by commas."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping) and value:
+            pairs += _flatten(value, f"{name}.")
+        elif isinstance(value, (list, tuple)):
+            pairs.append((name, ", ".join(_text(v) for v in value)))
+        else:
+            pairs.append((name, "—" if value is None or value == {} else _text(value)))
+    return pairs
+
+
 def _methodology_html(result: IndexResult) -> str:
     framework = result.framework
     tree = "".join(
@@ -205,9 +219,13 @@ def _methodology_html(result: IndexResult) -> str:
         + "</li>" for d in framework.dimension_ids)
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in result.notes)
     excluded = result.excluded_cities
-    return (f"<p>Framework <code>{html.escape(framework.id)}</code> {html.escape(framework.version)}: "
-            f"{len(framework.indicator_ids)} indicators in {len(framework.dimension_ids)} dimensions.</p>"
-            f"<ul>{tree}</ul><h3>Methodology</h3>{render_mapping(result.methodology.to_dict(), 4)}"
+    settings = pd.DataFrame(_flatten(result.methodology.to_dict()), columns=["setting", "value"])
+    version = f" version {html.escape(framework.version)}" if framework.version else ""
+    return (f"<p>Framework <code>{html.escape(framework.id)}</code>{version}: "
+            f"{len(framework.indicator_ids)} indicators in {len(framework.dimension_ids)} dimensions "
+            "(weights relative among siblings; indicators without data or constant across the ranked cities "
+            "are not used).</p>"
+            f"<ul>{tree}</ul><h3>Settings of the build</h3>{html_table(settings)}"
             + (f"<h3>Notes of this build</h3><ul>{notes}</ul>" if notes else "")
             + (f"<h3>Cities excluded by the coverage screen</h3>{html_table(excluded)}" if len(excluded) else ""))
 
