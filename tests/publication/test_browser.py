@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -39,14 +40,14 @@ def published(tmp_path_factory) -> tuple[Path, indexlib.IndexResult]:
     return out, result
 
 
-@pytest.fixture(scope="module")
-def browser_page(published, tmp_path_factory):
+@contextmanager
+def _chromium(profile: Path):
+    """A fresh Chromium (own profile folder) whose every request is recorded; only file: and data: pass."""
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium; .ci/run installs it where it can)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed "
                                                                    "(pip install 'indexlib[browser]')")
     requests: list[str] = []
-    profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(profile), executable_path=str(CHROMIUM), headless=True, args=FLAGS,
@@ -60,14 +61,34 @@ def browser_page(published, tmp_path_factory):
                 route.abort()
 
         context.route("**/*", record)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("request", lambda request: requests.append(request.url))
-        page.goto((published[0] / "report.html").as_uri())
-        page.wait_for_selector("#ranking tbody tr")
-        yield page, requests, errors
-        context.close()
+        try:
+            yield context, requests
+        finally:
+            context.close()
+
+
+def _open(context, report: Path):
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(report.as_uri())
+    page.wait_for_selector("#ranking tbody tr")
+    return page, errors
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    with _chromium(tmp_path_factory.mktemp("chromium-profile")) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def browser_page(browser, published):
+    context, requests = browser
+    page, errors = _open(context, published[0] / "report.html")
+    page.on("request", lambda request: requests.append(request.url))
+    yield page, requests, errors
+    page.close()
 
 
 def _table(page) -> pd.DataFrame:
@@ -204,3 +225,40 @@ def _save_screenshot(page, name: str) -> Path:
         Path(artefacts).mkdir(parents=True, exist_ok=True)
         shutil.copy(target, Path(artefacts) / name)
     return target
+
+
+def _small_with_gaps() -> pd.DataFrame:
+    from _support import small_panel
+
+    frame = small_panel(n=14, seed=3)
+    frame.loc[[1, 4], "i2"] = np.nan
+    frame.loc[[6], "i4"] = np.nan
+    return frame
+
+
+@pytest.mark.parametrize("case", ["missing values, no imputation", "three pillars"])
+def test_other_trees_and_missing_values_are_recomputed_as_build_does(browser, tmp_path, case):
+    from _support import small_framework
+
+    if case == "three pillars":
+        data, framework, methodology = None, "gctsi-2025-3pillar", Methodology()
+        changed = {"ecological_health": 2.5}
+    else:
+        data, framework = _small_with_gaps(), small_framework()
+        methodology = Methodology(missing={"method": "none"})
+        changed = {"A": 3.0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        release(tmp_path / "r", data=data, framework=framework, methodology=methodology)
+        expected = indexlib.build(data, methodology.replace(weights=changed), framework)
+    page, errors = _open(browser[0], tmp_path / "r" / "report.html")
+    check = page.evaluate("() => window.indexlibReport.agreement()")
+    assert check["ranksAgree"] and check["maxAbsDifference"] < 1e-9 and not errors
+    page.evaluate("""changed => { const r = window.indexlibReport;
+        Object.assign(r.state.weights, changed); r.update(); }""", changed)
+    shown = _page_scores(page)
+    root = expected.root
+    np.testing.assert_allclose(shown.loc[expected.scores.index, "score"], expected.scores[root], rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(shown.loc[expected.ranks.index, "rank"], expected.ranks[root])
+    assert _table(page)["city_id"].tolist() == _expected_order(expected.scores[root], expected.ranks[root])
+    page.close()
