@@ -203,7 +203,7 @@ def _load_command_modules() -> None:
     import importlib
 
     for module in ("indexlib.compare_published", "indexlib.compare", "indexlib.importance", "indexlib.uncertainty.cli",
-                   "indexlib.sensitivity.cli"):
+                   "indexlib.sensitivity.cli", "indexlib.publish.cli"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

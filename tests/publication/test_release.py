@@ -1,0 +1,218 @@
+"""indexlib release: complete or untouched, reproducible to the byte, no cell a formula."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from _support import small_framework
+from indexlib.cli import main
+from indexlib.publish import csv_text, guard_csv_text, xlsx_bytes
+from indexlib.publish.release import release
+from indicators.errors import OutputError, SpecificationError
+
+RELEASE_FILES = {"ranking.csv", "ranking.xlsx", "results.json", "report.html", "manifest.json"}
+
+
+def _release(panel: pd.DataFrame, out: Path, **options) -> Path:
+    return release(out, data=panel, framework=small_framework(), **options)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# ----------------------------------------------------------------------------------------- guard
+@given(st.text())
+def test_csv_guard_prefixes_exactly_the_formula_starts(text):
+    guarded = guard_csv_text(text)
+    if text[:1] in {"=", "+", "-", "@"}:
+        assert guarded == "'" + text
+    else:
+        assert guarded == text
+
+
+@given(st.floats(allow_nan=False) | st.integers())
+def test_csv_guard_leaves_numbers_alone(number):
+    assert guard_csv_text(number) is number
+
+
+def test_csv_guards_text_cells_but_keeps_negative_numbers_numeric():
+    frame = pd.DataFrame({"name": ["=1+1", "-x", "ok"], "score": [-1.5, 2.0, -0.25], "rank": [-3, 1, 2]})
+    back = pd.read_csv(io.StringIO(csv_text(frame)))
+    assert back["name"].tolist() == ["'=1+1", "'-x", "ok"]
+    assert back["score"].tolist() == [-1.5, 2.0, -0.25] and back["rank"].tolist() == [-3, 1, 2]
+
+
+def test_csv_keeps_full_precision():
+    value = 0.1 + 0.2
+    assert float(pd.read_csv(io.StringIO(csv_text(pd.DataFrame({"v": [value]}))))["v"][0]) == value
+
+
+# ----------------------------------------------------------------------------------------- workbook
+def test_xlsx_stores_formula_like_text_as_text_and_numbers_as_numbers(hostile_names):
+    from openpyxl import load_workbook
+
+    names = list(hostile_names.values())
+    frame = pd.DataFrame({"city": names, "score": -np.arange(len(names), dtype=float) - 0.5})
+    data = xlsx_bytes({"ranking": frame, "more": frame.head(1)})
+    sheets = zipfile.ZipFile(io.BytesIO(data))
+    xml = sheets.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "<f " not in xml  # no formula anywhere
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["ranking", "more"]
+    cells = list(book["ranking"].iter_rows(min_row=2, values_only=False))
+    assert [row[0].value for row in cells] == names
+    assert all(row[0].data_type == "s" for row in cells)
+    assert [row[0].quotePrefix for row in cells[:4]] == [True] * 4
+    assert [row[1].value for row in cells] == frame["score"].tolist()
+
+
+def test_xlsx_is_byte_identical_and_carries_no_clock_time():
+    frame = pd.DataFrame({"city": ["a", "b"], "score": [1.0, np.nan]})
+    first, second = xlsx_bytes({"t": frame}), xlsx_bytes({"t": frame})
+    assert first == second
+    archive = zipfile.ZipFile(io.BytesIO(first))
+    assert {entry.date_time for entry in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    core = archive.read("docProps/core.xml").decode()
+    assert core.count("1980-01-01T00:00:00Z") == 2
+
+
+def test_sheet_names_are_cut_and_made_unique():
+    from openpyxl import load_workbook
+
+    frame = pd.DataFrame({"x": [1]})
+    long = "a very long table name with [brackets]: and more"
+    book = load_workbook(io.BytesIO(xlsx_bytes({long: frame, long + "!": frame})))
+    assert [len(n) <= 31 for n in book.sheetnames] == [True, True] and len(set(book.sheetnames)) == 2
+
+
+# ----------------------------------------------------------------------------------------- release
+def test_release_writes_every_file_and_the_ranking_with_names(named_panel, hostile_names, tmp_path):
+    out = _release(named_panel, tmp_path / "r")
+    assert set(_files(out)) == RELEASE_FILES  # no audit/ or profiles/ without their hooks
+    ranking = pd.read_csv(out / "ranking.csv", dtype={"city_en": str})
+    columns = ranking.columns.tolist()
+    assert columns[:5] == ["city_id", "city_en", "city_zh", "country", "continent"]
+    assert ranking.loc[ranking["city_id"] == "c00", "city_en"].item() == "'" + hostile_names["c00"]
+    assert ranking.loc[ranking["city_id"] == "c05", "city_en"].item() == hostile_names["c05"]
+    results = json.loads((out / "results.json").read_text())
+    np.testing.assert_allclose(ranking["score"], [r["score"] for r in results["ranking"]], rtol=0, atol=1e-9)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {i["role"] for i in manifest["inputs"]} == {"panel", "cities", "framework", "methodology"}
+    assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+    assert {"indexlib", "numpy", "pandas", "openpyxl", "python"} <= set(manifest["versions"])
+    assert manifest["seed"] is None and manifest["methodology"]["missing"]["method"] == "group_median"
+    assert set(manifest["files"]) == RELEASE_FILES - {"manifest.json"}
+
+
+def test_ranking_csv_holds_the_builds_scores_exactly(named_panel, tmp_path):
+    import indexlib
+
+    out = _release(named_panel, tmp_path / "r")
+    ranking = pd.read_csv(out / "ranking.csv").set_index("city_id")
+    result = indexlib.build(named_panel, None, small_framework())
+    np.testing.assert_array_equal(ranking.loc[result.scores.index, "score"], result.scores[result.root])
+    np.testing.assert_array_equal(ranking.loc[result.scores.index, "A"], result.scores["A"])
+
+
+def test_two_releases_are_byte_identical(named_panel, tmp_path):
+    first = _files(_release(named_panel, tmp_path / "one", uncertainty_runs=40, seed=5))
+    second = _files(_release(named_panel, tmp_path / "two", uncertainty_runs=40, seed=5))
+    assert set(first) == RELEASE_FILES | {"rank_intervals.csv"}
+    assert first == second
+
+
+def test_uncertainty_intervals_and_seed_are_published(named_panel, tmp_path):
+    out = _release(named_panel, tmp_path / "r", uncertainty_runs=30, seed=7)
+    intervals = pd.read_csv(out / "rank_intervals.csv")
+    assert len(intervals) == 12 and {"p05_rank", "p95_rank"} <= set(intervals.columns)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert (manifest["seed"], manifest["uncertainty_runs"]) == (7, 30)
+    assert json.loads((out / "results.json").read_text())["uncertainty"]["seed"] == 7
+    assert '"p95_rank"' in (out / "report.html").read_text()
+
+
+def test_an_existing_folder_is_left_untouched_without_force(named_panel, tmp_path, capsys):
+    panel_file = tmp_path / "panel.csv"
+    named_panel.to_csv(panel_file, index=False)
+    out = tmp_path / "existing"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    before = _files(out)
+    code = main(["release", "--data", str(panel_file), "--framework", _framework_file(tmp_path), "--out", str(out)])
+    assert code == 2 and "already exists" in capsys.readouterr().err
+    assert _files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["existing", "framework.json", "panel.csv"]
+    code = main(["release", "--data", str(panel_file), "--framework", _framework_file(tmp_path), "--out", str(out),
+                 "--force"])
+    assert code == 0 and set(_files(out)) == RELEASE_FILES
+
+
+def _framework_file(folder: Path) -> str:
+    path = folder / "framework.json"
+    path.write_text(json.dumps(small_framework().to_dict()))
+    return str(path)
+
+
+def test_a_failure_leaves_nothing_behind(named_panel, tmp_path, monkeypatch):
+    import indexlib.publish.release as module
+
+    def broken(*args, **kwargs):
+        raise OutputError("disk full (simulated)")
+
+    monkeypatch.setattr(module, "render_report", broken)
+    with pytest.raises(OutputError, match="simulated"):
+        _release(named_panel, tmp_path / "r")
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "ranking.csv").write_text("old")
+    with pytest.raises(OutputError, match="simulated"):
+        _release(named_panel, tmp_path / "old", force=True)
+    assert _files(tmp_path / "old") == {"ranking.csv": b"old"} and len(list(tmp_path.iterdir())) == 1
+
+
+def test_hooks_add_the_audit_and_the_profiles(named_panel, tmp_path):
+    def tables(result):
+        return {"flags": pd.DataFrame({"flag": ["=national figures only"], "r": [-0.5]})}
+
+    def profiles(result):
+        return {city: {"rank": int(result.ranks.at[city, result.root])} for city in result.values.index}
+
+    out = _release(named_panel, tmp_path / "r", audit_tables=tables, audit_figures=lambda r: {"heatmap.svg": b"<svg/>"},
+                   profiles=profiles)
+    files = _files(out)
+    assert files["audit/flags.csv"] == b"flag,r\n'=national figures only,-0.5\n"
+    assert files["audit/heatmap.svg"] == b"<svg/>"
+    assert len([f for f in files if f.startswith("profiles/")]) == 12
+    assert json.loads(files["results.json"])["audit"]["tables"]["flags"] == [{"flag": "=national figures only",
+                                                                             "r": -0.5}]
+    from openpyxl import load_workbook
+
+    assert "audit flags" in load_workbook(out / "ranking.xlsx").sheetnames
+
+
+def test_options_that_cannot_be_honoured_are_errors(named_panel, tmp_path, capsys):
+    with pytest.raises(SpecificationError, match="not both"):
+        release(tmp_path / "a", data=named_panel, year=2025)
+    with pytest.raises(SpecificationError, match="--uncertainty-runs"):
+        _release(named_panel, tmp_path / "b", seed=3)
+    assert main(["release", "--year", "1999", "--out", str(tmp_path / "c")]) == 2
+    assert "available years" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_packaged_edition_by_year_equals_the_embedded_build(tmp_path):
+    by_year = pd.read_csv(release(tmp_path / "y", year=2025) / "ranking.csv")
+    embedded = pd.read_csv(release(tmp_path / "e") / "ranking.csv")
+    pd.testing.assert_frame_equal(by_year, embedded)
+    manifest = json.loads((tmp_path / "y" / "manifest.json").read_text())
+    assert manifest["year"] == 2025 and manifest["inputs"][0]["source"] == "city_data/data/panel_2025.csv"
