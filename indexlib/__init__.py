@@ -1,7 +1,7 @@
 """indexlib: the engine of the Global City Talent Retention Index (全球城市人才黏性指数).
 
 Screen, impute, treat outliers, normalise, weight, aggregate and rank a city panel against a
-framework; compare weightings; run uncertainty and sensitivity analyses.
+framework; compare weightings; run uncertainty and sensitivity analyses; audit a build.
 
 >>> import indexlib
 >>> result = indexlib.build()          # the embedded 2025 panel, default methodology
@@ -26,6 +26,7 @@ from indexlib.errors import (  # noqa: E402
     SpecificationError,
     WeightsError,
 )
+from indexlib.audit import Audit, audit  # noqa: E402
 from indexlib.methodology import Methodology, load_methodology  # noqa: E402
 from indexlib.panel import Panel, read_panel  # noqa: E402
 from indexlib.pipeline import build  # noqa: E402
@@ -36,6 +37,8 @@ __all__ = [
     "__version__",
     "build",
     "IndexResult",
+    "audit",
+    "Audit",
     "Methodology",
     "load_methodology",
     "Framework",

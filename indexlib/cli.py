@@ -199,11 +199,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load_command_modules() -> None:
-    """Import the modules that register further commands (comparison, uncertainty, sensitivity)."""
+    """Import the modules that register further commands (comparison, uncertainty, sensitivity, audit,
+    profile)."""
     import importlib
 
     for module in ("indexlib.compare_published", "indexlib.compare", "indexlib.importance", "indexlib.uncertainty.cli",
-                   "indexlib.sensitivity.cli"):
+                   "indexlib.sensitivity.cli", "indexlib.audit", "indexlib.profile"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:
