@@ -1,7 +1,7 @@
 """indexlib: the engine of the Global City Talent Retention Index (全球城市人才黏性指数).
 
 Screen, impute, treat outliers, normalise, weight, aggregate and rank a city panel against a
-framework; compare weightings; run uncertainty and sensitivity analyses; audit a build.
+framework; compare weightings; run uncertainty and sensitivity analyses; audit a build and profile a city.
 
 >>> import indexlib
 >>> result = indexlib.build()          # the embedded 2025 panel, default methodology
@@ -30,6 +30,7 @@ from indexlib.audit import Audit, audit  # noqa: E402
 from indexlib.methodology import Methodology, load_methodology  # noqa: E402
 from indexlib.panel import Panel, read_panel  # noqa: E402
 from indexlib.pipeline import build  # noqa: E402
+from indexlib.profile import CityProfile, profile  # noqa: E402
 from indexlib.result import IndexResult  # noqa: E402
 from indicators import Framework, load_framework  # noqa: E402
 
@@ -39,6 +40,8 @@ __all__ = [
     "IndexResult",
     "audit",
     "Audit",
+    "profile",
+    "CityProfile",
     "Methodology",
     "load_methodology",
     "Framework",
