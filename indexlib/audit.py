@@ -143,7 +143,13 @@ class Audit:
         ``correlations_dimension_index``, ``correlation_matrix``, ``consistency``, ``added_value``,
         ``weights_indicators``, ``weights_dimensions``.
     flags : DataFrame
-        One row per flag: ``flag, subject, dimension, value, threshold, detail``.
+        One row per flag: ``flag, subject, dimension, value, threshold, detail``, sorted by flag and
+        subject. Flags: ``redundant_pair`` (r > 0.9 within a dimension), ``negative_within_dimension``
+        (r < −0.4), ``closer_to_other_dimension`` (``value``: r with the other dimension,
+        ``threshold``: r with its own), ``few_distinct_values`` (< 10 distinct dimension scores),
+        ``national_figures_only`` (no city-level value in the dimension), ``imputed_weight_above_threshold``
+        (> 25% of a city's effective weight imputed), ``weight_importance_mismatch`` (from
+        :func:`indexlib.importance.importance_table`).
     """
 
     tables: Mapping[str, pd.DataFrame]

@@ -90,10 +90,11 @@ class CityProfile:
         o = self.overall
         country = self.attributes.get("country")
         lines = [f"{self.city_en} ({self.city_id}){', ' + str(country) if country else ''}",
-                 f"Index: rank {_number(o['rank'])} of {o['cities']}, score {o['score']:.2f}{_interval(o)}", "",
+                 f"Index: rank {_number(o['rank'])} of {o['cities']}, score {_number(o['score'], 2)}{_interval(o)}", "",
                  "Dimensions"]
         for row in self.dimensions.to_dict("records"):
-            lines.append(f"  {row['name']:<28} score {row['score']:7.2f}  rank {_number(row['rank']):>4}{_interval(row)}")
+            lines.append(f"  {row['name']:<28} score {_number(row['score'], 2):>7}  rank {_number(row['rank']):>4}"
+                         f"{_interval(row)}")
         sources: dict[str, int] = {}
 
         def cite(text: str) -> str:
@@ -106,13 +107,17 @@ class CityProfile:
                 if row["imputed"]:
                     value = f"imputed {_number(row['imputed_value'])} ({row['imputed_from']})"
                     reference = cite(f"imputed: {row['imputed_from']}")
+                elif not _present(row["raw_value"]):  # missing and not imputed (missing.method = none)
+                    value = "no value"
+                    reference = cite("no value in the panel; not imputed (the indicator is left out of this "
+                                     "city's aggregate)")
                 else:
                     details = ", ".join(str(row[k]) for k in ("unit", "year", "level") if _present(row[k]))
                     value = f"{_number(row['raw_value'])}" + (f" ({details})" if details else "")
                     reference = cite(_source_text(row))
                 treatment = f" [{row['treatment']}]" if row["treatment"] else ""
                 lines.append(f"    {row['indicator_id']} {row['name']}: {value} {reference} → "
-                             f"{_number(row['treated_value'])}{treatment} → {row['normalised']:.1f}; "
+                             f"{_number(row['treated_value'])}{treatment} → {_number(row['normalised'], 1)}; "
                              f"rank {_number(row['rank'])}")
         lines += ["", "Strengths (best indicators by rank): " + _listing(self.strengths),
                   "Weaknesses (worst indicators by rank): " + _listing(self.weaknesses), "",
@@ -197,11 +202,12 @@ def profile(result: IndexResult, city: str, intervals: Any = None, *, top: int =
     dimensions = pd.DataFrame(rows)
 
     indicators = _indicator_table(result, city_id)
-    count = max(0, min(top, len(indicators) // 2))
-    by_rank = indicators.sort_values(["rank", "indicator_id"], kind="stable")
+    count = max(0, min(top, int(indicators["rank"].notna().sum()) // 2))
+    ranked = indicators.dropna(subset=["rank"])  # a value missing and not imputed has no rank
+    by_rank = ranked.sort_values(["rank", "indicator_id"], kind="stable")
     columns = ["indicator_id", "name", "dimension", "rank", "normalised"]
     strengths = by_rank.head(count)[columns].reset_index(drop=True)
-    worst = indicators.sort_values(["rank", "indicator_id"], ascending=[False, True], kind="stable")
+    worst = ranked.sort_values(["rank", "indicator_id"], ascending=[False, True], kind="stable")
     weaknesses = worst[~worst["indicator_id"].isin(strengths["indicator_id"])].head(count)[columns]
     return CityProfile(city_id, city_en, attributes, overall, dimensions, indicators, strengths,
                        weaknesses.reset_index(drop=True), nearest_peers(result, city_id, peers), tuple(notes))
@@ -260,7 +266,7 @@ def _indicator_table(result: IndexResult, city_id: str) -> pd.DataFrame:
         imputed = i in log.index
         unit = provenance.at[i, "unit"] if _present(provenance.at[i, "unit"]) else (element.unit or None)
         source = provenance.at[i, "source"]
-        if not imputed and not _present(source):  # no provenance: the panel file is the only source known
+        if not imputed and not _present(source) and not np.isnan(raw[i]):  # no provenance: the panel file is all we know
             source = f"panel {result.panel.source}"
         rows.append({
             "indicator_id": i, "name": element.name_en, "dimension": framework.dimension_of(i),
@@ -336,10 +342,13 @@ def _text(value: Any) -> str | None:
     return str(value) if _present(value) else None
 
 
-def _number(value: Any) -> str:
+def _number(value: Any, decimals: int | None = None) -> str:
+    """A value for the text: '–' when missing, else fixed ``decimals`` or a short general form."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "–"
     value = float(value)
+    if decimals is not None:
+        return f"{value:.{decimals}f}"
     if value.is_integer():
         return str(int(value))
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"

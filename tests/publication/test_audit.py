@@ -10,7 +10,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -277,3 +277,21 @@ def test_cli_audit_on_the_2025_panel(tmp_path, capsys):
     # both economic-foundation indicators (02 labour productivity, 04 broadband speed) are national figures
     assert "economic_foundation" in national["subject"].tolist()
     assert "national figures only" in printed
+
+
+@settings(max_examples=15)
+@given(st.lists(st.tuples(st.integers(0, N - 1), st.sampled_from(["i1", "i2", "i3", "i4", "i5"])), max_size=8),
+       st.dictionaries(st.sampled_from(["i1", "i2", "i3", "i4", "i5"]), st.sampled_from(["city", "country"])))
+def test_weight_shares_add_up_for_any_gaps_and_levels(gaps, levels):
+    rng = np.random.default_rng(len(gaps))
+    wide = {f"i{j}": list(rng.normal(10, 2, N)) for j in range(1, 6)}
+    for city, indicator in gaps:
+        wide[indicator][city] = np.nan
+    result = indexlib.build(long_panel(wide, {**LEVELS, **levels}), PLAIN.replace(missing={"method": "median"}),
+                            small_framework())
+    cities = indexlib.audit(result)["coverage_cities"].set_index("city_id")
+    shares = cities[["imputed_weight_share", "country_level_weight_share", "city_level_weight_share"]]
+    assert np.allclose(shares.sum(axis=1), 1.0) and (shares.to_numpy() >= -1e-12).all()
+    weights = result.effective_weights()
+    imputed = result.imputed
+    assert np.allclose(cities["imputed_weight_share"], (imputed * weights).sum(axis=1).reindex(cities.index))

@@ -196,3 +196,27 @@ def test_cli_profile_reads_rank_intervals(tmp_path, capsys):
     with pytest.raises(DataValidationError, match=r"bad.csv, row 2, city 'london'"):
         read_intervals(bad)
     assert main(["profile", "london", "--intervals", str(tmp_path / "none.csv")]) == 2
+
+
+def test_a_panel_without_provenance_cites_the_panel_file(tmp_path):
+    from _support import small_panel
+
+    data = tmp_path / "panel.csv"
+    small_panel().to_csv(data, index=False)
+    built = indexlib.build(str(data), PLAIN, small_framework())
+    table = indexlib.profile(built, "c03").indicators
+    assert table["source"].tolist() == [f"panel {data}"] * 5 and table["level"].isna().all()
+    audit = indexlib.audit(built)
+    assert audit["coverage_cities"]["country_level_weight_share"].isna().all()
+    assert "national_figures_only" not in audit.flags["flag"].tolist()
+
+
+def test_a_value_left_missing_is_shown_as_missing(tmp_path):
+    built = indexlib.build(long_panel(WIDE), PLAIN.replace(missing={"method": "none"}), small_framework())
+    profile = indexlib.profile(built, "e")
+    row = profile.indicators.set_index("indicator_id").loc["i1"]
+    assert not row["imputed"] and np.isnan(row["raw_value"]) and np.isnan(row["rank"])
+    assert row["source"] == "Survey of i1"  # the provenance row is kept, though it holds no value
+    assert "i1 one: no value [" in profile.to_text()
+    assert "i1" not in profile.strengths["indicator_id"].tolist() + profile.weaknesses["indicator_id"].tolist()
+    assert json.dumps(profile.to_dict(), allow_nan=False)
