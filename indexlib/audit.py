@@ -25,7 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -429,7 +429,7 @@ def require_matplotlib() -> None:
 
 
 def write_files(folder: str | Path, files: Mapping[str, str | bytes],
-                drawings: list[Callable[[Path], list[Path]]] = ()) -> list[Path]:  # type: ignore[assignment]
+                drawings: Sequence[Callable[[Path], list[Path]]] = ()) -> list[Path]:
     """Write ``files`` (name → content) and the figures the ``drawings`` render into ``folder``.
 
     The one place where the audit and the city profile write a folder, so that it can be made

@@ -266,7 +266,8 @@ def _indicator_table(result: IndexResult, city_id: str) -> pd.DataFrame:
         imputed = i in log.index
         unit = provenance.at[i, "unit"] if _present(provenance.at[i, "unit"]) else (element.unit or None)
         source = provenance.at[i, "source"]
-        if not imputed and not _present(source) and not np.isnan(raw[i]):  # no provenance: the panel file is all we know
+        if not imputed and not _present(source) and not np.isnan(raw[i]):
+            # no provenance: the panel file is all that is known of the value's source
             source = f"panel {result.panel.source}"
         rows.append({
             "indicator_id": i, "name": element.name_en, "dimension": framework.dimension_of(i),

@@ -57,7 +57,7 @@ def test_indicator_values_sources_and_imputation(result):
     assert table.at["i1", "imputed_value"] == table.at["i1", "treated_value"] == 4.0  # median of 1, 9, 5, 3
     assert table.at["i2", "raw_value"] == 3.0 and not table.at["i2", "imputed"]
     assert table.at["i2", "source"] == "Survey of i2" and table.at["i2", "licence"] == "CC BY 4.0"
-    assert table.at["i3", "level"] == "country" and table.at["i3", "unit"] == "units" and table.at["i3", "year"] == "2024"
+    assert (table.at["i3", "level"], table.at["i3", "unit"], table.at["i3", "year"]) == ("country", "units", "2024")
     # min-max, i2 has polarity '-': (max - x) / (max - min) * 100 = (5 - 3) / 4 * 100
     assert table.at["i2", "normalised"] == pytest.approx(50.0)
     assert table.at["i5", "normalised"] == pytest.approx(50.0)  # (25 - 10) / 30
@@ -188,7 +188,8 @@ def test_cli_profile_unknown_city_exits_2_with_a_suggestion(capsys):
 
 def test_cli_profile_reads_rank_intervals(tmp_path, capsys):
     good = tmp_path / "rank_intervals.csv"
-    pd.DataFrame({"city_id": ["london"], "p05_rank": [1], "median_rank": [2], "p95_rank": [4]}).to_csv(good, index=False)
+    table = pd.DataFrame({"city_id": ["london"], "p05_rank": [1], "median_rank": [2], "p95_rank": [4]})
+    table.to_csv(good, index=False)
     assert main(["profile", "london", "--intervals", str(good)]) == 0
     assert "rank interval 1–4 (median 2)" in capsys.readouterr().out
     bad = tmp_path / "bad.csv"
