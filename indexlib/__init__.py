@@ -1,7 +1,7 @@
 """indexlib: the engine of the Global City Talent Retention Index (全球城市人才黏性指数).
 
 Screen, impute, treat outliers, normalise, weight, aggregate and rank a city panel against a
-framework; compare weightings; run uncertainty and sensitivity analyses.
+framework; compare weightings; run uncertainty and sensitivity analyses; audit a build and profile a city.
 
 >>> import indexlib
 >>> result = indexlib.build()          # the embedded 2025 panel, default methodology
@@ -36,6 +36,10 @@ __all__ = [
     "__version__",
     "build",
     "IndexResult",
+    "audit",
+    "Audit",
+    "profile",
+    "CityProfile",
     "Methodology",
     "load_methodology",
     "Framework",
@@ -49,3 +53,16 @@ __all__ = [
     "WeightsError",
     "DomainError",
 ]
+
+
+#: Heavier parts loaded on first use, so that ``import indexlib`` (and the command line) start fast.
+_LAZY = {"audit": "indexlib.publish.audit", "Audit": "indexlib.publish.audit",
+         "profile": "indexlib.publish.profile", "CityProfile": "indexlib.publish.profile"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'indexlib' has no attribute {name!r}")

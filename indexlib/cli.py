@@ -199,7 +199,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load_command_modules() -> None:
-    """Import the modules that register further commands (comparison, uncertainty, sensitivity)."""
+    """Import the modules that register further commands (comparison, uncertainty, sensitivity, audit,
+    profile)."""
     import importlib
 
     for module in ("indexlib.compare_published", "indexlib.compare", "indexlib.importance", "indexlib.uncertainty.cli",

@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     from indexlib.sensitivity.analysis import IndexSensitivityResult
     from indexlib.uncertainty.engine import UncertaintyResult
 
-__all__ = ["rank_interval_figure", "sobol_figure", "matplotlib_available"]
+__all__ = ["FIGURE_STYLE", "matplotlib_available", "pyplot", "rank_interval_figure", "save_figure", "sobol_figure"]
 
-_STYLE = {
+FIGURE_STYLE = {
     "svg.hashsalt": "indexlib",  # fixed ids for clip paths and glyphs: reproducible SVG
     "svg.fonttype": "none",  # text stays text: smaller, faster, searchable
     "font.size": 8,
@@ -44,7 +44,7 @@ def matplotlib_available() -> bool:
     return True
 
 
-def _pyplot() -> Any | None:
+def pyplot() -> Any | None:
     try:
         import matplotlib
     except ImportError:
@@ -56,7 +56,7 @@ def _pyplot() -> Any | None:
     return plt
 
 
-def _save(plt: Any, figure: Any, stem: Path) -> list[Path]:
+def save_figure(plt: Any, figure: Any, stem: Path) -> list[Path]:
     """Render ``figure`` to ``stem``.png and ``stem``.svg reproducibly, then close it."""
     written = []
     for suffix, metadata in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": "indexlib"})):
@@ -73,13 +73,13 @@ def rank_interval_figure(result: UncertaintyResult, out_dir: str | Path, *, name
     Writes ``<name>.png`` and ``<name>.svg`` in ``out_dir``; returns their paths (none when
     matplotlib is missing).
     """
-    plt = _pyplot()
+    plt = pyplot()
     if plt is None:
         return []
     table = result.rank_intervals
     n = len(table)
     x = np.arange(1, n + 1)
-    with plt.rc_context(_STYLE):
+    with plt.rc_context(FIGURE_STYLE):
         width = max(6.0, 0.12 * n + 1.5)
         figure, axes = plt.subplots(figsize=(width, 5.0))
         # Fixed margins rather than a constrained layout: a layout engine redraws the figure (slow).
@@ -98,7 +98,7 @@ def rank_interval_figure(result: UncertaintyResult, out_dir: str | Path, *, name
                        f"mean absolute rank shift {result.mean_abs_shift:.2f}")
         axes.legend(loc="upper right", frameon=False)
         axes.grid(axis="y", color="#eeeeee", linewidth=0.6)
-        return _save(plt, figure, Path(out_dir) / name)
+        return save_figure(plt, figure, Path(out_dir) / name)
 
 
 def sobol_figure(result: IndexSensitivityResult, out_dir: str | Path, *, output: str = "mean_abs_shift",
@@ -108,13 +108,13 @@ def sobol_figure(result: IndexSensitivityResult, out_dir: str | Path, *, output:
     Error bars are the bootstrap confidence half-widths. Writes ``<name>.png`` and
     ``<name>.svg``; returns their paths (none when matplotlib is missing).
     """
-    plt = _pyplot()
+    plt = pyplot()
     if plt is None:
         return []
     frame = result.for_output(output)
     k = len(frame)
     x = np.arange(k)
-    with plt.rc_context(_STYLE):
+    with plt.rc_context(FIGURE_STYLE):
         width = max(5.0, 0.8 * k + 2.0)
         figure, axes = plt.subplots(figsize=(width, 4.0))
         figure.subplots_adjust(left=1.6 / width, right=1 - 0.2 / width, bottom=0.3, top=0.9)
@@ -129,4 +129,4 @@ def sobol_figure(result: IndexSensitivityResult, out_dir: str | Path, *, output:
         axes.set_title(f"Sensitivity of {output}: N = {result.design.n_base}, {result.design.n_runs:,} runs, "
                        f"{result.sobol.conf_level:.0%} bootstrap intervals")
         axes.legend(frameon=False)
-        return _save(plt, figure, Path(out_dir) / name)
+        return save_figure(plt, figure, Path(out_dir) / name)

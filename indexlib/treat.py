@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["skew_kurtosis", "treat_indicator", "treat_outliers"]
+__all__ = ["passes_rule", "skew_kurtosis", "treat_indicator", "treat_outliers"]
 
 
 def skew_kurtosis(x: np.ndarray) -> tuple[float, float]:
@@ -54,7 +54,9 @@ def skew_kurtosis(x: np.ndarray) -> tuple[float, float]:
     return float(skew), float(kurtosis)
 
 
-def _passes(skew: float, kurtosis: float, skew_threshold: float, kurtosis_threshold: float) -> bool:
+def passes_rule(skew: float, kurtosis: float, skew_threshold: float, kurtosis_threshold: float) -> bool:
+    """The JRC rule: pass when ``|skew| < skew_threshold`` or ``kurtosis < kurtosis_threshold``
+    (an indicator too short or constant to have a skew, NaN, passes)."""
     if np.isnan(skew):
         return True
     return abs(skew) < skew_threshold or kurtosis < kurtosis_threshold
@@ -83,13 +85,13 @@ def treat_indicator(
     skew0, kurt0 = skew_kurtosis(original)
     record: dict[str, object] = {"skew_before": skew0, "kurtosis_before": kurt0, "action": "none", "points": 0}
     flags = np.full(original.shape, "", dtype=object)
-    if _passes(skew0, kurt0, skew_threshold, kurtosis_threshold):
+    if passes_rule(skew0, kurt0, skew_threshold, kurtosis_threshold):
         record.update(skew_after=skew0, kurtosis_after=kurt0, passes_after=True)
         return original, record, flags
     treated = original.copy()
     moved = 0
     skew, kurt = skew0, kurt0
-    while moved < max_winsorised and not _passes(skew, kurt, skew_threshold, kurtosis_threshold):
+    while moved < max_winsorised and not passes_rule(skew, kurt, skew_threshold, kurtosis_threshold):
         present = treated[~np.isnan(treated)]
         high_side = skew >= 0
         extreme = present.max() if high_side else present.min()
@@ -102,7 +104,7 @@ def treat_indicator(
         # Distinct points moved so far: the tie group just moved contains the points moved before.
         moved = int(np.count_nonzero(flags != ""))
         skew, kurt = skew_kurtosis(treated)
-    if _passes(skew, kurt, skew_threshold, kurtosis_threshold):
+    if passes_rule(skew, kurt, skew_threshold, kurtosis_threshold):
         record.update(action="winsorised", points=moved, skew_after=skew, kurtosis_after=kurt, passes_after=True)
         return treated, record, flags
     # Winsorising up to the limit was not enough: revert and log-transform the original values.
@@ -116,7 +118,7 @@ def treat_indicator(
     skew, kurt = skew_kurtosis(logged)
     record.update(action="log", points=int(np.sum(~np.isnan(original))), transform=log_transform,
                   skew_after=skew, kurtosis_after=kurt,
-                  passes_after=_passes(skew, kurt, skew_threshold, kurtosis_threshold))
+                  passes_after=passes_rule(skew, kurt, skew_threshold, kurtosis_threshold))
     return logged, record, flags
 
 

@@ -8,9 +8,9 @@ byte-identical CSV, JSON and XLSX files (no timestamps anywhere; floats at full 
 Contents: ``ranking.csv`` (with ``city_zh``, ``country`` and ``continent``), ``ranking.xlsx`` (one
 sheet per table), ``results.json``, ``report.html`` (:func:`indexlib.publish.render_report`),
 ``manifest.json`` (package and dependency versions, methodology, framework, SHA-256 of every input,
-the seed) and, with an uncertainty analysis, ``rank_intervals.csv``. The statistical audit and the
-city profiles are added by the hooks ``audit_tables``, ``audit_figures`` and ``profiles`` (under
-``audit/`` and ``profiles/``); without them nothing is written for them.
+the seed), the statistical audit (``audit/``: :func:`indexlib.audit` tables, flags and the correlation
+heatmap), one profile per city (``profiles/<city_id>/``: :func:`indexlib.profile`) and, with an
+uncertainty analysis, ``rank_intervals.csv``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import os
 import platform
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
 from pathlib import Path
@@ -32,7 +32,7 @@ import pandas as pd
 from indexlib.io import write_atomic
 from indexlib.methodology import Methodology, load_methodology
 from indexlib.pipeline import build
-from indexlib.publish.report import _city_attributes, _jsonable, render_report
+from indexlib.publish.report import city_attributes, jsonable, render_report
 from indexlib.publish.tables import csv_text, xlsx_bytes
 from indexlib.result import IndexResult
 from indicators import Framework, load_framework
@@ -43,15 +43,14 @@ __all__ = ["release", "release_ranking", "DEPENDENCIES"]
 #: Packages whose versions the manifest records (the core dependencies and the writers' extras).
 DEPENDENCIES = ("numpy", "pandas", "scipy", "scikit-learn", "pydantic", "openpyxl", "matplotlib")
 
-AuditTables = Callable[[IndexResult], Mapping[str, pd.DataFrame]]
-AuditFigures = Callable[[IndexResult], Mapping[str, bytes]]
-Profiles = Callable[[IndexResult], Mapping[str, Mapping[str, Any]]]
+#: Writes more files into the staging folder (the audit's and the profiles' own writers).
+Writer = Callable[[Path], object]
 
 
 def release_ranking(result: IndexResult) -> pd.DataFrame:
     """The ranking table with ``city_zh``, ``country`` and ``continent`` after ``city_en``."""
     ranking = result.ranking
-    names = _city_attributes(result).reindex(ranking["city_id"])
+    names = city_attributes(result).reindex(ranking["city_id"])
     position = ranking.columns.get_loc("city_en") + 1
     for offset, column in enumerate(("city_zh", "country", "continent")):
         ranking.insert(position + offset, column, names[column].to_numpy())
@@ -115,8 +114,7 @@ def _json(data: Any) -> str:
 def release(out_dir: str | Path, *, data: str | Path | pd.DataFrame | None = None,
             methodology: Methodology | str | Path | None = None, framework: Framework | str | Path | None = None,
             year: int | None = None, force: bool = False, uncertainty_runs: int | None = None,
-            seed: int | None = None, audit_tables: AuditTables | None = None,
-            audit_figures: AuditFigures | None = None, profiles: Profiles | None = None) -> Path:
+            seed: int | None = None, audit: bool = True, profiles: bool = True, figures: bool = True) -> Path:
     """Build the index and write the release folder ``out_dir`` atomically.
 
     Parameters
@@ -132,10 +130,13 @@ def release(out_dir: str | Path, *, data: str | Path | pd.DataFrame | None = Non
     uncertainty_runs, seed : int, optional
         Run an uncertainty analysis (:func:`indexlib.uncertainty.uncertainty_analysis`) of that many
         runs with that seed (default: the spec's seed) and publish its rank intervals.
-    audit_tables, audit_figures, profiles : callable(IndexResult), optional
-        Hooks for the statistical audit (tables → ``audit/<name>.csv``, workbook sheets, report and
-        ``results.json``; figures ``{file name: bytes}`` → ``audit/``) and the city profiles
-        (``{city_id: mapping}`` → ``profiles/<city_id>.json`` and the report).
+    audit : bool, default True
+        Publish the statistical audit: its tables in ``audit/``, the workbook, the report and
+        ``results.json``.
+    profiles : bool, default True
+        Publish every ranked city's profile in ``profiles/<city_id>/`` and in the report.
+    figures : bool, default True
+        Draw the audit's correlation heatmap (needs matplotlib, the ``plots`` extra).
 
     Returns
     -------
@@ -147,7 +148,8 @@ def release(out_dir: str | Path, *, data: str | Path | pd.DataFrame | None = Non
     OutputError
         ``out_dir`` exists and ``force`` is not given, or it cannot be written; nothing is changed.
     SpecificationError
-        ``year`` with ``data``, an unknown year, or ``seed`` without ``uncertainty_runs``.
+        ``year`` with ``data``, an unknown year, ``seed`` without ``uncertainty_runs``, or figures
+        asked for without matplotlib.
     IndexlibError
         Any error of the build or of the analyses; nothing is written.
     """
@@ -159,6 +161,10 @@ def release(out_dir: str | Path, *, data: str | Path | pd.DataFrame | None = Non
         raise SpecificationError("a seed is used only by the uncertainty analysis; give --uncertainty-runs N too")
     if uncertainty_runs is not None and uncertainty_runs < 1:
         raise SpecificationError(f"uncertainty_runs must be a positive integer; got {uncertainty_runs}")
+    if audit and figures:
+        from indexlib.publish.audit import require_matplotlib
+
+        require_matplotlib()  # before any computing
     panel = _edition(year) if year is not None else data
     meth = methodology if isinstance(methodology, Methodology) else load_methodology(methodology)
     fw = framework if isinstance(framework, Framework) else load_framework(framework)
@@ -172,9 +178,22 @@ def release(out_dir: str | Path, *, data: str | Path | pd.DataFrame | None = Non
         intervals = analysis.rank_intervals
         uncertainty = {"runs": analysis.runs, "seed": analysis.spec.seed, "spec": analysis.spec.model_dump(mode="json"),
                        "mean_abs_shift": analysis.mean_abs_shift}
-    audit = dict(audit_tables(result)) if audit_tables else {}
-    figures = dict(audit_figures(result)) if audit_figures else {}
-    city_profiles = dict(profiles(result)) if profiles else {}
+    writers: list[Writer] = []
+    tables: dict[str, pd.DataFrame] = {}
+    if audit:
+        from indexlib.publish.audit import audit as audit_of
+
+        report = audit_of(result)
+        tables = {**report.tables, "flags": report.flags}
+        writers.append(lambda folder: report.write(folder / "audit", figures=figures))
+    city_profiles: dict[str, Any] = {}
+    if profiles:
+        from indexlib.publish.profile import profile as profile_of
+
+        built = {city: profile_of(result, city, intervals) for city in result.values.index}
+        city_profiles = {city: p.to_dict() for city, p in built.items()}
+        writers += [lambda folder, city=city, p=p: p.write(folder / "profiles" / city, figures=False)
+                    for city, p in built.items()]
 
     ranking = release_ranking(result)
     outputs: dict[str, str | bytes] = {"ranking.csv": csv_text(ranking)}
@@ -182,23 +201,17 @@ def release(out_dir: str | Path, *, data: str | Path | pd.DataFrame | None = Non
     if intervals is not None:
         outputs["rank_intervals.csv"] = csv_text(intervals)
         sheets["rank_intervals"] = intervals
-    for name, table in audit.items():
-        outputs[f"audit/{name}.csv"] = csv_text(table)
-        sheets[f"audit {name}"] = table
-    for name, figure in figures.items():
-        outputs[f"audit/{name}"] = figure
-    for city, profile in city_profiles.items():
-        outputs[f"profiles/{city}.json"] = _json(_jsonable(profile))
+    for name, table in tables.items():
+        sheets[f"audit {name}"[:31]] = table  # Excel's limit on sheet names
     outputs["ranking.xlsx"] = xlsx_bytes(sheets)
     results = result.to_dict()
     if intervals is not None:
-        results["rank_intervals"] = _jsonable(intervals)
+        results["rank_intervals"] = jsonable(intervals)
         results["uncertainty"] = uncertainty
-    if audit:
-        results["audit"] = {"tables": {name: _jsonable(table) for name, table in audit.items()},
-                            "figures": sorted(figures)}
-    outputs["results.json"] = json.dumps(results, ensure_ascii=False, indent=2, default=_jsonable) + "\n"
-    outputs["report.html"] = render_report(result, intervals=intervals, audit=audit or None,
+    if tables:
+        results["audit"] = {"tables": {name: jsonable(table) for name, table in tables.items()}}
+    outputs["results.json"] = json.dumps(results, ensure_ascii=False, indent=2, default=jsonable) + "\n"
+    outputs["report.html"] = render_report(result, intervals=intervals, audit=tables or None,
                                            profiles=city_profiles or None)
     manifest = {
         **result.manifest(),
@@ -207,11 +220,8 @@ def release(out_dir: str | Path, *, data: str | Path | pd.DataFrame | None = Non
         "year": year,
         "seed": uncertainty["seed"] if uncertainty else None,
         "uncertainty_runs": uncertainty["runs"] if uncertainty else None,
-        "files": {name: _sha256_bytes(body if isinstance(body, bytes) else body.encode("utf-8"))
-                  for name, body in sorted(outputs.items())},
     }
-    outputs["manifest.json"] = _json(manifest)
-    return _write_folder(out, outputs, force)
+    return _write_folder(out, outputs, force, writers, manifest)
 
 
 def _check_target(out: Path, force: bool) -> None:
@@ -221,8 +231,10 @@ def _check_target(out: Path, force: bool) -> None:
         raise OutputError(f"{out} already exists; nothing was changed (use --force to replace the whole folder)")
 
 
-def _write_folder(out: Path, outputs: Mapping[str, str | bytes], force: bool) -> Path:
-    """Write ``outputs`` into a temporary sibling of ``out``, then rename it into place."""
+def _write_folder(out: Path, outputs: Mapping[str, str | bytes], force: bool, writers: Sequence[Writer],
+                  manifest: dict[str, Any]) -> Path:
+    """Write ``outputs`` and what the ``writers`` write into a temporary sibling of ``out``, then
+    ``manifest.json`` with the SHA-256 of every file written, then rename the folder into place."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
@@ -231,6 +243,12 @@ def _write_folder(out: Path, outputs: Mapping[str, str | bytes], force: bool) ->
     try:
         for name, body in outputs.items():
             write_atomic(staging / name, body)
+        for write in writers:
+            write(staging)
+        written = sorted(p for p in staging.rglob("*") if p.is_file())
+        manifest = {**manifest, "files": {p.relative_to(staging).as_posix(): _sha256_bytes(p.read_bytes())
+                                          for p in written}}
+        write_atomic(staging / "manifest.json", _json(manifest))
         os.chmod(staging, 0o777 & ~_umask())
         _check_target(out, force)  # the folder may have appeared while the release was computed
         if out.exists():

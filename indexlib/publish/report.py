@@ -34,7 +34,7 @@ import pandas as pd
 from indexlib.result import IndexResult
 from indexlib.scoring import ScoringPlan
 
-__all__ = ["render_report", "report_data", "RECOMPUTABLE_METHODS"]
+__all__ = ["render_report", "report_data", "city_attributes", "jsonable", "RECOMPUTABLE_METHODS"]
 
 #: Aggregations the page can recompute (the quasi-arithmetic means); a build using another one
 #: (generalised, Copeland) gets the page without the reweighting panel, and the page says why.
@@ -55,7 +55,7 @@ def _text(value: Any) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
-def _city_attributes(result: IndexResult) -> pd.DataFrame:
+def city_attributes(result: IndexResult) -> pd.DataFrame:
     """Names, country and continent of the ranked cities: the panel's, completed from ``city_data``."""
     import city_data
 
@@ -87,7 +87,7 @@ def report_data(result: IndexResult, intervals: pd.DataFrame | None = None) -> d
                     + [{"node": int(j)} for j in step.node_children])
         nodes.append({"id": step.node_id, "method": rule.method, "p": rule.p, "children": children,
                       "weights": [elements[int(k)] for k in step.weight_positions]})
-    names = _city_attributes(result)
+    names = city_attributes(result)
     cities = [{"id": str(c), "name_en": _text(names.at[c, "city_en"]), "name_zh": _text(names.at[c, "city_zh"]),
                "country": _text(names.at[c, "country"]), "continent": _text(names.at[c, "continent"])}
               for c in result.values.index]
@@ -234,16 +234,16 @@ def _asset(name: str) -> str:
     return (files("indexlib.publish") / name).read_text(encoding="utf-8")
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     """Plain JSON data from nested mappings, sequences, frames and numpy scalars; NaN becomes ``None``."""
     if isinstance(value, pd.DataFrame):
-        return [_jsonable(r) for r in value.to_dict(orient="records")]
+        return [jsonable(r) for r in value.to_dict(orient="records")]
     if isinstance(value, pd.Series):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, np.ndarray)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, np.integer)):
@@ -283,7 +283,7 @@ def render_report(result: IndexResult, *, intervals: pd.DataFrame | None = None,
         The HTML document.
     """
     data = report_data(result, intervals)
-    data["profiles"] = _jsonable(dict(profiles)) if profiles else None
+    data["profiles"] = jsonable(dict(profiles)) if profiles else None
     title = html.escape(f"{result.framework.name_en} — ranking")
     audit_html = (render_mapping(audit) if audit else
                   "<p>No statistical audit was supplied with this report.</p>")
@@ -294,8 +294,9 @@ def render_report(result: IndexResult, *, intervals: pd.DataFrame | None = None,
         ("methodology", "Methodology", _methodology_html(result)),
         ("sources", "Data sources and licences", _sources_table(result)),
     ]
-    nav = "".join(f"<a href='#{key}'>{html.escape(label)}</a>" for key, label, _ in sections)
-    body = "".join(f"<section id='{key}'><h2>{html.escape(label)}</h2>{content}</section>"
+    # "section-" keeps the sections' ids apart from the elements inside them (the table id="ranking")
+    nav = "".join(f"<a href='#section-{key}'>{html.escape(label)}</a>" for key, label, _ in sections)
+    body = "".join(f"<section id='section-{key}'><h2>{html.escape(label)}</h2>{content}</section>"
                    for key, label, content in sections)
     heading = html.escape(result.framework.name_en)
     if result.framework.name_zh:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -20,6 +21,11 @@ from indexlib.publish.release import release
 from indicators.errors import OutputError, SpecificationError
 
 RELEASE_FILES = {"ranking.csv", "ranking.xlsx", "results.json", "report.html", "manifest.json"}
+
+
+def _top_level(names) -> set[str]:
+    """The files at the top of a release folder (audit/ and profiles/ hold the rest)."""
+    return {name for name in names if "/" not in name}
 
 
 def _release(panel: pd.DataFrame, out: Path, **options) -> Path:
@@ -98,7 +104,7 @@ def test_sheet_names_are_cut_and_made_unique():
 # ----------------------------------------------------------------------------------------- release
 def test_release_writes_every_file_and_the_ranking_with_names(named_panel, hostile_names, tmp_path):
     out = _release(named_panel, tmp_path / "r")
-    assert set(_files(out)) == RELEASE_FILES  # no audit/ or profiles/ without their hooks
+    assert _top_level(_files(out)) == RELEASE_FILES
     ranking = pd.read_csv(out / "ranking.csv", dtype={"city_en": str})
     columns = ranking.columns.tolist()
     assert columns[:5] == ["city_id", "city_en", "city_zh", "country", "continent"]
@@ -111,7 +117,7 @@ def test_release_writes_every_file_and_the_ranking_with_names(named_panel, hosti
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
     assert {"indexlib", "numpy", "pandas", "openpyxl", "python"} <= set(manifest["versions"])
     assert manifest["seed"] is None and manifest["methodology"]["missing"]["method"] == "group_median"
-    assert set(manifest["files"]) == RELEASE_FILES - {"manifest.json"}
+    assert _top_level(manifest["files"]) == RELEASE_FILES - {"manifest.json"}
 
 
 def test_ranking_csv_holds_the_builds_scores_exactly(named_panel, tmp_path):
@@ -127,7 +133,7 @@ def test_ranking_csv_holds_the_builds_scores_exactly(named_panel, tmp_path):
 def test_two_releases_are_byte_identical(named_panel, tmp_path):
     first = _files(_release(named_panel, tmp_path / "one", uncertainty_runs=40, seed=5))
     second = _files(_release(named_panel, tmp_path / "two", uncertainty_runs=40, seed=5))
-    assert set(first) == RELEASE_FILES | {"rank_intervals.csv"}
+    assert _top_level(first) == RELEASE_FILES | {"rank_intervals.csv"}
     assert first == second
 
 
@@ -154,7 +160,7 @@ def test_an_existing_folder_is_left_untouched_without_force(named_panel, tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["existing", "framework.json", "panel.csv"]
     code = main(["release", "--data", str(panel_file), "--framework", _framework_file(tmp_path), "--out", str(out),
                  "--force"])
-    assert code == 0 and set(_files(out)) == RELEASE_FILES
+    assert code == 0 and _top_level(_files(out)) == RELEASE_FILES
 
 
 def _framework_file(folder: Path) -> str:
@@ -180,25 +186,22 @@ def test_a_failure_leaves_nothing_behind(named_panel, tmp_path, monkeypatch):
     assert _files(tmp_path / "old") == {"ranking.csv": b"old"} and len(list(tmp_path.iterdir())) == 1
 
 
-def test_hooks_add_the_audit_and_the_profiles(named_panel, tmp_path):
-    def tables(result):
-        return {"flags": pd.DataFrame({"flag": ["=national figures only"], "r": [-0.5]})}
-
-    def profiles(result):
-        return {city: {"rank": int(result.ranks.at[city, result.root])} for city in result.values.index}
-
-    out = _release(named_panel, tmp_path / "r", audit_tables=tables, audit_figures=lambda r: {"heatmap.svg": b"<svg/>"},
-                   profiles=profiles)
+def test_the_release_holds_the_audit_and_a_profile_per_city(named_panel, tmp_path):
+    out = _release(named_panel, tmp_path / "r", figures=False)
     files = _files(out)
-    assert files["audit/flags.csv"] == b"flag,r\n'=national figures only,-0.5\n"
-    assert files["audit/heatmap.svg"] == b"<svg/>"
-    assert len([f for f in files if f.startswith("profiles/")]) == 12
-    assert json.loads(files["results.json"])["audit"]["tables"]["flags"] == [{"flag": "=national figures only",
-                                                                             "r": -0.5}]
+    cities = sorted(named_panel["city_id"])
+    assert {f"profiles/{city}/profile.json" for city in cities} <= set(files)
+    assert {"audit/flags.csv", "audit/consistency.csv", "audit/summary.csv"} <= set(files)
+    results = json.loads(files["results.json"])
+    assert {"flags", "consistency", "summary"} <= set(results["audit"]["tables"])
+    manifest = json.loads(files["manifest.json"])
+    assert set(manifest["files"]) == set(files) - {"manifest.json"}
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256(files[name]).hexdigest() == digest, name
     from openpyxl import load_workbook
 
     assert "audit flags" in load_workbook(out / "ranking.xlsx").sheetnames
-
+    assert "<h2" in files["report.html"].decode() and "consistency" in files["report.html"].decode()
 
 def test_options_that_cannot_be_honoured_are_errors(named_panel, tmp_path, capsys):
     with pytest.raises(SpecificationError, match="not both"):

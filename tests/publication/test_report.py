@@ -47,6 +47,15 @@ def test_report_names_no_url_and_embeds_every_city(named_panel):
     assert page.count("<script") == 2  # the data block and the inline script, nothing loaded
 
 
+def test_every_element_id_is_unique(named_panel):
+    """A repeated id made '#ranking tbody tr' match the rows of the profile tables too."""
+    page = render_report(_build(named_panel))
+    with open(indexlib.publish.report.__file__.replace("report.py", "report_ranking.html"), encoding="utf-8") as f:
+        assert "id=\"ranking\"" in f.read()
+    ids = re.findall(r"\bid\s*=\s*['\"]([^'\"]+)['\"]", page)
+    assert ids and len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
 def test_the_default_release_report_is_offline():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
