@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import indexlib
@@ -182,6 +182,7 @@ def test_no_group_median_is_given_to_more_cities_of_a_group_than_the_cap(case):
     assert (grouped.groupby(["indicator_id", "level", "group"]).size() <= 2).all()
 
 
+@settings(max_examples=15)  # two iterative fits per example
 @given(panels(), st.integers(0, 1000))
 def test_seeded_methods_are_deterministic(case, seed):
     values, attributes = case

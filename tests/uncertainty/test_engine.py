@@ -282,8 +282,8 @@ def test_multivariate_imputation_with_a_dropped_indicator_rebuilds_exactly():
     framework = small_framework()
     spec = UncertaintySpec.parse({"missing": [{"method": "knn", "neighbours": 2}, {"method": "iterative"},
                                               {"method": "nearest"}], "exclusion": {"enabled": True}})
-    result = uncertainty_analysis(data, framework=framework, spec=spec, runs=80, seed=3)
+    result = uncertainty_analysis(data, framework=framework, spec=spec, runs=30, seed=3)
     assert set(result.parameters["excluded_indicator"]) - {"none"}
-    for run in range(80):
+    for run in range(30):
         expected = build_ranks(result.panel, result.methodology_for_run(run), result.framework_for_run(run))
         assert (expected.reindex(result.model.city_ids).to_numpy() == result.ranks[run]).all(), run
