@@ -46,6 +46,8 @@ class ImputationCheck:
     best : str
         The method with the lowest mean error.
     folds, seed : int
+    unchecked : tuple of str
+        Indicators left out: fewer than ``folds`` values, or all values equal.
     """
 
     table: pd.DataFrame
@@ -53,6 +55,7 @@ class ImputationCheck:
     best: str
     folds: int
     seed: int
+    unchecked: tuple[str, ...] = ()
 
 
 def fold_assignment(observed: np.ndarray, folds: int, seed: int) -> np.ndarray:
@@ -136,4 +139,5 @@ def check_imputation(values: pd.DataFrame, attributes: pd.DataFrame | None = Non
     summary = (table.groupby("method", sort=False)
                .agg(error=("error", "mean"), rank_error=("rank_error", "mean"), cells=("cells", "sum"))
                .reset_index().sort_values(["error", "rank_error", "method"], kind="stable").reset_index(drop=True))
-    return ImputationCheck(table, summary, str(summary["method"].iloc[0]), folds, seed)
+    unchecked = tuple(str(values.columns[j]) for j in np.flatnonzero(~checked))
+    return ImputationCheck(table, summary, str(summary["method"].iloc[0]), folds, seed, unchecked)

@@ -35,6 +35,8 @@ def run_impute_check(args: argparse.Namespace) -> int:
     print("\nBy method (means over indicators; rank_error: mean absolute change of the city's position among the "
           "indicator's values)")
     print(format_table(check.summary, floats=3))
+    if check.unchecked:
+        print(f"\nnot checked (fewer than {check.folds} values, or all equal): {', '.join(check.unchecked)}")
     chosen = methodology.missing.method
     print(f"\nlowest error: {check.best}; this methodology imputes with {chosen!r}"
           + ("" if chosen in (check.best, "none") else f" (set missing.method = {check.best!r} to follow the check)"))

@@ -216,7 +216,10 @@ def test_check_reports_every_indicator_and_method_and_is_reproducible():
     data = small_panel(n=30, seed=2)
     values, attributes = data.set_index("city_id")[["i1", "i2", "i3"]], data.set_index("city_id")[["country"]]
     values.iloc[[0, 5], 1] = np.nan
+    values["few"] = np.nan
+    values.iloc[:3, 3] = [1.0, 2.0, 3.0]  # 3 values cannot fill 4 folds: left out, and said so
     check = check_imputation(values, attributes, folds=4, seed=1)
+    assert check.unchecked == ("few",)
     assert set(check.table["method"]) == set(METHODS) and len(check.table) == 3 * len(METHODS)
     cells = check.table.groupby("indicator_id")["cells"].first()
     assert cells.to_dict() == {"i1": 30, "i2": 28, "i3": 30}
