@@ -128,11 +128,20 @@ def run_build(args: argparse.Namespace) -> int:
     result = build_from_args(args)
     print_notes(result)
     ranking = result.ranking
+    from indexlib.result import IMPUTED_WEIGHT_THRESHOLD
+
     columns = ["rank", "city_id", "score", *result.framework.dimension_ids]
     shown = ranking[columns].rename(columns={"city_id": "city"})
+    # the share of a city's weight resting on imputed values; '*' above the documented threshold
+    shown["imputed"] = [f"{share:.0%}{' *' if flag else ''}"
+                        for share, flag in zip(ranking["imputed_weight_share"], ranking["imputed_weight_flag"])]
     if args.top is not None:
         shown = shown.head(args.top)
     print(format_table(shown))
+    flagged = int(ranking["imputed_weight_flag"].sum())
+    if flagged:
+        print(f"\n* {flagged} cit{'y' if flagged == 1 else 'ies'} with more than {IMPUTED_WEIGHT_THRESHOLD:.0%} of "
+              "the effective weight on imputed values: read their rank with care")
     if len(result.excluded_cities):
         print(f"\nexcluded by the coverage screen ({len(result.excluded_cities)}):")
         for row in result.excluded_cities.itertuples(index=False):
@@ -204,7 +213,7 @@ def _load_command_modules() -> None:
     import importlib
 
     for module in ("indexlib.compare_published", "indexlib.compare", "indexlib.importance", "indexlib.uncertainty.cli",
-                   "indexlib.sensitivity.cli", "indexlib.publish.cli"):
+                   "indexlib.sensitivity.cli", "indexlib.impute.cli", "indexlib.publish.cli"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from indexlib.methodology import Methodology, load_methodology
 from indexlib.normalise import NORMALISERS
-from indexlib.impute import impute
+from indexlib.impute import impute, summary_note
 from indexlib.panel import Panel, city_level_share, read_panel
 from indexlib.rank import rank_scores
 from indexlib.result import IndexResult
@@ -141,29 +141,39 @@ def prepare(panel: Panel, methodology: Methodology, framework: Framework) -> Pre
                     pd.DataFrame(excluded_indicators, columns=["indicator_id", "reason"]), tuple(notes))
 
 
-def _group_attributes(panel: Panel, methodology: Methodology, cities: pd.Index) -> pd.DataFrame | None:
-    if methodology.missing.method != "group_median":
-        return None
-    attributes = panel.attributes.reindex(cities)
-    lacking = [g for g in methodology.missing.groups if g not in attributes.columns or attributes[g].isna().any()]
+#: City attributes the imputation methods read (groups of ``group_median``; country and coordinates of ``nearest``).
+IMPUTATION_ATTRIBUTES = ("country", "continent", "lat", "lon")
+
+
+def imputation_attributes(panel: Panel, methodology: Methodology, cities: pd.Index) -> pd.DataFrame:
+    """The panel's city attributes, completed from the packaged cities table for the cities it knows.
+
+    Nothing is required: a city without a group label or coordinates makes the imputation fall
+    back to its next level (see :mod:`indexlib.impute`).
+    """
+    attributes = panel.attributes.reindex(cities).copy()
+    wanted = dict.fromkeys([*methodology.missing.groups, *IMPUTATION_ATTRIBUTES])
+    lacking = [a for a in wanted if a not in attributes.columns or attributes[a].isna().any()]
     if lacking:  # cities of the packaged table can be completed from it
         import city_data
 
         known = city_data.cities().set_index("city_id")
-        for group in lacking:
-            if group in known.columns:
-                current = attributes[group] if group in attributes.columns else pd.Series(np.nan, index=cities)
-                attributes[group] = current.fillna(known[group].reindex(cities))
-    for group in methodology.missing.groups:
-        if group not in attributes.columns or attributes[group].isna().any():
-            cities_without = (list(cities) if group not in attributes.columns
-                              else list(attributes.index[attributes[group].isna()]))
-            raise SpecificationError(
-                f"{panel.source}: group_median imputation needs the city attribute {group!r}, missing for "
-                f"{cities_without[:10]}{' …' if len(cities_without) > 10 else ''}; add a {group!r} column "
-                "or set missing.method to 'median'"
-            )
+        for column in lacking:
+            if column in known.columns:
+                current = attributes[column] if column in attributes.columns else pd.Series(np.nan, index=cities)
+                attributes[column] = current.astype(object).fillna(known[column].reindex(cities).astype(object))
     return attributes
+
+
+def _absent_attributes(attributes: pd.DataFrame, missing: Any) -> str:
+    """Which attributes the method needed and lacked, e.g. "no 'country' for 10 of 10 cities"."""
+    needed = {"group_median": list(missing.groups), "nearest": ["country", "lat", "lon"]}.get(missing.method, [])
+    parts = []
+    for column in needed:
+        count = len(attributes) if column not in attributes.columns else int(attributes[column].isna().sum())
+        if count:
+            parts.append(f"no {column!r} for {count} of {len(attributes)} cities")
+    return "; ".join(parts)
 
 
 def impute_and_treat(prep: Prepared, methodology: Methodology, *, outliers: bool | None = None
@@ -175,9 +185,11 @@ def impute_and_treat(prep: Prepared, methodology: Methodology, *, outliers: bool
     """
     notes: list[str] = []
     missing = methodology.missing
-    attributes = _group_attributes(prep.panel, methodology, prep.values.index)
-    filled, imputation_log = impute(prep.values, missing.method, attributes=attributes, groups=missing.groups,
-                                    min_values=missing.min_values)
+    attributes = imputation_attributes(prep.panel, methodology, prep.values.index)
+    filled, imputation_log = impute(prep.values, missing, attributes=attributes)
+    note = summary_note(imputation_log, missing.method, absent=_absent_attributes(attributes, missing))
+    if note:
+        notes.append(note)
     framework = prep.framework
     spread = filled.max() - filled.min()
     constant = [i for i in framework.indicator_ids if not spread[i] > 0]

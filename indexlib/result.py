@@ -17,7 +17,12 @@ if TYPE_CHECKING:
     from indexlib.methodology import Methodology
     from indexlib.panel import Panel
 
-__all__ = ["IndexResult"]
+__all__ = ["IndexResult", "IMPUTED_WEIGHT_THRESHOLD"]
+
+#: A city whose effective weight rests on imputed values for more than this share is marked
+#: (``imputed_weight_flag`` in the ranking, ``*`` in the printed table): its rank says more about
+#: the imputation than about its data.
+IMPUTED_WEIGHT_THRESHOLD = 0.25
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,19 @@ class IndexResult:
         return mask
 
     @property
+    def imputed_weight_share(self) -> pd.Series:
+        r"""Share of each city's effective weight resting on imputed values.
+
+        :math:`s_c = \sum_i w_i \, m_{ci} / \sum_i w_i`, :math:`w_i` the nominal effective weight of
+        indicator :math:`i` in the index and :math:`m_{ci}` = 1 where city :math:`c`'s value was imputed.
+        A city above :data:`IMPUTED_WEIGHT_THRESHOLD` is marked in the ranking.
+        """
+        weights = self.effective_weights().reindex(self.values.columns).fillna(0.0).to_numpy(dtype=float)
+        total = weights.sum()
+        share = self.imputed.to_numpy(dtype=float) @ weights / total if total > 0 else np.zeros(len(self.values))
+        return pd.Series(share, index=self.values.index, name="imputed_weight_share")
+
+    @property
     def overall(self) -> pd.DataFrame:
         """``score`` (presentation), ``score_raw`` and ``rank`` of the index, by city."""
         return pd.DataFrame({
@@ -111,7 +129,8 @@ class IndexResult:
 
         Columns: ``city_id, city_en, rank, score, score_raw``, then for every reported node
         (dimensions, pillars) its score column (named by the node id) and ``<id>_rank``, then
-        ``imputed_values`` and, when known, ``city_level_share``.
+        ``imputed_values``, ``imputed_weight_share`` and ``imputed_weight_flag`` (share above
+        :data:`IMPUTED_WEIGHT_THRESHOLD`) and, when known, ``city_level_share``.
         """
         table = pd.DataFrame(index=self.values.index)
         names = self.panel.attributes.reindex(self.values.index)
@@ -124,6 +143,8 @@ class IndexResult:
             table[node] = self.scores[node]
             table[f"{node}_rank"] = self.ranks[node].astype("Int64")
         table["imputed_values"] = self.imputed.sum(axis=1).astype(int)
+        table["imputed_weight_share"] = self.imputed_weight_share
+        table["imputed_weight_flag"] = table["imputed_weight_share"] > IMPUTED_WEIGHT_THRESHOLD
         if self.city_level_share is not None:
             table["city_level_share"] = self.city_level_share.reindex(self.values.index)
         table = table.reset_index().rename(columns={"index": "city_id"})

@@ -9,8 +9,10 @@ A run of the analysis is the index built under one draw of the uncertain assumpt
    functions (:func:`~indexlib.pipeline.prepare`, :func:`~indexlib.pipeline.impute_and_treat`,
    :func:`~indexlib.pipeline.normalise_values`), so a variant holds exactly the normalised matrix a
    :func:`~indexlib.build` with that methodology computes. Dropping an indicator drops its column:
-   imputation, treatment and normalisation work indicator by indicator, so the other columns are
-   unchanged (the coverage screen is checked to keep the same cities).
+   treatment, normalisation and the univariate imputations work indicator by indicator, so the
+   other columns are unchanged (the coverage screen is checked to keep the same cities); knn and
+   iterative imputation read the other indicators, so with them a variant is computed per dropped
+   indicator.
 2. **Groups.** Runs are grouped by their discrete choices (one sort); a group shares a variant and
    a compiled :class:`~indexlib.scoring.ScoringPlan`.
 3. **Batched scoring.** Within a group only the weights differ. Tree nodes whose weights (and
@@ -51,7 +53,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +61,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from indexlib.impute.methods import MULTIVARIATE_METHODS
 from indexlib.io import write_atomic
 from indexlib.methodology import Methodology, OutlierTreatment
 from indexlib.panel import Panel
@@ -436,17 +439,28 @@ class UncertaintyModel:
             return self.requested_framework
         return self.requested_framework.without_indicators([excluded])
 
-    def variant(self, missing: int, outliers: int, normalisation: int) -> _Variant:
-        """Normalised values under one imputation, treatment and normalisation (computed once)."""
-        key = (missing, outliers, normalisation)
+    def variant(self, missing: int, outliers: int, normalisation: int, exclusion: int = 0) -> _Variant:
+        """Normalised values under one imputation, treatment and normalisation (computed once).
+
+        A method that imputes from the other indicators (knn, iterative) must not see an indicator
+        the run drops, so its variant is computed without that indicator.
+        """
+        excluded = self.options["exclusion"][exclusion]
+        if self.options["missing"][missing].method not in MULTIVARIATE_METHODS:
+            excluded = None
+        key = (missing, outliers, normalisation, excluded)
         if key not in self._variants:
             meth = self.methodology.replace(missing=self.options["missing"][missing],
                                             outliers=self.options["outliers"][outliers],
                                             normalisation=self.options["normalisation"][normalisation])
             # Imputation and treatment do not depend on the normalisation (except its constant policy).
-            treated_key = (missing, outliers, meth.normalisation.on_constant)
+            treated_key = (missing, outliers, meth.normalisation.on_constant, excluded)
             if treated_key not in self._treated:
-                treated, _, _, _, used, _ = impute_and_treat(self.prep, meth)
+                prep = self.prep
+                if excluded is not None:
+                    prep = replace(prep, values=prep.values.drop(columns=[excluded]),
+                                   framework=prep.framework.without_indicators([excluded]))
+                treated, _, _, _, used, _ = impute_and_treat(prep, meth)
                 self._treated[treated_key] = (treated, used)
             treated, used = self._treated[treated_key]
             label = ", ".join([self.labels["missing"][missing], f"outliers {self.labels['outliers'][outliers]}",
@@ -468,7 +482,7 @@ class UncertaintyModel:
         """Plan, data and constant scores shared by every run with these section choices."""
         if key not in self._groups:
             missing, outliers, normalisation, aggregation, exclusion = key
-            variant = self.variant(missing, outliers, normalisation)
+            variant = self.variant(missing, outliers, normalisation, exclusion)
             plan = self._plan(variant.framework, aggregation, exclusion)
             columns = [variant.framework.indicator_ids.index(i) for i in plan.indicator_ids]
             normalised = variant.normalised[:, columns]

@@ -13,7 +13,8 @@ The default spec is the one of methods.md §7.11 and of the issue's benchmark:
 * normalisation ∈ {min-max to [1, 100], z-score with mean 100 and standard deviation 10};
 * aggregation ∈ {arithmetic, geometric} at every level;
 * outlier treatment ∈ {on, off};
-* imputation and the indicator set fixed at the methodology's.
+* imputation and the indicator set fixed at the methodology's (any :class:`MissingData` method,
+  ``knn``, ``iterative``, ``nearest``, ``group_median``, ``median``…, can be listed as an alternative).
 
 Why the default normalisations are positive: a geometric mean needs strictly positive values, and
 min-max to [0, 100] gives the worst city a 0. Min-max to [1, 100] and a z-score centred on 100
@@ -326,9 +327,14 @@ def aggregation_label(option: Aggregation) -> str:
 
 
 def missing_label(option: MissingData) -> str:
-    """Short readable name of an imputation alternative, e.g. ``group_median(country>continent)``."""
+    """Short readable name of an imputation alternative, e.g. ``group_median(country>continent)``,
+    ``knn(k=5)``, ``nearest(k=5)`` or ``iterative(seed=0)``."""
     if option.method == "group_median":
         return f"group_median({'>'.join(option.groups)})"
+    if option.method in ("knn", "nearest"):
+        return f"{option.method}(k={option.neighbours})"
+    if option.method == "iterative":
+        return f"iterative(seed={option.seed})"
     return option.method
 
 

@@ -180,8 +180,6 @@ CASES = [
     Case("all but 2 cities without values", build("p.csv"), r"p\.csv: only 2 cities pass the coverage screen",
          {"p.csv": small_panel().astype(object).assign(
              **{c: [1.0, 2.0] + [""] * 10 for c in ["i1", "i2", "i3", "i4", "i5"]}).to_csv(index=False)}),
-    Case("empty country cell under group_median", build("p.csv"), r"p\.csv: group_median imputation needs the city "
-         r"attribute 'country', missing for \['c02'\]", {"p.csv": with_cell(2, "country", "")}),
     # ------------------------------------------------------------------ panel contents: long
     Case("long panel without 'value'", build("p.csv"), r"p\.csv: long panel lacks column\(s\) \['value'\]; "
          r"expected the columns city_id, indicator_id, value", {"p.csv": "city_id,indicator_id,val\nc1,i1,3\n"}),

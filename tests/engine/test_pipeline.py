@@ -8,6 +8,7 @@ import pytest
 
 import indexlib
 from indexlib import Methodology
+from indexlib.methodology import MissingData
 from indexlib.errors import DataValidationError, DegenerateIndicatorError, DomainError, SpecificationError, WeightsError
 from indexlib.impute import impute
 from indexlib.treat import skew_kurtosis, treat_indicator
@@ -64,10 +65,11 @@ def test_coverage_screen_lists_excluded_cities(framework, panel):
 def test_every_imputed_cell_is_flagged(framework, panel):
     panel.loc[[0, 1], "i4"] = np.nan  # c00 (country K0) and c01 (K1): three others each have a value
     panel.loc[[3, 6, 9], "i5"] = np.nan  # with c00, K0 keeps one i5 value: continent median instead
-    result = indexlib.build(panel, framework=framework)
+    group_median = Methodology.parse({"missing": {"method": "group_median", "min_distinct": [3, 3]}})
+    result = indexlib.build(panel, group_median, framework)
     log = result.imputation_log.set_index(["city_id", "indicator_id"])
     assert set(log.index) == {("c00", "i4"), ("c01", "i4"), ("c03", "i5"), ("c06", "i5"), ("c09", "i5")}
-    assert log.loc[("c00", "i4"), "rule"] == "median of country (3 cities)"
+    assert log.loc[("c00", "i4"), "rule"] == "median of country (3 cities, 3 distinct values)"
     assert log.loc[("c03", "i5"), "rule"].startswith("median of continent")
     assert log.loc[("c00", "i4"), "value"] == panel.loc[[3, 6, 9], "i4"].median()
     assert result.ranking.set_index("city_id").loc["c00", "imputed_values"] == 1
@@ -78,8 +80,9 @@ def test_group_median_falls_back_from_country_to_continent_to_all():
                           index=list("abcdefgh"))
     attributes = pd.DataFrame({"country": ["K", "K", "K", "K", "L", "L", "M", "M"],
                                "continent": ["P", "P", "P", "P", "Q", "Q", "R", "R"]}, index=values.index)
-    filled, log = impute(values, "group_median", attributes=attributes, groups=("country", "continent"),
-                         min_values=(3, 2))
+    options = MissingData(method="group_median", groups=("country", "continent"), min_values=(3, 2),
+                          min_distinct=(3, 1))
+    filled, log = impute(values, options, attributes=attributes)
     assert filled.loc["d", "x"] == 2.0  # three K cities with values
     assert filled.loc["g", "x"] == 6.5  # M and continent R have 1 value each → median of all six values
     assert log.set_index("city_id").loc["g", "rule"] == "median of all cities"

@@ -142,3 +142,9 @@ def test_labels_of_other_methods():
     assert missing_label(MissingData(method="none")) == "none"
     assert aggregation_label(Aggregation(method="harmonic", by_node={"public_life": AggregationRule()})) == \
         "harmonic (public_life: arithmetic)"
+
+
+def test_the_new_imputation_methods_are_uncertainty_alternatives():
+    spec = UncertaintySpec.parse({"missing": [{"method": "knn", "neighbours": 3}, {"method": "nearest"},
+                                              {"method": "iterative", "seed": 2}]})
+    assert [missing_label(m) for m in spec.missing] == ["knn(k=3)", "nearest(k=5)", "iterative(seed=2)"]

@@ -1,0 +1,8 @@
+"""Missing-data imputation (:mod:`~indexlib.impute.methods`) and its cross-validated accuracy
+(:mod:`~indexlib.impute.check`, ``indexlib impute-check``)."""
+
+from indexlib.impute.check import ImputationCheck, check_imputation
+from indexlib.impute.methods import IMPUTATION_METHODS, LOG_COLUMNS, haversine_km, impute, summary_note
+
+__all__ = ["impute", "IMPUTATION_METHODS", "LOG_COLUMNS", "haversine_km", "summary_note", "check_imputation",
+           "ImputationCheck"]

@@ -1,0 +1,318 @@
+r"""Missing-data imputation kernels: cross-city statistics, group medians, knn, iterative, nearest.
+
+Every method fills only the missing cells (observed cells are returned unchanged) and records,
+per imputed cell, the rule that filled it and its *level* (the summary note counts cells per
+level). The methods:
+
+* ``mean``/``median``: the indicator's statistic over all cities with a value.
+* ``group_median`` (COINr ``i_median_grp``; OECD/JRC 2008 Handbook §3): the median of the
+  same group's cities with a value, trying the groups in order (country, then continent). A group
+  is used for an indicator only when its donors number at least ``min_values``, carry at least
+  ``min_distinct`` *distinct* values (so that one city's value, or one national figure, is not
+  passed off as a group median) and the group has at most ``max_copies`` cells of that indicator
+  to fill: a group median is one constant — for an odd number of donors, one donor's value — so it
+  is never copied to more than ``max_copies`` cities of a group. Cells that no group may fill (a
+  city without a label, a panel without the group column, groups refused by these rules) get the
+  median of all cities, the one level the cap does not apply to.
+* ``knn``: the mean of the :math:`k` most similar cities that have the indicator, similarity being
+  the Euclidean distance over the other indicators after standardising each to mean 0 and
+  standard deviation 1, ignoring cells missing in either city (scikit-learn ``KNNImputer``,
+  Troyanskaya et al. 2001).
+* ``iterative``: each indicator regressed on the others in turn (Bayesian ridge), repeated up to
+  10 rounds (scikit-learn ``IterativeImputer``; van Buuren & Groothuis-Oudshoorn 2011), on
+  standardised values, clipped to the indicator's observed range.
+* ``nearest``: inverse-distance weighting :math:`\hat x = \sum_d w_d x_d / \sum_d w_d`,
+  :math:`w_d = 1/h_d^2`, over the :math:`k` nearest cities with a value, :math:`h` the great-circle
+  (haversine) distance on a sphere of radius 6371.0088 km; restricted to the same country when at
+  least ``min_same_country`` of its cities have a value. Donors at distance 0 share the weight
+  equally. Cities without coordinates get the median of all cities.
+
+References
+----------
+.. [1] OECD/JRC (2008). *Handbook on Constructing Composite Indicators*, §3 (imputation).
+.. [2] Troyanskaya, O. et al. (2001). Missing value estimation methods for DNA microarrays.
+   *Bioinformatics* 17(6): 520–525.
+.. [3] van Buuren, S. and Groothuis-Oudshoorn, K. (2011). mice: Multivariate imputation by chained
+   equations in R. *Journal of Statistical Software* 45(3).
+.. [4] Shepard, D. (1968). A two-dimensional interpolation function for irregularly-spaced data.
+   *Proc. 23rd ACM National Conference*, 517–524.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from indexlib.methodology import MissingData
+from indicators.errors import DataValidationError, SpecificationError
+
+__all__ = ["impute", "IMPUTATION_METHODS", "MULTIVARIATE_METHODS", "LOG_COLUMNS", "haversine_km", "summary_note"]
+
+#: Columns of the imputation log: one row per imputed cell.
+LOG_COLUMNS = ["city_id", "indicator_id", "value", "rule", "level"]
+EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
+ALL_CITIES = "median of all cities"
+#: Recipients whose distances are computed at once by ``nearest`` (bounds memory: block × cities).
+_BLOCK = 512
+
+Kernel = Callable[[np.ndarray, MissingData, pd.DataFrame | None], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def impute(values: pd.DataFrame, options: MissingData | str, *,
+           attributes: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fill the missing cells of ``values`` (cities × indicators).
+
+    Parameters
+    ----------
+    values : DataFrame
+        Cities × indicators, NaN where missing.
+    options : MissingData or str
+        The method and its settings (a method name uses the default settings).
+    attributes : DataFrame, optional
+        City attributes indexed like ``values``: ``country``/``continent`` (the groups of
+        ``group_median``, the country of ``nearest``) and ``lat``/``lon`` in degrees (``nearest``).
+        Absent columns or values make the method fall back, never fail.
+
+    Returns
+    -------
+    filled : DataFrame
+    log : DataFrame
+        One row per imputed cell: ``city_id, indicator_id, value, rule, level``.
+
+    Raises
+    ------
+    DataValidationError
+        An indicator with missing cells has no value for any city.
+    """
+    if isinstance(options, str):
+        options = MissingData(method=options)  # type: ignore[arg-type]
+    data = values.to_numpy(dtype=float)
+    missing = np.isnan(data)
+    if options.method == "none" or not missing.any():
+        return values.copy(), pd.DataFrame(columns=LOG_COLUMNS)
+    kernel = IMPUTATION_METHODS.get(options.method)
+    if kernel is None:
+        raise SpecificationError(f"unknown imputation method {options.method!r}; expected one of "
+                                 f"{sorted(IMPUTATION_METHODS)}")
+    empty = [str(values.columns[j]) for j in np.flatnonzero(missing.all(axis=0))]
+    if empty:
+        raise DataValidationError(f"indicator(s) {empty} have no value for any city; nothing to impute them from")
+    aligned = None if attributes is None else attributes.reindex(values.index)
+    filled, rules, levels = kernel(data, options, aligned)
+    filled = np.where(missing, filled, data)  # observed cells are never touched
+    rows, columns = np.nonzero(missing)
+    log = pd.DataFrame({
+        "city_id": values.index.to_numpy()[rows],
+        "indicator_id": values.columns.to_numpy()[columns],
+        "value": filled[rows, columns],
+        "rule": rules[rows, columns],
+        "level": levels[rows, columns],
+    }, columns=LOG_COLUMNS)
+    return pd.DataFrame(filled, index=values.index, columns=values.columns), log
+
+
+def summary_note(log: pd.DataFrame, method: str, *, absent: str = "") -> str | None:
+    """One line: how many cells each level filled (``None`` when nothing was imputed)."""
+    if log.empty:
+        return None
+    counts = log["level"].value_counts(sort=False)  # levels in the order they first fill a cell
+    parts = ", ".join(f"{n} by {level}" for level, n in counts.items())
+    return f"imputation ({method}): {len(log)} cells filled: {parts}{f' ({absent})' if absent else ''}"
+
+
+# ---------------------------------------------------------------------------------------------- kernels
+def _labels(data: np.ndarray, text: str) -> tuple[np.ndarray, np.ndarray]:
+    rules = np.full(data.shape, "", dtype=object)
+    levels = np.full(data.shape, "", dtype=object)
+    rules[np.isnan(data)] = text
+    levels[np.isnan(data)] = text
+    return rules, levels
+
+
+def _overall(data: np.ndarray, options: MissingData, attributes: pd.DataFrame | None
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    statistic = np.nanmean(data, axis=0) if options.method == "mean" else np.nanmedian(data, axis=0)
+    filled = np.where(np.isnan(data), statistic[None, :], data)
+    return filled, *_labels(data, f"{options.method} of all cities")
+
+
+def distinct_counts(block: np.ndarray) -> np.ndarray:
+    """Number of distinct non-missing values in each column."""
+    ordered = np.sort(block, axis=0)  # NaN last
+    new = ~np.isnan(ordered)
+    new[1:] &= ordered[1:] != ordered[:-1]
+    return new.sum(axis=0)
+
+
+def _group_codes(attributes: pd.DataFrame | None, group: str) -> np.ndarray | None:
+    """Integer code per city (-1: no label), or None when the attribute is absent."""
+    if attributes is None or group not in attributes.columns:
+        return None
+    labels = attributes[group].astype(object)
+    blank = labels.map(lambda v: isinstance(v, str) and not v.strip())
+    codes, _ = pd.factorize(labels.where(~blank, None), use_na_sentinel=True)
+    return codes
+
+
+def _group_median(data: np.ndarray, options: MissingData, attributes: pd.DataFrame | None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    filled = data.copy()
+    rules = np.full(data.shape, "", dtype=object)
+    levels = np.full(data.shape, "", dtype=object)
+    observed = ~np.isnan(data)
+    todo = ~observed
+    for group, needed, distinct_needed in zip(options.groups, options.min_values, options.min_distinct):
+        codes = _group_codes(attributes, group)
+        if codes is None:
+            continue
+        for code in range(int(codes.max(initial=-1)) + 1):  # one pass per group, not per cell
+            members = codes == code
+            count = observed[members].sum(axis=0)
+            recipients = (todo & members[:, None]).sum(axis=0)
+            block = data[members]
+            distinct = distinct_counts(block)
+            accepted = ((recipients > 0) & (count >= needed) & (distinct >= distinct_needed)
+                        & (recipients <= options.max_copies))
+            if not accepted.any():
+                continue
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns are not accepted anyway
+                median = np.nanmedian(block, axis=0)
+            usable = todo & members[:, None] & accepted[None, :]
+            rows, columns = np.nonzero(usable)
+            filled[rows, columns] = median[columns]
+            rules[rows, columns] = [f"median of {group} ({count[c]} cities, {distinct[c]} distinct values)"
+                                    for c in columns]
+            levels[rows, columns] = f"median of {group}"
+            todo &= ~usable
+    if todo.any():
+        overall = np.nanmedian(data, axis=0)
+        rows, columns = np.nonzero(todo)
+        filled[rows, columns] = overall[columns]
+        rules[rows, columns] = ALL_CITIES
+        levels[rows, columns] = ALL_CITIES
+    return filled, rules, levels
+
+
+def standardise(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(x − mean) / sd`` per column over the observed cells (sd 1 for a constant column)."""
+    mean = np.nanmean(data, axis=0)
+    spread = np.nanstd(data, axis=0)
+    spread = np.where(spread > 0, spread, 1.0)
+    return (data - mean) / spread, mean, spread
+
+
+def _knn(data: np.ndarray, options: MissingData, attributes: pd.DataFrame | None
+         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    from sklearn.impute import KNNImputer
+
+    z, mean, spread = standardise(data)
+    imputer = KNNImputer(n_neighbors=options.neighbours, weights="uniform", keep_empty_features=True)
+    filled = imputer.fit_transform(z) * spread + mean
+    return filled, *_labels(data, f"knn ({options.neighbours} most similar cities)")
+
+
+#: Rounds of the chained regressions of ``iterative``.
+ITERATIVE_ROUNDS = 10
+
+
+def _iterative(data: np.ndarray, options: MissingData, attributes: pd.DataFrame | None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.experimental import enable_iterative_imputer  # noqa: F401 - registers IterativeImputer
+    from sklearn.impute import IterativeImputer
+
+    z, mean, spread = standardise(data)
+    imputer = IterativeImputer(max_iter=ITERATIVE_ROUNDS, random_state=options.seed, keep_empty_features=True,
+                               min_value=np.nanmin(z, axis=0), max_value=np.nanmax(z, axis=0))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        filled = imputer.fit_transform(z) * spread + mean
+    label = "iterative (chained Bayesian ridge)"
+    if any(issubclass(w.category, ConvergenceWarning) for w in caught):
+        label = f"iterative (chained Bayesian ridge, not converged in {ITERATIVE_ROUNDS} rounds)"
+    return filled, *_labels(data, label)
+
+
+def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    r"""Great-circle distance in km (broadcasting).
+
+    :math:`h = 2R \arcsin\sqrt{\sin^2(\Delta\varphi/2) + \cos\varphi_1\cos\varphi_2\sin^2(\Delta\lambda/2)}`,
+    :math:`R` = 6371.0088 km.
+    """
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def _coordinates(attributes: pd.DataFrame | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    def column(name: str) -> np.ndarray:
+        if attributes is None or name not in attributes.columns:
+            return np.full(n, np.nan)
+        return pd.to_numeric(attributes[name], errors="coerce").to_numpy(dtype=float)
+
+    lat, lon = column("lat"), column("lon")
+    bad = ~((np.abs(lat) <= 90) & (np.abs(lon) <= 180))
+    return np.where(bad, np.nan, lat), np.where(bad, np.nan, lon)
+
+
+def _nearest(data: np.ndarray, options: MissingData, attributes: pd.DataFrame | None
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n = data.shape[0]
+    lat, lon = _coordinates(attributes, n)
+    located = ~np.isnan(lat)
+    country = _group_codes(attributes, "country")
+    country = np.full(n, -1) if country is None else country
+    filled = data.copy()
+    rules = np.full(data.shape, "", dtype=object)
+    levels = np.full(data.shape, "", dtype=object)
+    overall = np.nanmedian(data, axis=0)
+    k = options.neighbours
+    for j in range(data.shape[1]):  # one pass per indicator; recipients in blocks
+        column = data[:, j]
+        donors = np.flatnonzero(~np.isnan(column) & located)
+        recipients = np.flatnonzero(np.isnan(column))
+        unlocated = recipients[~located[recipients]] if donors.size else recipients
+        filled[unlocated, j] = overall[j]
+        rules[unlocated, j] = f"{ALL_CITIES} (no coordinates)"
+        levels[unlocated, j] = f"{ALL_CITIES} (no coordinates)"
+        recipients = np.setdiff1d(recipients, unlocated)
+        for start in range(0, recipients.size, _BLOCK):
+            rows = recipients[start:start + _BLOCK]
+            distance = haversine_km(lat[rows, None], lon[rows, None], lat[None, donors], lon[None, donors])
+            same = (country[rows, None] == country[None, donors]) & (country[rows, None] >= 0)
+            in_country = same.sum(axis=1) >= options.min_same_country
+            distance = np.where(in_country[:, None] & ~same, np.inf, distance)
+            donor_values = np.broadcast_to(column[donors], distance.shape)
+            # ties in distance are broken by value, so the result does not depend on the city order
+            order = np.lexsort((donor_values, distance), axis=-1)[:, :k]
+            chosen = np.take_along_axis(distance, order, axis=1)
+            chosen_values = column[donors][order]
+            usable = np.isfinite(chosen)
+            at_zero = usable & (chosen == 0)
+            with np.errstate(divide="ignore"):
+                weight = np.where(at_zero.any(axis=1, keepdims=True), at_zero.astype(float),
+                                  np.where(usable, 1.0 / chosen**2, 0.0))
+            filled[rows, j] = (weight * chosen_values).sum(axis=1) / weight.sum(axis=1)
+            used = usable.sum(axis=1)
+            rules[rows, j] = [f"inverse-distance mean of {u} nearest cities{' of the country' if c else ''}"
+                              for u, c in zip(used, in_country)]
+            levels[rows, j] = np.where(in_country, "nearest cities of the country", "nearest cities")
+    return filled, rules, levels
+
+
+#: method name → kernel ``(values, options, attributes) -> (filled, rules, levels)``.
+IMPUTATION_METHODS: dict[str, Kernel] = {
+    "mean": _overall,
+    "median": _overall,
+    "group_median": _group_median,
+    "knn": _knn,
+    "iterative": _iterative,
+    "nearest": _nearest,
+}
+
+#: Methods that impute an indicator from the others (an indicator's imputed values depend on which others are used).
+MULTIVARIATE_METHODS = frozenset({"knn", "iterative"})
