@@ -6,7 +6,7 @@ first-order sensitivity index with correlated inputs)
 .. math:: S_i = \\frac{V_{x_i}\\big(E[y \\mid x_i]\\big)}{V(y)},
 
 estimated non-parametrically with a penalised cubic smoothing spline of :math:`y` on :math:`x_i`
-(smoothing chosen by generalised cross-validation, ``scipy.interpolate.make_smoothing_spline``).
+(smoothing chosen by generalised cross-validation over a bounded range, see :func:`correlation_ratio`).
 Nominal weights and importances are compared after normalising each to sum to 1; a component
 whose importance differs from its weight by more than a factor of 2 is flagged.
 
@@ -32,7 +32,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import interpolate, optimize
+from scipy import linalg, optimize
 
 from indexlib.cli import (add_build_inputs, arguments, build_from_args, command, format_table, output_folder,
                           print_notes)
@@ -46,14 +46,84 @@ __all__ = ["correlation_ratio", "importance_table", "optimise_weights", "WeightO
 Level = Literal["indicator", "dimension"]
 
 
+_GRID_PER_DOUBLING = 4  # GCV grid: four bandwidths per doubling (λ doubles from one point to the next)
+_WIDEST_BANDWIDTH = 4.0  # on x scaled to [0, 1]: the spline is then the line to within 1e-4 degrees of freedom
+
+
+def _demmler_reinsch(scaled: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues ``rho`` and vectors ``U`` of :math:`W^{-1/2} K W^{-1/2}`, :math:`K = Q R^{-1} Q^T` the
+    cubic-spline roughness matrix at the knots ``scaled`` (Green & Silverman 1994, §2.1–2.3), so that the
+    smoother is :math:`A_\\lambda = W^{-1/2} U \\operatorname{diag}(1/(1+\\lambda\\rho)) U^T W^{1/2}`. ``rho``
+    ends with the two zeros of the lines."""
+    n = scaled.size
+    h = np.diff(scaled)
+    inner = np.arange(n - 2)
+    q = np.zeros((n, n - 2))
+    q[inner, inner] = 1 / h[:-1]
+    q[inner + 1, inner] = -1 / h[:-1] - 1 / h[1:]
+    q[inner + 2, inner] = 1 / h[1:]
+    r = np.diag((h[:-1] + h[1:]) / 3) + np.diag(h[1:-1] / 6, 1) + np.diag(h[1:-1] / 6, -1)
+    # K = B Bᵀ with B = Q L⁻ᵀ (R = L Lᵀ): the SVD of W^{-1/2} B avoids forming K and squaring its condition
+    b = linalg.solve_triangular(linalg.cholesky(r, lower=True), q.T, lower=True).T
+    u, sigma, _ = np.linalg.svd(b / np.sqrt(weights)[:, None], full_matrices=True)
+    return np.concatenate([sigma**2, [0.0, 0.0]]), u
+
+
+def _smoothed_means(scaled: np.ndarray, means: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Cubic smoothing spline of the group ``means`` at ``scaled`` (distinct, sorted, in [0, 1]), λ by GCV."""
+    slope, intercept = np.polynomial.polynomial.polyfit(scaled, means, 1, w=np.sqrt(weights))[::-1]
+    line = intercept + slope * scaled
+    rho, u = _demmler_reinsch(scaled, weights)
+    z = u.T @ (np.sqrt(weights) * (means - line))
+    n = scaled.size
+
+    def gcv(lam: np.ndarray) -> np.ndarray:
+        # GCV of the means, as in scipy's make_smoothing_spline: n·Σ(m - f)² / (n - tr A_λ)²
+        shrink = 1 / (1 + np.multiply.outer(lam, rho))  # eigenvalues of A_λ
+        residuals = ((1 - shrink) * z) @ u.T / np.sqrt(weights)
+        return n * (residuals**2).sum(axis=-1) / (n - shrink.sum(axis=-1)) ** 2
+
+    # bandwidths h = (λ / Σw)^(1/4) (Silverman 1984): from half the mean spacing of the distinct values,
+    # below which the spline only interpolates, to well past the range of x, where it is the line
+    narrowest = 0.5 / (n - 1)
+    steps = int(np.ceil(_GRID_PER_DOUBLING * np.log2(_WIDEST_BANDWIDTH / narrowest)))
+    log_lam = np.log(weights.sum()) + 4 * np.linspace(np.log(narrowest), np.log(_WIDEST_BANDWIDTH), steps + 1)
+    scores = gcv(np.exp(log_lam))
+    best = int(np.argmin(scores))
+    if n * float(np.sum((means - line) ** 2)) / (n - 2) ** 2 <= scores[best]:
+        return line  # the line itself (λ = ∞) is a candidate
+    refined = optimize.minimize_scalar(lambda v: float(gcv(np.exp(v))), method="bounded",
+                                       bounds=(log_lam[max(best - 1, 0)], log_lam[min(best + 1, steps)]),
+                                       options={"xatol": 1e-4})
+    chosen = refined.x if refined.fun < scores[best] else log_lam[best]
+    return line + u @ (z / (1 + np.exp(chosen) * rho)) / np.sqrt(weights)
+
+
 def correlation_ratio(x: np.ndarray, y: np.ndarray) -> float:
     """Non-parametric correlation ratio :math:`V(E[y|x]) / V(y)` in [0, 1].
 
     Tied ``x`` values are merged (mean of ``y``, weighted by their count) before smoothing; with
     fewer than 5 distinct values the conditional means themselves estimate :math:`E[y|x]`.
 
+    Otherwise :math:`E[y|x]` is the cubic smoothing spline :math:`\\hat f = A_\\lambda \\bar y` (penalty
+    :math:`\\lambda\\int f''^2`, Green & Silverman 1994) with :math:`\\lambda` minimising the GCV score of
+    the n distinct means, :math:`n\\sum(\\bar y - \\hat f)^2 / (n - \\operatorname{tr} A_\\lambda)^2` (Craven &
+    Wahba 1979; the criterion of ``scipy.interpolate.make_smoothing_spline``). The search is global
+    and bounded: with x scaled to [0, 1], over the equivalent-kernel bandwidth
+    :math:`h = (\\lambda/\\textstyle\\sum w)^{1/4}` (Silverman 1984) on a log grid from half the mean
+    spacing of the distinct x (narrower only interpolates) to 4 (the line to within 1e-4 degrees of
+    freedom), then Brent's method between the grid neighbours of the best point; the line itself
+    (:math:`\\lambda = \\infty`) is a candidate too. :math:`A_\\lambda` comes from the Demmler–Reinsch
+    eigenbasis, exact for every λ, and acts on the residual of the weighted least-squares line (which
+    it leaves unchanged). So noise-free linear data, where GCV has nothing to choose between, give 1
+    to rounding on any machine, and no flat stretch of large λ traps the search (scipy's own search,
+    Brent on a linear λ scale, stopped at local minima for 8 of the 27 components of the 2025 build).
+    Memory is O(n²) in the number of distinct values.
+
     >>> x = np.linspace(0, 1, 200)
     >>> round(correlation_ratio(x, np.sin(6 * x)), 3) > 0.99   # deterministic, non-linear
+    True
+    >>> abs(correlation_ratio(x, 3 * x + 1) - 1) < 1e-9          # linear: 1 on any machine
     True
     """
     x = np.asarray(x, dtype=float)
@@ -70,8 +140,7 @@ def correlation_ratio(x: np.ndarray, y: np.ndarray) -> float:
     else:
         # scale x to [0, 1] so the GCV search is independent of the indicator's unit
         scaled = (distinct - distinct[0]) / (distinct[-1] - distinct[0])
-        spline = interpolate.make_smoothing_spline(scaled, means, w=counts.astype(float))
-        fitted = spline(scaled)[inverse]
+        fitted = _smoothed_means(scaled, means, counts.astype(float))[inverse]
     return float(np.clip(np.var(fitted) / total, 0.0, 1.0))
 
 
