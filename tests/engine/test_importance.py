@@ -56,8 +56,10 @@ def _gcv_optimum_by_brute_force(x, y):
     # the documented search range: bandwidth (λ / Σw)^(1/4) from half the mean spacing to 4
     lowest, highest = weights.sum() * (0.5 / (n - 1)) ** 4, weights.sum() * 4.0**4
     best = None
-    for lam in np.geomspace(lowest, highest, 200):
-        smoother = interpolate.make_smoothing_spline(scaled, np.eye(n), w=weights, lam=lam)(scaled)
+    for lam in np.geomspace(lowest, highest, 50):
+        # column by column: scipy before 1.12 smooths one y at a time
+        smoother = np.column_stack([interpolate.make_smoothing_spline(scaled, column, w=weights, lam=lam)(scaled)
+                                    for column in np.eye(n)])
         fitted = smoother @ means
         score = n * np.sum((means - fitted) ** 2) / (n - np.trace(smoother)) ** 2
         if best is None or score < best[0]:
@@ -65,14 +67,14 @@ def _gcv_optimum_by_brute_force(x, y):
     return best[1]
 
 
-@pytest.mark.parametrize("seed", [4, 9])
+@pytest.mark.parametrize("seed", [14, 20])
 def test_correlation_ratio_finds_the_least_gcv_not_a_local_minimum(seed):
     # skewed x with ties, as in the panel: scipy's own GCV search (Brent on a linear λ scale) stops on
-    # the flat stretch of large λ here and gives S ≈ 0.01–0.09 instead of ≈ 0.7
+    # the flat stretch of large λ here and gives S = 0.07 (seed 14) and 0.0002 (seed 20), not ≈ 0.7
     rng = np.random.default_rng(seed)
-    x = np.round(rng.lognormal(size=50), 2)
-    y = np.sin(3 * np.log(x)) + rng.normal(scale=0.5, size=50)
-    # 0.01: the brute-force grid has 200 points over 14 decades of λ, and η² moves by less between them
+    x = np.round(rng.lognormal(size=25), 2)
+    y = np.sin(3 * np.log(x)) + rng.normal(scale=0.4, size=25)
+    # 0.01: the brute-force grid has 50 points over 14 decades of λ; η² moves by less between them here
     assert correlation_ratio(x, y) == pytest.approx(_gcv_optimum_by_brute_force(x, y), abs=0.01)
     assert correlation_ratio(x, y) > 0.5
 
