@@ -12,8 +12,9 @@ whose importance differs from its weight by more than a factor of 2 is flagged.
 
 ``optimise_weights`` searches for weights whose importances match target values (by default the
 nominal weights), following Becker et al. (2017) with the linear proxy :math:`S_i \\approx
-\\operatorname{corr}(x_i, y)^2` inside the optimiser (scipy.optimize, Nelder–Mead) and the
-non-parametric estimate reported for the result.
+\\operatorname{corr}(x_i, y)^2` inside the optimiser (scipy.optimize, SLSQP on the simplex of weights)
+and the non-parametric estimate reported for the result. It reports the error achieved for every
+component and flags those that miss their target by more than a stated tolerance.
 
 References
 ----------
@@ -189,11 +190,19 @@ class WeightOptimisation:
         Optimised weights of the components (sum to 1), usable as ``Methodology(weights=…)``.
     target, achieved : Series
         Target importance shares and those achieved (linear proxy) with the optimised weights.
+    error : Series
+        ``achieved - target`` per component.
+    missed : Series of bool
+        Components with ``|error| > tolerance × target`` (a target of 0 is missed by any importance).
+    tolerance : float
+        The relative tolerance ``missed`` was judged with.
     before, after : DataFrame
         :func:`importance_table` rows for the nominal and optimised weights.
     loss : float
         Sum of squared differences between achieved and target shares.
     converged : bool
+        Whether the optimiser stopped at a constrained minimum of ``loss`` (its first-order optimality
+        conditions hold), not at its iteration limit. A minimum need not reach the target: see ``missed``.
     """
 
     weights: pd.Series
@@ -203,64 +212,131 @@ class WeightOptimisation:
     after: pd.DataFrame | None
     loss: float
     converged: bool
+    error: pd.Series
+    missed: pd.Series
+    tolerance: float
+
+    @property
+    def rms_error(self) -> float:
+        """Root-mean-square of ``error``, :math:`\\sqrt{\\mathrm{loss}/k}`."""
+        return float(np.sqrt(np.mean(self.error**2)))
+
+    @property
+    def relative_error(self) -> pd.Series:
+        """``error / target`` (±inf where a target of 0 is missed, 0 where it is met)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (self.error / self.target).where(self.error != 0, 0.0)
+
+    @property
+    def target_met(self) -> bool:
+        """Every component within ``tolerance`` of its target."""
+        return not bool(self.missed.any())
 
 
 def optimise_weights(result: IndexResult, level: Level = "dimension", target: pd.Series | None = None, *,
-                     max_iterations: int = 4000) -> WeightOptimisation:
+                     tolerance: float = 0.1, max_iterations: int = 500) -> WeightOptimisation:
     """Weights whose importances (linear proxy) match ``target`` shares (Becker et al. 2017).
 
-    The index is recomputed with the build's own aggregation for each candidate weight vector
-    (weights parameterised as a softmax, so they stay positive and sum to 1). The method refits
-    only the chosen level; the other weights stay as in the framework.
+    Minimises :math:`\\sum_i (s_i(w) - t_i)^2` over the simplex of weights, where
+    :math:`s_i = r_i^2 / \\sum_k r_k^2` and :math:`r_i = \\operatorname{corr}(x_i, y(w))` with the index
+    :math:`y(w)` recomputed by the build's own aggregation (SLSQP, gradient by central differences in
+    one batched scoring). The loss has several local minima, often with some weights at 0; when the
+    first run from the target weights leaves a component below its target, the search restarts once
+    from each such component holding half the weight, and the least loss is kept. A component whose
+    achieved share misses its target by more than ``tolerance × target`` is reported in ``missed``:
+    non-negative weights often cannot reach the target (Paruolo et al. 2013). Only the chosen level is
+    refitted; the other weights stay as in the framework.
+
+    Parameters
+    ----------
+    tolerance : float, default 0.1
+        Relative miss (10 %) beyond which a component is flagged.
+    max_iterations : int, default 500
+        Iteration limit of each optimiser run.
     """
     import indexlib
 
+    if not tolerance > 0:
+        raise SpecificationError(f"tolerance must be a positive fraction of the target; got {tolerance!r}")
     components, nominal = _components(result, level)
     ids = list(components.columns)
     target = (nominal if target is None else target.reindex(ids)).astype(float)
     if target.isna().any() or (target < 0).any() or target.sum() <= 0:
         raise DataValidationError(f"target importances must be given for {ids}, ≥ 0, with a positive sum")
     target = target / target.sum()
+    goal = target.to_numpy()
     plan = ScoringPlan.compile(result.framework, result.methodology.aggregation)
     base = plan.nominal_weights.copy()
     positions = [plan.element_ids.index(i) for i in ids]
     normalised = result.normalised[plan.indicator_ids].to_numpy()
-    x = components.to_numpy()
+    centred_x = components.to_numpy() - components.to_numpy().mean(axis=0)
+    spread_x = np.sqrt((centred_x**2).sum(axis=0))
     root = plan.node_ids.index(result.root)
+    k = len(ids)
 
-    def shares(theta: np.ndarray) -> np.ndarray:
-        w = np.exp(theta - theta.max())
-        weights = base.copy()
-        weights[positions] = w / w.sum()
-        y = plan.score(normalised, weights)[:, root]
-        centred_y = y - y.mean()
-        centred_x = x - x.mean(axis=0)
-        denominator = np.sqrt((centred_x**2).sum(axis=0) * (centred_y**2).sum())
-        r2 = np.where(denominator > 0, (centred_x.T @ centred_y / np.where(denominator > 0, denominator, 1)) ** 2, 0)
-        return r2 / r2.sum()
+    def shares(candidates: np.ndarray) -> np.ndarray:
+        """Linear-proxy importance shares, (R, k), for R candidate weight vectors (R, k)."""
+        weights = np.tile(base, (candidates.shape[0], 1))
+        weights[:, positions] = candidates / candidates.sum(axis=1, keepdims=True)
+        y = plan.score(normalised, weights)[..., root]
+        centred_y = y - y.mean(axis=-1, keepdims=True)
+        denominator = np.sqrt((centred_y**2).sum(axis=-1))[:, None] * spread_x
+        r2 = np.divide(centred_y @ centred_x, denominator, out=np.zeros_like(denominator), where=denominator > 0)**2
+        return r2 / r2.sum(axis=1, keepdims=True)
 
-    def loss(theta: np.ndarray) -> float:
-        return float(np.sum((shares(theta) - target.to_numpy()) ** 2))
+    def loss(w: np.ndarray) -> float:
+        return float(((shares(w[None]) - goal) ** 2).sum())
 
-    start = np.log(np.maximum(nominal.to_numpy() / nominal.sum(), 1e-12))
-    fit = optimize.minimize(loss, start, method="Nelder-Mead",
-                            options={"maxiter": max_iterations, "xatol": 1e-6, "fatol": 1e-12})
-    w = np.exp(fit.x - fit.x.max())
+    def gradient(w: np.ndarray) -> np.ndarray:
+        step = 1e-7 * np.eye(k)
+        losses = ((shares(np.clip(np.vstack([w + step, w - step]), 0, None)) - goal) ** 2).sum(axis=1)
+        return (losses[:k] - losses[k:]) / 2e-7
+
+    def run(start: np.ndarray) -> optimize.OptimizeResult:
+        return optimize.minimize(loss, start, jac=gradient, method="SLSQP", bounds=[(0.0, 1.0)] * k,
+                                 constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1,
+                                               "jac": lambda w: np.ones(k)}],
+                                 options={"maxiter": max_iterations, "ftol": 1e-12})
+
+    fit = run(goal)
+    below = np.flatnonzero(shares(np.clip(fit.x, 0, None)[None])[0] < goal * (1 - tolerance))
+    for j in below:
+        retry = run(0.5 * goal + 0.5 * np.eye(k)[j])
+        if retry.success and retry.fun < fit.fun:
+            fit = retry
+    w = np.clip(fit.x, 0, None)
     weights = pd.Series(w / w.sum(), index=ids, name="weight")
+    achieved = pd.Series(shares(weights.to_numpy()[None])[0], index=ids)
+    error = achieved - target
     after = None
     if level == "dimension":
         rebuilt = indexlib.build(result.panel, result.methodology.replace(weights={**(result.methodology.weights or {}),
                                                                                    **weights.to_dict()}),
                                  result.requested_framework)
         after = importance_table(rebuilt, level)
-    return WeightOptimisation(weights, target, pd.Series(shares(fit.x), index=ids), importance_table(result, level),
-                              after, float(fit.fun), bool(fit.success))
+    return WeightOptimisation(weights, target, achieved, importance_table(result, level), after,
+                              float((error**2).sum()), bool(fit.success), error,
+                              error.abs() > tolerance * target, tolerance)
+
+
+def positive_fraction(text: str) -> float:
+    """A number > 0, such as 0.1 for 10 % (argparse ``type``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:80]!r} is not a number; expected a fraction such as 0.1") from None
+    if not 0 < value < np.inf:
+        raise argparse.ArgumentTypeError(f"{value} is out of range; expected a number > 0 such as 0.1")
+    return value
 
 
 @arguments(lambda p: (add_build_inputs(p),
                       p.add_argument("--level", choices=["indicator", "dimension"], default="indicator"),
                       p.add_argument("--optimise", action="store_true",
                                      help="also search weights whose importance matches the nominal weights"),
+                      p.add_argument("--tolerance", type=positive_fraction, default=0.1,
+                                     help="with --optimise: flag a component whose importance share misses its "
+                                          "target by more than this fraction of it (default 0.1)"),
                       p.add_argument("--out", type=output_folder,
                                      help="write importance.csv (and optimised_weights.csv) here")))
 @command("importance", "nominal effective weights beside each component's actual importance")
@@ -277,12 +353,22 @@ def run_importance(args: argparse.Namespace) -> int:
         written.append(write_atomic(Path(args.out) / "importance.csv",
                                     table.to_csv(index=False, float_format="%.6f", lineterminator="\n")))
     if args.optimise:
-        optimised = optimise_weights(result, args.level)
+        optimised = optimise_weights(result, args.level, tolerance=args.tolerance)
         print(f"\nOptimised {args.level} weights (importance matched to the nominal weights; loss "
-              f"{optimised.loss:.2e}, converged: {optimised.converged}):")
+              f"{optimised.loss:.2e}, RMS error {optimised.rms_error:.3f}; optimiser converged (local minimum): "
+              f"{optimised.converged}):")
         frame = pd.DataFrame({"weight": optimised.weights, "target_share": optimised.target,
-                              "achieved_share": optimised.achieved})
+                              "achieved_share": optimised.achieved, "error": optimised.error,
+                              "relative_error": optimised.relative_error, "missed": optimised.missed})
         print(format_table(frame.reset_index(names="id"), floats=3))
+        missed = frame.index[frame["missed"]]
+        if len(missed):
+            worst = frame["relative_error"].abs().max()
+            print(f"target NOT met: {len(missed)} of {len(frame)} component(s) miss their target share by more "
+                  f"than {optimised.tolerance:.0%} ({', '.join(missed)}; worst {worst:.0%}): the best "
+                  "non-negative weights found do not give these importances")
+        else:
+            print(f"target met: every component within {optimised.tolerance:.0%} of its target share")
         if args.out:
             from pathlib import Path
 
