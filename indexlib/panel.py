@@ -258,9 +258,13 @@ def _parse_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series]
     cells as text (for messages)."""
     text = cells.map(lambda v: "" if v is None else (repr(v) if isinstance(v, float) else str(v)).strip())
     missing = text.isin(MISSING_MARKERS).to_numpy()
-    numbers = pd.to_numeric(text.where(~missing, None), errors="coerce").to_numpy(dtype=float)
+    numbers = np.array(pd.to_numeric(text.where(~missing, None), errors="coerce"), dtype=float)
     bad = np.isnan(numbers) & ~missing
-    return numbers, bad, text
+    # pandas before 3.0 coerces a literal beyond the float range ('1e999') to NaN, not ±inf: parse those
+    # with Python's float so they are reported as infinite under every pandas the project supports
+    overflow = bad & text.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+").to_numpy(dtype=bool)
+    numbers[overflow] = [float(v) for v in text[overflow]]
+    return numbers, bad & ~overflow, text
 
 
 def _value_problems(numbers: np.ndarray, bad: np.ndarray, text: pd.Series, where: Callable[[int], str]) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -126,7 +126,9 @@ def test_copeland_is_zero_sum_and_bounded(problem):
 @given(problems())
 def test_copeland_depends_only_on_the_order_within_each_indicator(problem):
     values, weights = problem
-    transformed = np.log(values) * 3 + 7  # strictly increasing in every column
+    transformed = np.log(values) * 3 + 7  # strictly increasing in every column, in exact arithmetic
+    # in floating point two values one ulp apart can round to one: then the order is not kept
+    assume(np.array_equal(np.sign(values[:, None] - values[None]), np.sign(transformed[:, None] - transformed[None])))
     assert np.array_equal(copeland_score(values, weights), copeland_score(transformed, weights))
 
 

@@ -261,7 +261,10 @@ def test_constant_output_matches_salib_zeros():
         warnings.simplefilter("ignore")  # SALib divides 0 by 0 on the way
         expected = salib.analyze(_problem(["a", "b", "c"]), y, calc_second_order=False, seed=2)
     for key in ("S1", "ST", "S1_conf", "ST_conf"):
-        np.testing.assert_array_equal(getattr(result, key)[0], expected[key])
+        np.testing.assert_array_equal(getattr(result, key)[0], np.zeros(3))
+        # SALib returns these zeros from 1.6 on; before, it returned its 0/0 as NaN
+        if not np.isnan(expected[key]).all():
+            np.testing.assert_array_equal(getattr(result, key)[0], expected[key])
 
 
 # ------------------------------------------------------------------------------- analytic
