@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import hashlib
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from _support import small_framework
 from indexlib.cli import main
+from indexlib.methodology import Methodology
 from indexlib.publish import csv_text, guard_csv_text, xlsx_bytes
 from indexlib.publish.release import release
 from indicators.errors import OutputError, SpecificationError
@@ -116,7 +117,7 @@ def test_release_writes_every_file_and_the_ranking_with_names(named_panel, hosti
     assert {i["role"] for i in manifest["inputs"]} == {"panel", "cities", "framework", "methodology"}
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
     assert {"indexlib", "numpy", "pandas", "openpyxl", "python"} <= set(manifest["versions"])
-    assert manifest["seed"] is None and manifest["methodology"]["missing"]["method"] == "group_median"
+    assert manifest["seed"] is None and manifest["methodology"] == Methodology().to_dict()
     assert _top_level(manifest["files"]) == RELEASE_FILES - {"manifest.json"}
 
 
