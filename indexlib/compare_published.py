@@ -109,13 +109,14 @@ def published_year(text: str) -> int:
     return year
 
 
-@arguments(lambda p: (add_build_inputs(p), p.add_argument("--year", type=published_year, default=2025,
-                                                          help="edition of the published ranking")))
+@arguments(lambda p: add_build_inputs(p, year_type=published_year,
+                                      year_help="edition of the published ranking (default 2025), and of the "
+                                                "panel's year (see build --year)"))
 @command("compare-published", "compare the build's ranking with the report's published ranking")
 def run_compare_published(args: argparse.Namespace) -> int:
     result = build_from_args(args)
     print_notes(result)
-    comparison = compare_with_published(result, args.year)
+    comparison = compare_with_published(result, 2025 if args.year is None else args.year)
     out: Any = sys.stdout
     print(f"Published {comparison.year} ranking vs this build ({comparison.cities} cities in both)", file=out)
     print(f"  Spearman rank correlation: {comparison.spearman:.3f}", file=out)

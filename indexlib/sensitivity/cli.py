@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from indexlib.cli import (add_build_inputs, arguments, command, format_table, non_negative_int, output_folder,
-                          positive_int)
+                          panel_input, positive_int)
 from indexlib.uncertainty.cli import terminal_progress
 from indexlib.uncertainty.engine import DEFAULT_CHUNK_SIZE
 
@@ -53,7 +53,7 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     from indexlib.uncertainty.engine import UncertaintyModel
     from indexlib.uncertainty.spec import load_spec
 
-    model = UncertaintyModel(args.data, args.method, args.framework, load_spec(args.spec))
+    model = UncertaintyModel(panel_input(args), args.method, args.framework, load_spec(args.spec))
     result = sensitivity_analysis(model=model, n_base=args.n, seed=args.seed, num_resamples=args.resamples,
                                   conf_level=args.conf_level, chunk_size=args.chunk_size,
                                   progress=terminal_progress("sensitivity"))

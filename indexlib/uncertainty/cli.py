@@ -12,7 +12,7 @@ import sys
 import time
 
 from indexlib.cli import (add_build_inputs, arguments, command, format_table, non_negative_int, output_folder,
-                          positive_int)
+                          panel_input, positive_int)
 from indexlib.uncertainty.engine import DEFAULT_CHUNK_SIZE, ProgressCallback
 
 __all__ = ["run_uncertainty", "terminal_progress"]
@@ -61,7 +61,7 @@ def run_uncertainty(args: argparse.Namespace) -> int:
     changes = {k: v for k, v in (("runs", args.runs), ("seed", args.seed)) if v is not None}
     if changes:
         spec = spec.replace(**changes)  # validates --runs >= 1 and --seed >= 0
-    model = UncertaintyModel(args.data, args.method, args.framework, spec)
+    model = UncertaintyModel(panel_input(args), args.method, args.framework, spec)
     result = uncertainty_analysis(model=model, chunk_size=args.chunk_size,
                                   progress=terminal_progress("uncertainty"))
     scenarios = one_at_a_time(model=model)

@@ -118,7 +118,7 @@ CASES = [
     Case("blank lines only", build("p.csv"), r"p\.csv: the file is empty", {"p.csv": " \n\n  \n"}),
     Case("header only", build("p.csv"), r"p\.csv: 0 cities; at least 3 are needed",
          {"p.csv": "city_id,i1,i2,i3,i4,i5\n"}),
-    Case("random binary bytes", build("p.csv"), r"p\.csv: the file holds binary data .*expected a UTF-8 CSV",
+    Case("random binary bytes", build("p.csv"), r"p\.csv, line 1: the file holds binary data .*expected a UTF-8 CSV",
          {"p.csv": bytes(range(256)) * 4}),
     Case("latin-1 accents", build("p.csv"),
          r"p\.csv, line 3: not UTF-8 text \(byte 0xE1 .*\); expected a UTF-8 file",
@@ -130,7 +130,7 @@ CASES = [
          {"p.csv": GOOD.replace(",", ";")}),
     Case("comma-separated .tsv", build("p.tsv"), r"p\.tsv, row 1: .* seems separated by commas.*expected to be "
          r"separated by tabs", {"p.tsv": GOOD}),
-    Case("row with an extra field", build("p.csv"), r"p\.csv, row 4: 9 fields, but the first row \(the header\) has 8",
+    Case("row with an extra field", build("p.csv"), r"p\.csv, row 4, city 'c02': 9 field\(s\), but the header \(row 1\) has 8",
          {"p.csv": "\n".join(LINES[:3] + [LINES[3] + ",7"] + LINES[4:]) + "\n"}),
     Case("unterminated quote", build("p.csv"), r"p\.csv, row 14: a quoted value is never closed",
          {"p.csv": GOOD + 'c99,"K1,X,1,2,3,4,5\n'}),
@@ -196,14 +196,74 @@ CASES = [
     Case("long panel with conflicting countries", build("p.csv"), r"p\.csv: city 'c03' has different 'country' "
          r"values: 'ZZ' \(row 5\), 'K0' \(row 17\); expected one country per city",
          {"p.csv": long_panel().assign(country=lambda f: f["country"].where(f.index != 3, "ZZ")).to_csv(index=False)}),
+    # ------------------------------------------------------------------ malformed files (issue 8 §4)
+    Case("short row", build("p.csv"), r"p\.csv, row 4, city 'c02': 7 field\(s\), but the header \(row 1\) has 8; "
+         r"expected one field per column", {"p.csv": "\n".join(LINES[:3] + [LINES[3].rpartition(",")[0]] + LINES[4:])
+                                            + "\n"}),
+    Case("short and long rows all listed", build("p.csv"), r"p\.csv: 2 problem\(s\) in the panel:\n  - .*p\.csv, row 3, "
+         r"city 'c01': 6 field\(s\).*\n  - .*p\.csv, row 6, city 'c04': 10 field\(s\), but the header \(row 1\) has 8",
+         {"p.csv": "\n".join(LINES[:2] + [LINES[2].rsplit(",", 2)[0]] + LINES[3:5] + [LINES[5] + ",1,2"] + LINES[6:])
+          + "\n"}),
+    Case("header repeated as a data row", build("p.csv"), r"p\.csv, row 8: repeats the header \(city id 'city_id'\); "
+         r"expected one header row", {"p.csv": "\n".join(LINES[:7] + [LINES[0]] + LINES[7:]) + "\n"}),
+    Case("row holding only a city id", build("p.csv"), r"p\.csv, row 14, city 'c99': 1 field\(s\), but the header "
+         r"\(row 1\) has 8", {"p.csv": GOOD + "c99\n"}),
+    Case("row holding only a city id and empty fields", build("p.csv"), r"p\.csv, row 14, city 'c99': the row holds "
+         r"only a city id; expected the city's values", {"p.csv": GOOD + "c99,,,,,,,\n"}),
+    Case("long row holding only a city id", build("p.csv"), r"p\.csv, row 62, city 'c99': the row holds only a city "
+         r"id", {"p.csv": long_panel().to_csv(index=False) + "c99,,,,\n"}),
+    Case("long panel with wide indicator columns", build("p.csv"), r"p\.csv, row 1: a long panel \(columns city_id, "
+         r"indicator_id, value\) that also has indicator column\(s\) 'i4'; expected one form",
+         {"p.csv": long_panel().assign(i4=1.0).to_csv(index=False)}),
+    Case("NUL byte past the first 64 KiB", build("p.csv"), r"p\.csv, line 1998: the file holds binary data \(a NUL "
+         r"byte at offset \d+\)", {"p.csv": small_panel(2000).to_csv(index=False).replace("c1996,", "c1996\x00,")}),
+    Case("units differ within an indicator", build("p.csv"), r"p\.csv, indicator 'i3': rows give different units: "
+         r"'ug/m3' for 10 cities \('c00', 'c01', 'c02', 'c03', 'c05', …\); 'index \(0-100\)' for 2 cities \('c04', "
+         r"'c07'\); expected one unit per indicator",
+         {"p.csv": long_panel().assign(unit=lambda f: ["index (0-100)" if (i == "i3" and c in ("c04", "c07")) else
+                                                       "ug/m3" for c, i in zip(f["city_id"], f["indicator_id"])])
+          .to_csv(index=False)}),
+    Case("long panel with two years and no year chosen", build("p.csv"), r"p\.csv, rows 2, 62: city_id 'c00', "
+         r"indicator_id 'i1' has a row for each of several years; the 'year' column holds the years '2024', '2025'; "
+         r"choose one with --year", {"p.csv": pd.concat([long_panel().assign(year=2024),
+                                                         long_panel().assign(year=2025)]).to_csv(index=False)}),
+    Case("wide COINr panel with two Time values", build("p.csv"), r"p\.csv, rows 2, 14: city_id 'c00' has a row for "
+         r"each of several years; the 'Time' column holds the years '2024', '2025'",
+         {"p.csv": pd.concat([small_panel().assign(Time=2024), small_panel().assign(Time=2025)]).to_csv(index=False)}),
+    Case("--year absent from the panel", build("p.csv", "--year", "2023"), r"p\.csv: no row of year 2023; the 'year' "
+         r"column holds '2024', '2025'", {"p.csv": pd.concat([long_panel().assign(year=2024),
+                                                             long_panel().assign(year=2025)]).to_csv(index=False)}),
+    Case("--year for a panel without years", build("good.csv", "--year", "2025"), r"good\.csv: year 2025 was chosen, "
+         r"but the panel has no 'year' or 'Time' column"),
+    Case("--year without a packaged panel", ["build", "--year", "1999"], r"no panel is packaged for the year 1999; "
+         r"packaged years: 2025"),
+    Case("--year x", build("good.csv", "--year", "x"), r"argument --year: 'x' is not a year"),
+    # ------------------------------------------------------------------ short messages (issue 8 §8)
+    Case("a 1 MiB cell is quoted to 80 characters", build("p.csv"), r"p\.csv, row 3, city 'c01', indicator 'i2': "
+         r"non-numeric value 'x{80}'… \(1,048,576 characters\); expected a number", {"p.csv": with_cell(1, "i2", "x" * 2**20)}),
+    Case("a 1 MiB city id is quoted to 80 characters", build("p.csv"), r"p\.csv, rows 2, 3: city 'y{80}'… "
+         r"\(1,048,576 characters\) appears more than once",
+         {"p.csv": small_panel().assign(city_id=["y" * 2**20] * 2 + [f"c{k}" for k in range(10)]).to_csv(index=False)}),
     # ------------------------------------------------------------------ validate
-    Case("validate: every problem listed", ["validate", "{tmp}/p.csv", *FW],
-         r"p\.csv: 2 problem\(s\):\n  - .*p\.csv, row 2, city 'c00', indicator 'i1': non-numeric value 'x'.*\n"
+    Case("validate: every problem listed", ["validate", "{tmp}/p.csv", *FW, "--all"],
+         r"p\.csv: 2 problem\(s\) in the panel:\n  - .*p\.csv, row 2, city 'c00', indicator 'i1': non-numeric value 'x'.*\n"
          r"  - .*p\.csv, row 3, city 'c01', indicator 'i1': infinite value 'inf'",
          {"p.csv": small_panel().astype(object).assign(i1=["x", "inf"] + [1.0] * 10).to_csv(index=False)}),
-    Case("validate: binary file", ["validate", "{tmp}/p.csv", *FW], r"p\.csv: the file holds binary data",
+    Case("validate: binary file", ["validate", "{tmp}/p.csv", *FW], r"p\.csv, line 1: the file holds binary data",
          {"p.csv": b"\x00\x01\x02" * 50}),
     Case("validate: a folder", ["validate", "{tmp}", *FW], r"is a folder; expected a panel file"),
+    Case("validate: a whole dimension missing", ["validate", "{tmp}/p.csv", *FW], r"p\.csv: node\(s\) \['B'\] have no "
+         r"data for any city", {"p.csv": small_panel().drop(columns=["i4", "i5"]).to_csv(index=False)}),
+    Case("validate: a city attribute needed by imputation", ["validate", "{tmp}/p.csv", *FW],
+         r"p\.csv: group_median imputation needs the city attribute 'country', missing for \['c02'\]",
+         {"p.csv": small_panel().astype(object).assign(country=lambda f: f["country"].where(f.index != 2, ""),
+                                                        i1=lambda f: f["i1"].where(f.index != 2, "")).to_csv(index=False)}),
+    Case("validate: --method geometric on [0, 100]", ["validate", "{tmp}/good.csv", *FW, "--method", "{tmp}/m.toml"],
+         r"good\.csv: the aggregation needs strictly positive normalised values",
+         {"m.toml": '[aggregation]\nmethod = "geometric"\n'}),
+    Case("validate: --method with an unknown reference city", ["validate", "{tmp}/good.csv", *FW, "--method",
+         "{tmp}/m.toml"], r"m\.toml: normalisation\.reference_city 'atlantis' is not a city",
+         {"m.toml": '[normalisation]\nmethod = "reference"\nreference_city = "atlantis"\n'}),
     # ------------------------------------------------------------------ frameworks (TOML/JSON)
     Case("framework: cycle", framework("fw.toml"), r"fw\.toml: .*node 'A' is part of a cycle of parents",
          {"fw.toml": small_toml(nodes__1__parent="B", nodes__2__parent="A")}),
@@ -504,5 +564,5 @@ def test_binary_panel_through_the_console_script(tmp_path):
                                capture_output=True, text=True, timeout=120,
                                env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert completed.returncode == 2
-    assert completed.stderr.startswith("error: ") and "p.csv: the file holds binary data" in completed.stderr
+    assert completed.stderr.startswith("error: ") and "p.csv, line 1: the file holds binary data" in completed.stderr
     assert "Traceback" not in completed.stderr
