@@ -279,7 +279,7 @@ def _check_rows(frame: pd.DataFrame, id_column: str, ids: pd.Series, rows: np.nd
                         "row (were two files joined?)")
     others = frame.drop(columns=[id_column])
     if others.shape[1]:
-        empty = others.apply(lambda column: column.astype(str).str.strip().eq("")).all(axis=1).to_numpy()
+        empty = others.apply(lambda column: _cell_text(column).eq("")).all(axis=1).to_numpy()
         for i in np.flatnonzero(empty & ~blank):
             problems.append(f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}: the row holds only a city id; "
                             "expected the city's values in the same row (or no row for the city)")

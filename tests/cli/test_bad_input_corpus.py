@@ -566,3 +566,119 @@ def test_binary_panel_through_the_console_script(tmp_path):
     assert completed.returncode == 2
     assert completed.stderr.startswith("error: ") and "p.csv, line 1: the file holds binary data" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+# ---------------------------------------------------------------------------------------------- validate = build's checks
+_BUILD_INPUTS = {"--data", "--framework", "--method", "--year"}
+_PANEL_BUILDS = [c for c in CASES if c.argv[0] == "build"
+                 and all(a in _BUILD_INPUTS for a in c.argv[1::2])
+                 and "argument --" not in c.message]  # usage errors name their own command
+
+
+def _as_validate(argv: list[str]) -> list[str]:
+    options = dict(zip(argv[1::2], argv[2::2]))
+    data = options.pop("--data", None)
+    return ["validate", *([data] if data else []), *(x for kv in options.items() for x in kv)]
+
+
+@pytest.mark.parametrize("case", _PANEL_BUILDS, ids=[c.id for c in _PANEL_BUILDS])
+def test_validate_refuses_what_build_refuses_with_the_same_message(case: Case, tmp_path: Path, capsys) -> None:
+    """Issue 8 §3: every build failure of the corpus (panel, framework, methodology, year) is validate's too."""
+    _write(tmp_path, case.files)
+    before = _snapshot(tmp_path)
+    build_code = main([a.format(tmp=tmp_path) for a in case.argv])
+    build_err = capsys.readouterr().err
+    validate_code = main([a.format(tmp=tmp_path) for a in _as_validate(case.argv)])
+    validate_err = capsys.readouterr().err
+    assert build_code == validate_code == 2
+    assert validate_err == build_err
+    assert _snapshot(tmp_path) == before
+
+
+def test_the_validate_cases_cover_section_3():
+    """The two panels validate passed before (a dimension missing, an attribute imputation needs) are in the list."""
+    ids = {c.id for c in _PANEL_BUILDS}
+    assert {"a whole dimension missing", "empty country cell under group_median", "short row",
+            "long panel with two years and no year chosen", "methodology: geometric mean of min-max [0, 100]"} <= ids
+
+
+def test_library_validate_raises_what_build_raises(tmp_path):
+    import indexlib
+
+    path = tmp_path / "p.csv"
+    small_panel().drop(columns=["i4", "i5"]).to_csv(path, index=False)
+    with pytest.raises(indexlib.DataValidationError) as built:
+        indexlib.build(path, None, small_framework())
+    with pytest.raises(indexlib.DataValidationError) as validated:
+        indexlib.validate(path, None, small_framework())
+    assert str(validated.value) == str(built.value) and "node(s) ['B'] have no data" in str(built.value)
+    checked = indexlib.validate(small_panel(), None, small_framework())
+    assert checked.normalised.shape == (12, 5) and checked.framework.indicator_ids == ["i1", "i2", "i3", "i4", "i5"]
+
+
+def test_validate_without_a_file_checks_the_packaged_panel(capsys):
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("embedded 2025 panel (city_data): OK — 125 cities × 24 indicators")
+    assert "a build ranks" in out
+
+
+def test_packaged_panel_units_are_a_note_and_user_panels_are_refused(tmp_path, capsys):
+    """The packaged panel records units as provenance; where they differ within an indicator a build notes it
+    (and still runs); the same table passed as a file is refused, naming the cities under each unit."""
+    import city_data
+    import indexlib
+
+    long = city_data.load_panel(2025)
+    units = long.dropna(subset=["unit"]).groupby("indicator_id")["unit"].nunique()
+    mixed = sorted(units.index[units > 1])
+    panel = indexlib.read_panel(None, indexlib.load_framework())
+    for indicator in mixed:
+        assert any(f"indicator '{indicator}': rows give different units" in note for note in panel.notes)
+    assert main(["build", "--top", "3"]) == 0
+    capsys.readouterr()
+    if not mixed:
+        pytest.skip("the packaged panel no longer mixes units")
+    path = tmp_path / "packaged.csv"
+    long[["city_id", "indicator_id", "value", "unit"]].to_csv(path, index=False)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"packaged.csv, indicator '{mixed[0]}': rows give different units" in err
+
+
+def test_year_chooses_the_rows_of_one_year(tmp_path, capsys):
+    """A long panel of two years builds with --year as the one-year panel does (and read_panel(year=))."""
+    import indexlib
+
+    _write(tmp_path, {})
+    one = long_panel()
+    other = long_panel(small_panel(seed=5))
+    pd.concat([other.assign(year=2024), one.assign(year=2025)]).to_csv(tmp_path / "years.csv", index=False)
+    fw = [a.format(tmp=tmp_path) for a in FW]
+    expected = _ranking(capsys, ["build", "--data", str(tmp_path / "good.csv"), *fw])
+    assert _ranking(capsys, ["build", "--data", str(tmp_path / "years.csv"), *fw, "--year", "2025"]) == expected
+    panel = indexlib.read_panel(tmp_path / "years.csv", small_framework(), year=2024)
+    assert panel.values.loc["c00", "i1"] == pytest.approx(small_panel(seed=5).loc[0, "i1"])
+    assert any("year 2024: 60 of 120 rows" in note for note in panel.notes)
+    assert main(["validate", str(tmp_path / "years.csv"), *fw, "--year", "2024"]) == 0
+
+
+def test_messages_are_short_and_all_problems_can_be_listed(tmp_path, capsys):
+    """Issue 8 §8: '-' for missing values in a 500-city panel: at most 20 problems listed, then 'and N more';
+    validate --all lists every one."""
+    frame = small_panel(500).astype(object)
+    frame[["i1", "i2", "i3", "i4", "i5"]] = "-"
+    _write(tmp_path, {"p.csv": frame.to_csv(index=False)})
+    fw = [a.format(tmp=tmp_path) for a in FW]
+    assert main(["build", "--data", str(tmp_path / "p.csv"), *fw]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 22 and len(err) < 4000
+    assert "p.csv: the text '-' is in 2500 cells where a number is expected; if it marks a missing value" in err
+    assert err.splitlines()[-1] == "  … and 2481 more ('indexlib validate FILE --all' lists every problem)"
+    assert main(["validate", str(tmp_path / "p.csv"), *fw]) == 2
+    assert capsys.readouterr().err == err
+    assert main(["validate", str(tmp_path / "p.csv"), *fw, "--all"]) == 2
+    listed = capsys.readouterr().err.splitlines()
+    assert listed[0] == f"error: {tmp_path / 'p.csv'}: 2501 problem(s) in the panel:" and len(listed) == 2502
+    assert listed[-1].endswith("p.csv, row 501, city 'c499', indicator 'i5': non-numeric value '-'; expected a "
+                               "number or an empty cell")
