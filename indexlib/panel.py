@@ -300,7 +300,7 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
         raise DataValidationError(
             f"{source}: no city id column; a wide panel needs a 'city_id' (or COINr 'uCode') column, "
             f"and a long panel the columns {', '.join(_LONG_REQUIRED)}; the header has "
-            f"{', '.join(repr(c) for c in frame.columns[:8])}{', …' if frame.shape[1] > 8 else ''}",
+            f"{', '.join(quote(c) for c in frame.columns[:8])}{', …' if frame.shape[1] > 8 else ''}",
             None,
         )
     frame = frame.set_axis(list(_canonical_ids(pd.Series(frame.columns, dtype=object), framework)), axis=1)
@@ -317,7 +317,7 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
                                 "expected an indicator id or a city attribute column name")
         elif column not in known:
             problems.append(
-                f"{source}, column {position} {column!r}: unknown indicator id; expected one of the framework "
+                f"{source}, column {position} {quote(column)}: unknown indicator id; expected one of the framework "
                 f"{framework.id!r} indicator ids ({', '.join(indicator_ids[:8])}{', …' if len(indicator_ids) > 8 else ''}) "
                 "or a city attribute column"
             )
@@ -327,7 +327,7 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
     named = frame.columns[frame.columns != ""]
     for column in dict.fromkeys(named[named.duplicated()]):
         positions = [str(k + 1) for k, c in enumerate(frame.columns) if c == column]
-        problems.append(f"{source}, columns {', '.join(positions)}: column {column!r} appears more than once; "
+        problems.append(f"{source}, columns {', '.join(positions)}: column {quote(column)} appears more than once; "
                         "expected each indicator or attribute once")
     frame = frame.loc[:, ~frame.columns.duplicated()]
     ids = frame[id_column].astype(str).str.strip()
@@ -420,7 +420,8 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
         )
     duplicated = [c for c in dict.fromkeys(frame.columns[frame.columns.duplicated()])]
     if duplicated:
-        raise DataValidationError(f"{source}: column(s) {duplicated} appear more than once; expected each once")
+        raise DataValidationError(f"{source}, row 1: column(s) {', '.join(quote(c) for c in duplicated[:MAX_LISTED])} "
+                                  "appear more than once; expected each once")
     ids = frame["city_id"].astype(str).str.strip()
     known = set(framework.indicator_ids)
     indicators = _canonical_ids(frame["indicator_id"].astype(str).str.strip(), framework)
@@ -436,7 +437,7 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
         positions = [int(r) for r in members]
         problems.append(
             f"{source}, rows {', '.join(str(rows[k]) for k in positions)}: city {quote(ids.iloc[positions[0]])}, indicator "
-            f"{indicators.iloc[positions[0]]!r} has more than one value; expected one row per city and indicator"
+            f"{quote(indicators.iloc[positions[0]])} has more than one value; expected one row per city and indicator"
         )
     numbers, bad, text = _parse_numbers(frame["value"])
     problems += _value_problems(numbers, bad, text, lambda i: f"{source}, row {rows[i]}, city "

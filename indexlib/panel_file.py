@@ -100,11 +100,13 @@ def _width_problems(path: Path, text: str, sep: str) -> list[str]:
 
 
 def _parse_text(path: Path, text: str, sep: str) -> pd.DataFrame:
+    lines = text.split("\n")
+    lead = next((k for k, line in enumerate(lines) if line.strip()), 0)  # pandas takes a blank first line as the width
     try:
         # header=None: the header row is read as written (pandas would rename a duplicate 'x' to 'x.1',
         # and take an extra first field of every row as an index); skip_blank_lines=False keeps the row
         # numbers of the file.
-        cells = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
+        cells = pd.read_csv(io.StringIO("\n".join(lines[lead:])), sep=sep, header=None, dtype=str, keep_default_na=False,
                             skip_blank_lines=False)
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
@@ -115,14 +117,15 @@ def _parse_text(path: Path, text: str, sep: str) -> pd.DataFrame:
         unclosed = re.search(r"EOF inside string starting at row (\d+)", str(exc))
         if unclosed:  # pandas counts lines from 0
             raise DataValidationError(
-                f"{path}, row {int(unclosed.group(1)) + 1}: a quoted value is never closed (the file ends inside "
+                f"{path}, row {int(unclosed.group(1)) + lead + 1}: a quoted value is never closed (the file ends inside "
                 "it); expected a closing '\"'"
             ) from None
         raise DataValidationError(f"{path}: cannot be read as a table: {exc}") from None
     problems = _width_problems(path, text, sep)
     if problems:
         raise problems_error(str(path), problems)
-    return cells
+    blank = pd.DataFrame("", index=range(lead), columns=cells.columns)
+    return pd.concat([blank, cells], ignore_index=True)
 
 
 def read_table(path: Path) -> Table:

@@ -204,6 +204,9 @@ CASES = [
          r"city 'c01': 6 field\(s\).*\n  - .*p\.csv, row 6, city 'c04': 10 field\(s\), but the header \(row 1\) has 8",
          {"p.csv": "\n".join(LINES[:2] + [LINES[2].rsplit(",", 2)[0]] + LINES[3:5] + [LINES[5] + ",1,2"] + LINES[6:])
           + "\n"}),
+    Case("row numbers count blank lines before the header", build("p.csv"), r"p\.csv, row 5, city 'c01': 7 "
+         r"field\(s\), but the header \(row 3\) has 8", {"p.csv": "\n\n" + "\n".join(LINES[:2] + [LINES[2].rpartition(",")[0]]
+                                                                              + LINES[3:]) + "\n"}),
     Case("header repeated as a data row", build("p.csv"), r"p\.csv, row 8: repeats the header \(city id 'city_id'\); "
          r"expected one header row", {"p.csv": "\n".join(LINES[:7] + [LINES[0]] + LINES[7:]) + "\n"}),
     Case("row holding only a city id", build("p.csv"), r"p\.csv, row 14, city 'c99': 1 field\(s\), but the header "
@@ -244,6 +247,8 @@ CASES = [
     Case("a 1 MiB city id is quoted to 80 characters", build("p.csv"), r"p\.csv, rows 2, 3: city 'y{80}'… "
          r"\(1,048,576 characters\) appears more than once",
          {"p.csv": small_panel().assign(city_id=["y" * 2**20] * 2 + [f"c{k}" for k in range(10)]).to_csv(index=False)}),
+    Case("a 1 MiB column name is quoted to 80 characters", build("p.csv"), r"p\.csv, column 8 'z{80}'… "
+         r"\(1,048,576 characters\): unknown indicator id", {"p.csv": GOOD.replace("i5", "z" * 2**20, 1)}),
     # ------------------------------------------------------------------ validate
     Case("validate: every problem listed", ["validate", "{tmp}/p.csv", *FW, "--all"],
          r"p\.csv: 2 problem\(s\) in the panel:\n  - .*p\.csv, row 2, city 'c00', indicator 'i1': non-numeric value 'x'.*\n"
@@ -422,6 +427,8 @@ def test_bad_input_exits_2_with_a_clear_message(case: Case, tmp_path: Path, caps
     assert "Traceback" not in err and "internal error" not in err
     assert _snapshot(tmp_path) == before  # inputs unchanged, no output and no temporary file left behind
     assert re.search(case.message, err), f"{case.message!r} not found in:\n{err}"
+    lines = err.splitlines()
+    assert len(lines) <= 23 and max(map(len, lines)) <= 600, "a short message: at most 20 problems, values cut"
 
 
 # ---------------------------------------------------------------------------------------------- accepted inputs
@@ -435,6 +442,7 @@ def _ranking(capsys, argv: list[str]) -> str:
     pytest.param(GOOD.replace(",i5", ", i5 ", 1), id="header with spaces around an id"),
     pytest.param("\n".join(line + "," for line in LINES) + "\n", id="trailing separator on every line"),
     pytest.param(GOOD + "\n\n", id="trailing blank lines"),
+    pytest.param("\n \n" + GOOD, id="blank lines before the header"),
     pytest.param(long_panel().to_csv(index=False), id="long panel"),
 ])
 def test_equivalent_panels_give_the_same_ranking(content, tmp_path, capsys):
