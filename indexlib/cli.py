@@ -103,8 +103,7 @@ def year(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a year; expected e.g. 2025") from None
 
 
-def add_build_inputs(parser: argparse.ArgumentParser, *, data: bool = True,
-                     year_type: Callable[[str], int] = year, year_help: str = "") -> None:
+def add_build_inputs(parser: argparse.ArgumentParser, *, data: bool = True) -> None:
     """The options every command that builds the index shares (``data=False``: the panel is given otherwise)."""
     if data:
         parser.add_argument("--data", help="panel file (CSV/TSV/Parquet/XLSX, wide or long); default: embedded "
@@ -112,13 +111,17 @@ def add_build_inputs(parser: argparse.ArgumentParser, *, data: bool = True,
     parser.add_argument("--framework", help="built-in framework id, TOML/JSON file or COINr iMeta CSV; "
                                             "default: gctsi-2025")
     parser.add_argument("--method", help="methodology TOML/JSON file; default: the built-in default methodology")
-    parser.add_argument("--year", type=year_type, help=year_help or "the year to use from a panel holding several "
-                        "(its 'year' or 'Time' column); without a panel file, the packaged edition")
+
+
+def add_year(parser: argparse.ArgumentParser, *, year_type: Callable[[str], int] = year, help_text: str = "") -> None:
+    """``--year`` of a command reading a panel, which :func:`panel_input` honours."""
+    parser.add_argument("--year", type=year_type, help=help_text or "the year to use from a panel holding several "
+                        "(its 'year' or 'Time' column); without --data, the packaged edition")
 
 
 def panel_input(args: argparse.Namespace) -> Any:
     """The panel argument of a build: the ``--data`` path, or with ``--year`` the panel read for that year."""
-    if args.year is None:
+    if getattr(args, "year", None) is None:
         return args.data
     from indexlib.panel import read_panel
     from indicators import load_framework
@@ -142,7 +145,7 @@ def format_table(frame: pd.DataFrame, floats: int = 2) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- build
-@arguments(lambda p: (add_build_inputs(p),
+@arguments(lambda p: (add_build_inputs(p), add_year(p),
                       p.add_argument("--out", type=output_folder,
                                      help="folder for ranking.csv, indicator_scores.csv, results.json, manifest.json"),
                       p.add_argument("--top", type=positive_int, default=None, help="print only the first N cities")))
@@ -169,7 +172,7 @@ def run_build(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------------------- validate
 @arguments(lambda p: (p.add_argument("data", nargs="?", metavar="FILE",
                                      help="panel file to check; default: the packaged panel"),
-                      add_build_inputs(p, data=False),
+                      add_build_inputs(p, data=False), add_year(p),
                       p.add_argument("--all", action="store_true",
                                      help="list every problem of the panel (by default the first 20)")))
 @command("validate", "run every check a build runs (same message, exit 2); print every problem of a panel")

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 from scipy import stats
 
-from indexlib.cli import add_build_inputs, arguments, command, format_table, output_folder, panel_input
+from indexlib.cli import add_build_inputs, add_year, arguments, command, format_table, output_folder, panel_input
 from indexlib.io import write_atomic
 from indexlib.pipeline import _resolve, build
 from indexlib.result import IndexResult
@@ -126,7 +126,7 @@ def scheme_list(text: str) -> list[str]:
     return schemes
 
 
-@arguments(lambda p: (add_build_inputs(p),
+@arguments(lambda p: (add_build_inputs(p), add_year(p),
                       p.add_argument("--weights", required=True, type=scheme_list,
                                      help="comma-separated schemes: equal, entropy, critic, variation, pca, nominal, "
                                           "ahp:X, budget:X, scheme:X (X a built-in scheme id or a TOML/JSON file)"),

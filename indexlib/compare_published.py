@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from indexlib.cli import add_build_inputs, arguments, build_from_args, command, format_table, print_notes
+from indexlib.cli import (add_build_inputs, add_year, arguments, build_from_args, command, format_table,
+                          print_notes)
 from indexlib.result import IndexResult
 from indicators.errors import DataValidationError
 
@@ -109,9 +110,10 @@ def published_year(text: str) -> int:
     return year
 
 
-@arguments(lambda p: add_build_inputs(p, year_type=published_year,
-                                      year_help="edition of the published ranking (default 2025), and of the "
-                                                "panel's year (see build --year)"))
+@arguments(lambda p: (add_build_inputs(p),
+                      add_year(p, year_type=published_year,
+                               help_text="edition of the published ranking (default 2025), and the panel's year "
+                                         "(see build --year)")))
 @command("compare-published", "compare the build's ranking with the report's published ranking")
 def run_compare_published(args: argparse.Namespace) -> int:
     result = build_from_args(args)

@@ -242,9 +242,11 @@ def _select_year(frame: pd.DataFrame, rows: np.ndarray, key: list[str], year: in
     keep = (years == str(year)).to_numpy()
     if not keep.any():
         held = sorted(set(years) - {""})
+        more = " …" if len(held) > MAX_LISTED else ""
         raise DataValidationError(f"{source}: no row of year {year}; the {column!r} column holds "
-                                  f"{', '.join(quote(y) for y in held[:MAX_LISTED])}{' …' if len(held) > MAX_LISTED else ''}")
-    note = [f"year {year}: {int(keep.sum())} of {len(keep)} rows of {source} kept (the rows whose {column!r} is {year})"]
+                                  f"{', '.join(quote(y) for y in held[:MAX_LISTED])}{more}")
+    note = [f"year {year}: {int(keep.sum())} of {len(keep)} rows of {source} kept (the rows whose {column!r} is "
+            f"{year})"]
     return frame[keep].reset_index(drop=True), rows[keep], note
 
 
@@ -334,7 +336,8 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
     _check_rows(frame, id_column, ids, rows, source, problems)
     for city, members in ids[ids.duplicated(keep=False) & (ids != "")].groupby(ids).groups.items():
         rows_text = ", ".join(str(rows[int(r)]) for r in members)
-        problems.append(f"{source}, rows {rows_text}: city {quote(city)} appears more than once; expected one row per city")
+        problems.append(f"{source}, rows {rows_text}: city {quote(city)} appears more than once; expected one row "
+                        "per city")
     values = pd.DataFrame(index=pd.Index(ids, name="city_id"))
     bad_texts: list[pd.Series] = []
     for indicator in indicator_ids:
@@ -436,12 +439,13 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
     for _, members in key[key.duplicated(keep=False)].groupby(key).groups.items():
         positions = [int(r) for r in members]
         problems.append(
-            f"{source}, rows {', '.join(str(rows[k]) for k in positions)}: city {quote(ids.iloc[positions[0]])}, indicator "
+            f"{source}, rows {', '.join(str(rows[k]) for k in positions)}: city {quote(ids.iloc[positions[0]])}, "
+            "indicator "
             f"{quote(indicators.iloc[positions[0]])} has more than one value; expected one row per city and indicator"
         )
     numbers, bad, text = _parse_numbers(frame["value"])
-    problems += _value_problems(numbers, bad, text, lambda i: f"{source}, row {rows[i]}, city "
-                                                              f"{quote(ids.iloc[i])}, indicator {quote(indicators.iloc[i])}")
+    problems += _value_problems(numbers, bad, text, lambda i: f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}, "
+                                                              f"indicator {quote(indicators.iloc[i])}")
     problems[:0] = _marker_hints([text[bad]], source)
     problems += _attribute_conflicts(frame, ids, rows, source)
     mixed = _mixed_units(frame, ids, indicators)

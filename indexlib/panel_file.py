@@ -44,7 +44,8 @@ def problems_error(source: str, problems: list[str]) -> DataValidationError:
     """One error for every problem found: the first :data:`MAX_LISTED` are listed, the rest counted."""
     lines = [f"  - {p}" for p in problems[:MAX_LISTED]]
     if len(problems) > MAX_LISTED:
-        lines.append(f"  … and {len(problems) - MAX_LISTED} more ('indexlib validate FILE --all' lists every problem)")
+        lines.append(f"  … and {len(problems) - MAX_LISTED} more ('indexlib validate FILE --all' lists every "
+                     "problem)")
     return DataValidationError(f"{source}: {len(problems)} problem(s) in the panel:\n" + "\n".join(lines), problems)
 
 
@@ -106,8 +107,8 @@ def _parse_text(path: Path, text: str, sep: str) -> pd.DataFrame:
         # header=None: the header row is read as written (pandas would rename a duplicate 'x' to 'x.1',
         # and take an extra first field of every row as an index); skip_blank_lines=False keeps the row
         # numbers of the file.
-        cells = pd.read_csv(io.StringIO("\n".join(lines[lead:])), sep=sep, header=None, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False)
+        cells = pd.read_csv(io.StringIO("\n".join(lines[lead:])), sep=sep, header=None, dtype=str,
+                            keep_default_na=False, skip_blank_lines=False)
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
     except pd.errors.ParserError as exc:
@@ -117,8 +118,8 @@ def _parse_text(path: Path, text: str, sep: str) -> pd.DataFrame:
         unclosed = re.search(r"EOF inside string starting at row (\d+)", str(exc))
         if unclosed:  # pandas counts lines from 0
             raise DataValidationError(
-                f"{path}, row {int(unclosed.group(1)) + lead + 1}: a quoted value is never closed (the file ends inside "
-                "it); expected a closing '\"'"
+                f"{path}, row {int(unclosed.group(1)) + lead + 1}: a quoted value is never closed (the file ends "
+                "inside it); expected a closing '\"'"
             ) from None
         raise DataValidationError(f"{path}: cannot be read as a table: {exc}") from None
     problems = _width_problems(path, text, sep)

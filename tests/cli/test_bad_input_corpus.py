@@ -690,3 +690,21 @@ def test_messages_are_short_and_all_problems_can_be_listed(tmp_path, capsys):
     assert listed[0] == f"error: {tmp_path / 'p.csv'}: 2501 problem(s) in the panel:" and len(listed) == 2502
     assert listed[-1].endswith("p.csv, row 501, city 'c499', indicator 'i5': non-numeric value '-'; expected a "
                                "number or an empty cell")
+
+
+@pytest.mark.parametrize("command", [["build"], ["validate"], ["compare", "--weights", "equal"], ["importance"],
+                                     ["uncertainty", "--runs", "20", "--no-figures"],
+                                     ["sensitivity", "--n", "8", "--no-figures"], ["compare-published"]])
+def test_every_command_reading_a_panel_honours_year(command, tmp_path, capsys):
+    """--year is never ignored: a year the panel does not hold is an error on every command that reads a panel."""
+    _write(tmp_path, {"years.csv": pd.concat([long_panel().assign(year=2024),
+                                              long_panel().assign(year=2025)]).to_csv(index=False)})
+    fw = [a.format(tmp=tmp_path) for a in FW]
+    year = "2025" if command[0] == "compare-published" else "2030"  # compare-published: a published edition
+    data = str(tmp_path / ("good.csv" if command[0] == "compare-published" else "years.csv"))
+    source = [data] if command[0] == "validate" else ["--data", data]
+    assert main([command[0], *source, *fw, *command[1:], "--year", year]) == 2
+    err = capsys.readouterr().err
+    expected = ("good.csv: year 2025 was chosen, but the panel has no 'year'" if command[0] == "compare-published"
+                else "years.csv: no row of year 2030; the 'year' column holds '2024', '2025'")
+    assert expected in err, err
