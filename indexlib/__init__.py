@@ -28,13 +28,15 @@ from indexlib.errors import (  # noqa: E402
 )
 from indexlib.methodology import Methodology, load_methodology  # noqa: E402
 from indexlib.panel import Panel, read_panel  # noqa: E402
-from indexlib.pipeline import build  # noqa: E402
+from indexlib.pipeline import Validated, build, validate  # noqa: E402
 from indexlib.result import IndexResult  # noqa: E402
 from indicators import Framework, load_framework  # noqa: E402
 
 __all__ = [
     "__version__",
     "build",
+    "validate",
+    "Validated",
     "IndexResult",
     "audit",
     "Audit",

@@ -95,18 +95,44 @@ def output_folder(text: str) -> str:
     return text
 
 
-def add_build_inputs(parser: argparse.ArgumentParser) -> None:
-    """The options every command that builds the index shares."""
-    parser.add_argument("--data", help="panel file (CSV/TSV/Parquet/XLSX, wide or long); default: embedded 2025 panel")
+def year(text: str) -> int:
+    """A year such as 2025 (argparse ``type``)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year; expected e.g. 2025") from None
+
+
+def add_build_inputs(parser: argparse.ArgumentParser, *, data: bool = True) -> None:
+    """The options every command that builds the index shares (``data=False``: the panel is given otherwise)."""
+    if data:
+        parser.add_argument("--data", help="panel file (CSV/TSV/Parquet/XLSX, wide or long); default: embedded "
+                                           "2025 panel")
     parser.add_argument("--framework", help="built-in framework id, TOML/JSON file or COINr iMeta CSV; "
                                             "default: gctsi-2025")
     parser.add_argument("--method", help="methodology TOML/JSON file; default: the built-in default methodology")
 
 
+def add_year(parser: argparse.ArgumentParser, *, year_type: Callable[[str], int] = year, help_text: str = "") -> None:
+    """``--year`` of a command reading a panel, which :func:`panel_input` honours."""
+    parser.add_argument("--year", type=year_type, help=help_text or "the year to use from a panel holding several "
+                        "(its 'year' or 'Time' column); without --data, the packaged edition")
+
+
+def panel_input(args: argparse.Namespace) -> Any:
+    """The panel argument of a build: the ``--data`` path, or with ``--year`` the panel read for that year."""
+    if getattr(args, "year", None) is None:
+        return args.data
+    from indexlib.panel import read_panel
+    from indicators import load_framework
+
+    return read_panel(args.data, load_framework(args.framework), year=args.year)
+
+
 def build_from_args(args: argparse.Namespace) -> Any:
     import indexlib
 
-    return indexlib.build(args.data, args.method, args.framework)
+    return indexlib.build(panel_input(args), args.method, args.framework)
 
 
 def print_notes(result: Any) -> None:
@@ -119,7 +145,7 @@ def format_table(frame: pd.DataFrame, floats: int = 2) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- build
-@arguments(lambda p: (add_build_inputs(p),
+@arguments(lambda p: (add_build_inputs(p), add_year(p),
                       p.add_argument("--out", type=output_folder,
                                      help="folder for ranking.csv, indicator_scores.csv, results.json, manifest.json"),
                       p.add_argument("--top", type=positive_int, default=None, help="print only the first N cities")))
@@ -153,30 +179,32 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------------- validate
-@arguments(lambda p: (p.add_argument("file", help="panel file to check"),
-                      p.add_argument("--framework", help="framework id or file; default: gctsi-2025")))
-@command("validate", "check a panel and print every problem found")
+@arguments(lambda p: (p.add_argument("data", nargs="?", metavar="FILE",
+                                     help="panel file to check; default: the packaged panel"),
+                      add_build_inputs(p, data=False), add_year(p),
+                      p.add_argument("--all", action="store_true",
+                                     help="list every problem of the panel (by default the first 20)")))
+@command("validate", "run every check a build runs (same message, exit 2); print every problem of a panel")
 def run_validate(args: argparse.Namespace) -> int:
-    from indexlib.panel import read_panel
-    from indicators import load_framework
+    import indexlib
 
-    framework = load_framework(args.framework)
     try:
-        panel = read_panel(args.file, framework)
+        checked = indexlib.validate(panel_input(args), args.method, args.framework)
     except DataValidationError as exc:
-        print(f"{args.file}: {len(exc.problems)} problem(s):", file=sys.stderr)
+        if not args.all or len(exc.problems) < 2:
+            raise  # printed by main() exactly as a build prints it
+        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
+    panel = checked.prepared.panel
     values = panel.values
     present = int(values.notna().to_numpy().sum())
-    print(f"{args.file}: OK — {values.shape[0]} cities × {values.shape[1]} indicators, {present} values "
-          f"({present / values.size:.0%} coverage)")
-    for note in panel.notes:
+    print(f"{panel.source}: OK — {values.shape[0]} cities × {values.shape[1]} indicators, {present} values "
+          f"({present / values.size:.0%} coverage); a build ranks {len(checked.values)} cities on "
+          f"{len(checked.framework.indicator_ids)} indicators")
+    for note in checked.notes:
         print(f"note: {note}")
-    empty = [c for c in values.columns if values[c].isna().all()]
-    if empty:
-        print(f"note: indicator(s) {empty} have no value for any city; a build excludes them")
     return 0
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 from scipy import stats
 
-from indexlib.cli import add_build_inputs, arguments, command, format_table, output_folder
+from indexlib.cli import add_build_inputs, add_year, arguments, command, format_table, output_folder, panel_input
 from indexlib.io import write_atomic
 from indexlib.pipeline import _resolve, build
 from indexlib.result import IndexResult
@@ -126,7 +126,7 @@ def scheme_list(text: str) -> list[str]:
     return schemes
 
 
-@arguments(lambda p: (add_build_inputs(p),
+@arguments(lambda p: (add_build_inputs(p), add_year(p),
                       p.add_argument("--weights", required=True, type=scheme_list,
                                      help="comma-separated schemes: equal, entropy, critic, variation, pca, nominal, "
                                           "ahp:X, budget:X, scheme:X (X a built-in scheme id or a TOML/JSON file)"),
@@ -135,7 +135,7 @@ def scheme_list(text: str) -> list[str]:
 @command("compare", "rank under alternative weightings, side by side with the nominal ranking")
 def run_compare(args: argparse.Namespace) -> int:
     schemes = args.weights if isinstance(args.weights, list) else scheme_list(args.weights)
-    comparison = compare_weightings(schemes, args.data, args.method, args.framework)
+    comparison = compare_weightings(schemes, panel_input(args), args.method, args.framework)
     summary = comparison.summary
     print("Each scheme against the nominal ranking (rank shifts in positions):")
     print(format_table(summary.drop(columns="largest_moves"), floats=3))

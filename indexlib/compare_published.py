@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from indexlib.cli import add_build_inputs, arguments, build_from_args, command, format_table, print_notes
+from indexlib.cli import (add_build_inputs, add_year, arguments, build_from_args, command, format_table,
+                          print_notes)
 from indexlib.result import IndexResult
 from indicators.errors import DataValidationError
 
@@ -109,13 +110,15 @@ def published_year(text: str) -> int:
     return year
 
 
-@arguments(lambda p: (add_build_inputs(p), p.add_argument("--year", type=published_year, default=2025,
-                                                          help="edition of the published ranking")))
+@arguments(lambda p: (add_build_inputs(p),
+                      add_year(p, year_type=published_year,
+                               help_text="edition of the published ranking (default 2025), and the panel's year "
+                                         "(see build --year)")))
 @command("compare-published", "compare the build's ranking with the report's published ranking")
 def run_compare_published(args: argparse.Namespace) -> int:
     result = build_from_args(args)
     print_notes(result)
-    comparison = compare_with_published(result, args.year)
+    comparison = compare_with_published(result, 2025 if args.year is None else args.year)
     out: Any = sys.stdout
     print(f"Published {comparison.year} ranking vs this build ({comparison.cities} cities in both)", file=out)
     print(f"  Spearman rank correlation: {comparison.spearman:.3f}", file=out)

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, optimize
 
-from indexlib.cli import (add_build_inputs, arguments, build_from_args, command, format_table, output_folder,
+from indexlib.cli import (add_build_inputs, add_year, arguments, build_from_args, command, format_table, output_folder,
                           print_notes)
 from indexlib.io import write_atomic
 from indexlib.result import IndexResult
@@ -330,7 +330,7 @@ def positive_fraction(text: str) -> float:
     return value
 
 
-@arguments(lambda p: (add_build_inputs(p),
+@arguments(lambda p: (add_build_inputs(p), add_year(p),
                       p.add_argument("--level", choices=["indicator", "dimension"], default="indicator"),
                       p.add_argument("--optimise", action="store_true",
                                      help="also search weights whose importance matches the nominal weights"),

@@ -8,9 +8,6 @@ what was expected. Inputs are never modified.
 from __future__ import annotations
 
 import hashlib
-import io
-import re
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from indexlib.panel_file import ID_COLUMNS, MAX_LISTED, problems_error, quote, read_table
 from indicators import Framework
-from indicators._config import decode_utf8, read_input_bytes
 from indicators.errors import DataValidationError
 
 __all__ = ["Panel", "read_panel", "panel_from_frame", "MISSING_MARKERS", "ATTRIBUTE_COLUMNS"]
@@ -33,8 +30,9 @@ ATTRIBUTE_COLUMNS = (
     "city_id", "city_en", "city_zh", "name_en", "name_zh", "country", "country_zh", "iso2", "iso3",
     "continent", "lat", "lon", "population", "uCode", "uName", "Time", "year", "rank", "score",
 )
-_ID_COLUMNS = ("city_id", "uCode")
 _LONG_REQUIRED = ("city_id", "indicator_id", "value")
+#: Columns that say which year a row belongs to (``Time`` is COINr's).
+_YEAR_COLUMNS = ("year", "Time")
 
 
 @dataclass(frozen=True)
@@ -78,126 +76,8 @@ def _frame_sha256(frame: pd.DataFrame) -> str:
 #: NaN; no real indicator comes near this bound, so a value beyond it is a unit or entry error.
 LARGEST_VALUE = 1e50
 
-_TEXT_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": ","}
 
-
-@dataclass(frozen=True)
-class _Table:
-    """A table as read from a file: text cells, the header as written, and each row's row number."""
-
-    frame: pd.DataFrame
-    rows: np.ndarray  # row number of each frame row as a spreadsheet shows it (header = its own row)
-    raw: bytes
-
-
-def _decode(path: Path, raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DataValidationError(f"{path}: the file is UTF-16 text; expected UTF-8 (in Excel: Save As "
-                                  "'CSV UTF-8 (Comma delimited)')")
-    if b"\x00" in raw[:65536]:
-        raise DataValidationError(f"{path}: the file holds binary data (NUL bytes), not text; expected a UTF-8 "
-                                  f"{path.suffix.lstrip('.').upper()} file")
-    return decode_utf8(raw, path, error=DataValidationError,
-                       expected="a UTF-8 file (in Excel: Save As 'CSV UTF-8'; elsewhere re-save it with encoding UTF-8)")
-
-
-def _parse_text(path: Path, text: str, sep: str) -> pd.DataFrame:
-    try:
-        # header=None: the header row is read as written (pandas would rename a duplicate 'x' to 'x.1',
-        # and take an extra first field of every row as an index); skip_blank_lines=False keeps the row
-        # numbers of the file.
-        return pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
-                           skip_blank_lines=False)
-    except pd.errors.EmptyDataError:
-        return pd.DataFrame()
-    except pd.errors.ParserError as exc:
-        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if found:
-            expected, line, saw = found.groups()
-            raise DataValidationError(
-                f"{path}, row {line}: {saw} fields, but the first row (the header) has {expected}; expected one "
-                "field per column (a value containing the separator must be quoted)"
-            ) from None
-        unclosed = re.search(r"EOF inside string starting at row (\d+)", str(exc))
-        if unclosed:  # pandas counts lines from 0
-            raise DataValidationError(
-                f"{path}, row {int(unclosed.group(1)) + 1}: a quoted value is never closed (the file ends inside "
-                "it); expected a closing '\"'"
-            ) from None
-        raise DataValidationError(f"{path}: cannot be read as a table: {exc}") from None
-
-
-def _read_table(path: Path) -> _Table:
-    suffix = path.suffix.lower()
-    raw = read_input_bytes(path, what="panel", expected="a panel file (CSV, TSV, Parquet or XLSX)",
-                           error=DataValidationError)
-    if suffix not in {*_TEXT_SUFFIXES, ".parquet", ".xlsx", ".xlsm"}:
-        raise DataValidationError(f"{path}: unsupported panel format {suffix!r}; expected .csv, .tsv, .parquet or .xlsx")
-    if not raw.strip():
-        raise DataValidationError(f"{path}: the file is empty; expected a header row (city_id and the indicator "
-                                  "ids) and one row per city")
-    if suffix in _TEXT_SUFFIXES:
-        text = _decode(path, raw)
-        header = next(line for line in text.splitlines() if line.strip())
-        _check_separator(path, header, _TEXT_SUFFIXES[suffix])
-        cells = _parse_text(path, text, _TEXT_SUFFIXES[suffix])
-    elif suffix == ".parquet":
-        try:
-            frame = pd.read_parquet(io.BytesIO(raw))
-        except ImportError:
-            raise DataValidationError(
-                f"{path}: reading Parquet needs pyarrow; install it with: pip install 'indexlib[parquet]'"
-            ) from None
-        except (ValueError, OSError) as exc:  # pyarrow's ArrowInvalid is a ValueError, ArrowIOError an OSError
-            raise DataValidationError(f"{path}: cannot be read as a Parquet table: {exc}") from None
-        frame = frame.astype(object).where(frame.notna(), "")
-        frame = frame.map(lambda v: v if isinstance(v, str) else repr(v) if isinstance(v, float) else str(v))
-        header = pd.DataFrame([[str(c) for c in frame.columns]], columns=range(frame.shape[1]))
-        cells = pd.concat([header, frame.set_axis(range(frame.shape[1]), axis=1)], ignore_index=True)
-    else:
-        try:
-            from openpyxl.utils.exceptions import InvalidFileException
-        except ImportError:
-            raise DataValidationError(
-                f"{path}: reading Excel needs openpyxl; install it with: pip install 'indexlib[excel]'"
-            ) from None
-        try:
-            cells = pd.read_excel(io.BytesIO(raw), header=None, dtype=str, keep_default_na=False, engine="openpyxl")
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, InvalidFileException) as exc:
-            # not a zip archive, a zip without a workbook (KeyError naming the missing part), or a
-            # workbook openpyxl cannot parse
-            raise DataValidationError(f"{path}: cannot be read as an Excel workbook ({type(exc).__name__}: {exc}); "
-                                      "expected an .xlsx file saved by Excel or LibreOffice") from None
-    cells = cells.map(lambda v: v.strip() if isinstance(v, str) else v)
-    blank = (cells == "").all(axis=1).to_numpy() if cells.shape[1] else np.ones(len(cells), dtype=bool)
-    filled = np.flatnonzero(~blank)
-    if not filled.size:
-        raise DataValidationError(f"{path}: the file holds no table (only blank rows); expected a header row "
-                                  "(city_id and the indicator ids) and one row per city")
-    header_at = int(filled[0])
-    keep = filled[filled > header_at]
-    frame = cells.iloc[keep].copy()
-    frame.columns = [str(c) for c in cells.iloc[header_at]]
-    frame.index = pd.RangeIndex(len(frame))
-    return _Table(frame, keep + 1, raw)
-
-
-def _check_separator(path: Path, header: str, sep: str) -> None:
-    """A header without the expected separator but with another one was saved with the wrong separator."""
-    if sep in header:
-        return
-    names = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
-    for other in (";", "\t", "|", ","):
-        if other != sep and other in header:
-            fix = ("save it with ',' as separator (and '.' as decimal mark)" if sep == ","
-                   else "save it tab-separated, or name it .csv if it is comma-separated")
-            raise DataValidationError(
-                f"{path}, row 1: the header {header[:60]!r} has no {names[sep][:-1]}; the file seems separated by "
-                f"{names[other]}, but a {path.suffix.lower()} panel is expected to be separated by {names[sep]}; {fix}"
-            )
-
-
-def read_panel(data: str | Path | pd.DataFrame | None, framework: Framework) -> Panel:
+def read_panel(data: str | Path | pd.DataFrame | None, framework: Framework, *, year: int | None = None) -> Panel:
     """Read and validate a panel for ``framework``.
 
     Parameters
@@ -206,6 +86,10 @@ def read_panel(data: str | Path | pd.DataFrame | None, framework: Framework) -> 
         ``None`` loads the embedded 2025 panel from :mod:`city_data`. A DataFrame or file in long
         form has columns ``city_id, indicator_id, value`` (plus optional provenance columns); in wide
         form one row per city with ``city_id`` (or COINr's ``uCode``) and one column per indicator id.
+    year : int, optional
+        The year to use from a panel whose ``year`` (or COINr ``Time``) column holds several years (a
+        panel holding several years without a chosen one is an error listing them); with ``data=None``,
+        the packaged edition (:func:`city_data.available_years`).
 
     Raises
     ------
@@ -213,44 +97,54 @@ def read_panel(data: str | Path | pd.DataFrame | None, framework: Framework) -> 
         With every problem found in ``.problems``.
     """
     if data is None:
-        return embedded_panel(framework)
+        return embedded_panel(framework, year=year)
     if isinstance(data, pd.DataFrame):
         frame = data.copy()
         frame.columns = [str(c) for c in frame.columns]
         text = frame.astype(object).where(frame.notna(), "")
-        return panel_from_frame(text, framework, source="DataFrame", sha256=_frame_sha256(frame))
+        return panel_from_frame(text, framework, source="DataFrame", sha256=_frame_sha256(frame), year=year)
     path = Path(data)
-    table = _read_table(path)
+    table = read_table(path)
     return panel_from_frame(table.frame, framework, source=str(path), sha256=hashlib.sha256(table.raw).hexdigest(),
-                            row_numbers=table.rows)
+                            row_numbers=table.rows, year=year)
 
 
-@lru_cache(maxsize=1)
-def _embedded_panel() -> Panel:
+@lru_cache(maxsize=2)
+def _embedded_panel(year: int) -> Panel:
     # The packaged panel never changes within a process, so it is parsed once.
     import city_data
     from indicators import load_framework
 
-    long = city_data.load_panel(2025)
+    if year not in city_data.available_years():
+        raise DataValidationError(f"no panel is packaged for the year {year}; packaged years: "
+                                  f"{', '.join(map(str, city_data.available_years()))} (pass a panel with --data)")
+    long = city_data.load_panel(year)
+    # units are recorded per row as provenance; the packaged panel's are reported in a note, not refused
     panel = panel_from_frame(long.astype({"value": object}).fillna({"value": ""}), load_framework("gctsi-2025"),
-                             source="embedded 2025 panel (city_data)")
+                             source=f"embedded {year} panel (city_data)", mixed_units="note")
     attributes = city_data.cities().set_index("city_id")
     attributes = attributes.rename(columns={"name_en": "city_en", "name_zh": "city_zh"})
     return Panel(panel.values, attributes.reindex(panel.values.index), panel.provenance, panel.source,
                  panel.sha256, panel.notes)
 
 
-def embedded_panel(framework: Framework) -> Panel:
-    """The packaged 2025 panel restricted to ``framework``'s indicators (which it must all have)."""
-    panel = _embedded_panel()
+def embedded_panel(framework: Framework, *, year: int | None = None) -> Panel:
+    """The packaged panel of ``year`` (default 2025) restricted to ``framework``'s indicators (which it must
+    all have)."""
+    panel = _embedded_panel(2025 if year is None else int(year))
     unknown = [i for i in framework.indicator_ids if i not in panel.values.columns]
     if unknown:
         raise DataValidationError(
-            f"the embedded 2025 panel has no indicator(s) {unknown} of framework {framework.id!r}; "
+            f"the {panel.source} has no indicator(s) {unknown} of framework {framework.id!r}; "
             "pass a panel with --data"
         )
     return Panel(panel.values[framework.indicator_ids], panel.attributes, panel.provenance, panel.source,
                  panel.sha256, panel.notes)
+
+
+def _cell_text(cells: pd.Series) -> pd.Series:
+    """Cells as stripped text; an empty cell (``None`` or NaN, as a loaded frame has them) is ``""``."""
+    return cells.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip())
 
 
 def _parse_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series]:
@@ -267,35 +161,97 @@ def _parse_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series]
     return numbers, bad & ~overflow, text
 
 
+def _marker_hints(bad_texts: list[pd.Series], source: str) -> list[str]:
+    """A text in many cells where numbers are expected is likely a missing-value marker the reader does not
+    know (``-``, ``n.a.``): say so once, before the cells are listed."""
+    counts = pd.concat(bad_texts).value_counts() if bad_texts else pd.Series(dtype=int)
+    return [f"{source}: the text {quote(marker)} is in {count} cells where a number is expected; if it marks a "
+            "missing value, leave those cells empty or write NA" for marker, count in counts[counts >= 10].items()]
+
+
 def _value_problems(numbers: np.ndarray, bad: np.ndarray, text: pd.Series, where: Callable[[int], str]) -> list[str]:
     """Messages for unparseable, infinite and out-of-range cells; ``where(i)`` locates cell ``i``."""
-    problems = [f"{where(i)}: non-numeric value {text.iloc[i]!r}; expected a number or an empty cell"
+    problems = [f"{where(i)}: non-numeric value {quote(text.iloc[i])}; expected a number or an empty cell"
                 for i in np.flatnonzero(bad)]
     with np.errstate(invalid="ignore"):
         huge = np.abs(numbers) > LARGEST_VALUE
     for i in np.flatnonzero(huge):
         if np.isinf(numbers[i]):
-            problems.append(f"{where(i)}: infinite value {text.iloc[i]!r}; expected a finite number or an empty cell")
+            problems.append(f"{where(i)}: infinite value {quote(text.iloc[i])}; expected a finite number or an empty "
+                            "cell")
         else:
-            problems.append(f"{where(i)}: value {text.iloc[i]!r} is too large to compute with (beyond "
+            problems.append(f"{where(i)}: value {quote(text.iloc[i])} is too large to compute with (beyond "
                             f"±{LARGEST_VALUE:g}); expected a number in a realistic unit or an empty cell")
     return problems
 
 
 def panel_from_frame(frame: pd.DataFrame, framework: Framework, *, source: str, sha256: str | None = None,
-                     row_numbers: Sequence[int] | None = None) -> Panel:
+                     row_numbers: Sequence[int] | None = None, year: int | None = None,
+                     mixed_units: str = "error") -> Panel:
     """Validate an already-loaded table (cells as text or numbers) and build a :class:`Panel`.
 
     ``row_numbers`` gives each row's number as a spreadsheet shows it, for messages; by default the
-    header is row 1 and the frame's rows are 2, 3, …
+    header is row 1 and the frame's rows are 2, 3, … ``year`` chooses the rows of one year (see
+    :func:`read_panel`). ``mixed_units``: a long panel whose ``unit`` differs between rows of one
+    indicator is an ``"error"``, or (for the packaged panel, whose units are provenance) a ``"note"``.
     """
     sha256 = sha256 or _frame_sha256(frame)
     frame = frame.reset_index(drop=True)
     rows = np.arange(2, len(frame) + 2) if row_numbers is None else np.asarray(row_numbers, dtype=int)
     indicator_columns = [c for c in frame.columns if c in set(framework.indicator_ids)]
-    if "indicator_id" in frame.columns or ("value" in frame.columns and not indicator_columns):
-        return _from_long(frame, framework, source, sha256, rows)
-    return _from_wide(frame, framework, source, sha256, rows)
+    long = "indicator_id" in frame.columns or ("value" in frame.columns and not indicator_columns)
+    key = ["city_id", "indicator_id"] if long else [c for c in ID_COLUMNS if c in frame.columns][:1]
+    frame, rows, notes = _select_year(frame, rows, key, year, source)
+    if long:
+        panel = _from_long(frame, framework, source, sha256, rows, mixed_units)
+    else:
+        panel = _from_wide(frame, framework, source, sha256, rows)
+    panel.notes[:0] = notes
+    return panel
+
+
+def _year_text(cells: pd.Series) -> pd.Series:
+    """Years as text, ``"2025"`` also for the ``2025.0`` a spreadsheet or a float column gives."""
+    text = _cell_text(cells)
+    numbers = pd.to_numeric(text, errors="coerce")
+    whole = numbers.notna() & (numbers % 1 == 0) & (numbers.abs() < 1e6)
+    return text.where(~whole, numbers[whole].astype("int64").astype(str))
+
+
+def _select_year(frame: pd.DataFrame, rows: np.ndarray, key: list[str], year: int | None, source: str
+                 ) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """The rows of the chosen year; without a choice, a panel repeating a city (and indicator) in several
+    years is refused with the years it holds."""
+    column = next((c for c in _YEAR_COLUMNS if c in frame.columns), None)
+    if year is None:
+        if column is None or not key or any(k not in frame.columns for k in key):
+            return frame, rows, []
+        ids = frame[key].astype(str).apply(lambda c: c.str.strip())
+        repeated = ids.duplicated(keep=False).to_numpy()
+        years = _year_text(frame[column])
+        held = sorted(set(years[repeated]) - {""})
+        if len(held) < 2:
+            return frame, rows, []  # repeated rows of one year: reported as duplicates
+        first = np.flatnonzero(repeated & (ids == ids[repeated].iloc[0]).all(axis=1).to_numpy())
+        what = ", ".join(f"{k} {quote(ids[k].iloc[first[0]])}" for k in key)
+        raise DataValidationError(
+            f"{source}, rows {', '.join(str(rows[k]) for k in first[:5])}: {what} has a row for each of several "
+            f"years; the {column!r} column holds the years {', '.join(quote(y) for y in held[:MAX_LISTED])}"
+            f"{' …' if len(held) > MAX_LISTED else ''}; choose one with --year (read_panel(..., year=...))"
+        )
+    if column is None:
+        raise DataValidationError(f"{source}: year {year} was chosen, but the panel has no 'year' or 'Time' column; "
+                                  "expected a panel holding several years, or no --year")
+    years = _year_text(frame[column])
+    keep = (years == str(year)).to_numpy()
+    if not keep.any():
+        held = sorted(set(years) - {""})
+        more = " …" if len(held) > MAX_LISTED else ""
+        raise DataValidationError(f"{source}: no row of year {year}; the {column!r} column holds "
+                                  f"{', '.join(quote(y) for y in held[:MAX_LISTED])}{more}")
+    note = [f"year {year}: {int(keep.sum())} of {len(keep)} rows of {source} kept (the rows whose {column!r} is "
+            f"{year})"]
+    return frame[keep].reset_index(drop=True), rows[keep], note
 
 
 def _canonical_ids(labels: pd.Series, framework: Framework) -> pd.Series:
@@ -318,29 +274,39 @@ def _canonical_ids(labels: pd.Series, framework: Framework) -> pd.Series:
     return labels.map(canonical)
 
 
-def _check_cities(ids: pd.Series, rows: np.ndarray, source: str, problems: list[str]) -> None:
-    blank = ids.str.strip() == ""
-    for i in np.flatnonzero(blank.to_numpy()):
+def _check_rows(frame: pd.DataFrame, id_column: str, ids: pd.Series, rows: np.ndarray, source: str,
+                problems: list[str]) -> None:
+    """Rows without a city id, rows repeating the header, and rows holding nothing but a city id."""
+    blank = (ids.str.strip() == "").to_numpy()
+    for i in np.flatnonzero(blank):
         problems.append(f"{source}, row {rows[i]}: empty city id; every row needs a city_id")
+    for i in np.flatnonzero((ids == id_column).to_numpy()):
+        problems.append(f"{source}, row {rows[i]}: repeats the header (city id {id_column!r}); expected one header "
+                        "row (were two files joined?)")
+    others = frame.drop(columns=[id_column])
+    if others.shape[1]:
+        empty = others.apply(lambda column: _cell_text(column).eq("")).all(axis=1).to_numpy()
+        for i in np.flatnonzero(empty & ~blank):
+            problems.append(f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}: the row holds only a city id; "
+                            "expected the city's values in the same row (or no row for the city)")
 
 
 def _finish(values: pd.DataFrame, problems: list[str], source: str) -> None:
     if values.shape[0] < 3:
         problems.append(f"{source}: {values.shape[0]} cities; at least 3 are needed to normalise and rank")
     if problems:
-        head = f"{source}: {len(problems)} problem(s) in the panel"
-        raise DataValidationError(head + ":\n" + "\n".join(f"  - {p}" for p in problems), problems)
+        raise problems_error(source, problems)
 
 
 def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: str, rows: np.ndarray) -> Panel:
     problems: list[str] = []
     notes: list[str] = []
-    id_column = next((c for c in _ID_COLUMNS if c in frame.columns), None)
+    id_column = next((c for c in ID_COLUMNS if c in frame.columns), None)
     if id_column is None:
         raise DataValidationError(
             f"{source}: no city id column; a wide panel needs a 'city_id' (or COINr 'uCode') column, "
             f"and a long panel the columns {', '.join(_LONG_REQUIRED)}; the header has "
-            f"{', '.join(repr(c) for c in frame.columns[:8])}{', …' if frame.shape[1] > 8 else ''}",
+            f"{', '.join(quote(c) for c in frame.columns[:8])}{', …' if frame.shape[1] > 8 else ''}",
             None,
         )
     frame = frame.set_axis(list(_canonical_ids(pd.Series(frame.columns, dtype=object), framework)), axis=1)
@@ -357,7 +323,7 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
                                 "expected an indicator id or a city attribute column name")
         elif column not in known:
             problems.append(
-                f"{source}, column {position} {column!r}: unknown indicator id; expected one of the framework "
+                f"{source}, column {position} {quote(column)}: unknown indicator id; expected one of the framework "
                 f"{framework.id!r} indicator ids ({', '.join(indicator_ids[:8])}{', …' if len(indicator_ids) > 8 else ''}) "
                 "or a city attribute column"
             )
@@ -367,24 +333,28 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
     named = frame.columns[frame.columns != ""]
     for column in dict.fromkeys(named[named.duplicated()]):
         positions = [str(k + 1) for k, c in enumerate(frame.columns) if c == column]
-        problems.append(f"{source}, columns {', '.join(positions)}: column {column!r} appears more than once; "
+        problems.append(f"{source}, columns {', '.join(positions)}: column {quote(column)} appears more than once; "
                         "expected each indicator or attribute once")
     frame = frame.loc[:, ~frame.columns.duplicated()]
     ids = frame[id_column].astype(str).str.strip()
-    _check_cities(ids, rows, source, problems)
+    _check_rows(frame, id_column, ids, rows, source, problems)
     for city, members in ids[ids.duplicated(keep=False) & (ids != "")].groupby(ids).groups.items():
         rows_text = ", ".join(str(rows[int(r)]) for r in members)
-        problems.append(f"{source}, rows {rows_text}: city {city!r} appears more than once; expected one row per city")
+        problems.append(f"{source}, rows {rows_text}: city {quote(city)} appears more than once; expected one row "
+                        "per city")
     values = pd.DataFrame(index=pd.Index(ids, name="city_id"))
+    bad_texts: list[pd.Series] = []
     for indicator in indicator_ids:
         if indicator not in frame.columns:
             values[indicator] = np.nan
             notes.append(f"indicator {indicator!r} has no column in {source}; it is treated as missing for every city")
             continue
         numbers, bad, text = _parse_numbers(frame[indicator])
-        problems += _value_problems(numbers, bad, text, lambda i: f"{source}, row {rows[i]}, city {ids.iloc[i]!r}, "
-                                                                  f"indicator {indicator!r}")
+        problems += _value_problems(numbers, bad, text, lambda i: f"{source}, row {rows[i]}, city "
+                                                                  f"{quote(ids.iloc[i])}, indicator {indicator!r}")
+        bad_texts.append(text[bad])
         values[indicator] = numbers
+    problems[:0] = _marker_hints(bad_texts, source)
     attribute_columns = [c for c in frame.columns if c not in indicator_ids and c != id_column]
     attributes = frame[attribute_columns].copy()
     attributes = attributes.where(attributes.map(lambda v: not (isinstance(v, str) and v.strip() == "")), np.nan)
@@ -406,18 +376,48 @@ def _attribute_conflicts(frame: pd.DataFrame, ids: pd.Series, rows: np.ndarray, 
     for column in ATTRIBUTE_COLUMNS:
         if column == "city_id" or column in _PER_ROW_COLUMNS or column not in frame.columns:
             continue
-        cells = frame[column].map(lambda v: "" if v is None else str(v).strip()).reset_index(drop=True)
+        cells = _cell_text(frame[column]).reset_index(drop=True)
         given = pd.DataFrame({"city": ids.reset_index(drop=True), "value": cells})
         given = given[given["value"] != ""].drop_duplicates(["city", "value"])
         for city, group in given[given["city"].duplicated(keep=False)].groupby("city", sort=False):
-            shown = ", ".join(f"{v!r} (row {rows[i]})" for i, v in zip(group.index[:3], group["value"][:3]))
-            problems.append(f"{source}: city {city!r} has different {column!r} values: {shown}; expected one "
+            shown = ", ".join(f"{quote(v)} (row {rows[i]})" for i, v in zip(group.index[:3], group["value"][:3]))
+            problems.append(f"{source}: city {quote(city)} has different {column!r} values: {shown}; expected one "
                             f"{column} per city")
     return problems
 
 
-def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: str, rows: np.ndarray) -> Panel:
+def _mixed_units(frame: pd.DataFrame, ids: pd.Series, indicators: pd.Series) -> list[str]:
+    """Indicators whose rows give different units, with the cities under each unit (values in two units,
+    µg/m³ and an index say, cannot be normalised together)."""
+    if "unit" not in frame.columns:
+        return []
+    units = _cell_text(frame["unit"]).reset_index(drop=True)
+    given = pd.DataFrame({"city": ids.to_numpy(), "indicator": indicators.to_numpy(), "unit": units.to_numpy()})
+    given = given[given["unit"] != ""]
+    counts = given.groupby("indicator", sort=False)["unit"].nunique()
+    problems = []
+    for indicator in counts.index[counts > 1]:
+        rows = given[given["indicator"] == indicator]
+        shown = []
+        for unit, cities in rows.groupby("unit", sort=False)["city"]:
+            listed = ", ".join(quote(c) for c in cities.iloc[:5])
+            shown.append(f"{quote(unit)} for {len(cities)} cit{'y' if len(cities) == 1 else 'ies'} ({listed}"
+                         f"{', …' if len(cities) > 5 else ''})")
+        problems.append(f"indicator {quote(indicator)}: rows give different units: {'; '.join(shown)}")
+    return problems
+
+
+def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: str, rows: np.ndarray,
+               mixed_units: str = "error") -> Panel:
     problems: list[str] = []
+    wide_columns = [c for c in _canonical_ids(pd.Series(frame.columns, dtype=object), framework)
+                    if c in set(framework.indicator_ids)]
+    if wide_columns:
+        raise DataValidationError(
+            f"{source}, row 1: a long panel (columns city_id, indicator_id, value) that also has indicator column(s) "
+            f"{', '.join(quote(c) for c in wide_columns[:MAX_LISTED])}; expected one form: long (one row per city "
+            "and indicator) or wide (one row per city, one column per indicator)"
+        )
     missing_columns = [c for c in _LONG_REQUIRED if c not in frame.columns]
     if missing_columns:
         raise DataValidationError(
@@ -427,14 +427,15 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
         )
     duplicated = [c for c in dict.fromkeys(frame.columns[frame.columns.duplicated()])]
     if duplicated:
-        raise DataValidationError(f"{source}: column(s) {duplicated} appear more than once; expected each once")
+        raise DataValidationError(f"{source}, row 1: column(s) {', '.join(quote(c) for c in duplicated[:MAX_LISTED])} "
+                                  "appear more than once; expected each once")
     ids = frame["city_id"].astype(str).str.strip()
     known = set(framework.indicator_ids)
     indicators = _canonical_ids(frame["indicator_id"].astype(str).str.strip(), framework)
-    _check_cities(ids, rows, source, problems)
+    _check_rows(frame, "city_id", ids, rows, source, problems)
     for i in np.flatnonzero(~indicators.isin(known).to_numpy()):
         problems.append(
-            f"{source}, row {rows[i]}, city {ids.iloc[i]!r}: unknown indicator id {indicators.iloc[i]!r}; "
+            f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}: unknown indicator id {quote(indicators.iloc[i])}; "
             f"expected one of the framework {framework.id!r} indicator ids "
             f"({', '.join(framework.indicator_ids[:8])}{', …' if len(known) > 8 else ''})"
         )
@@ -442,13 +443,18 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
     for _, members in key[key.duplicated(keep=False)].groupby(key).groups.items():
         positions = [int(r) for r in members]
         problems.append(
-            f"{source}, rows {', '.join(str(rows[k]) for k in positions)}: city {ids.iloc[positions[0]]!r}, indicator "
-            f"{indicators.iloc[positions[0]]!r} has more than one value; expected one row per city and indicator"
+            f"{source}, rows {', '.join(str(rows[k]) for k in positions)}: city {quote(ids.iloc[positions[0]])}, "
+            "indicator "
+            f"{quote(indicators.iloc[positions[0]])} has more than one value; expected one row per city and indicator"
         )
     numbers, bad, text = _parse_numbers(frame["value"])
-    problems += _value_problems(numbers, bad, text, lambda i: f"{source}, row {rows[i]}, city {ids.iloc[i]!r}, "
-                                                              f"indicator {indicators.iloc[i]!r}")
+    problems += _value_problems(numbers, bad, text, lambda i: f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}, "
+                                                              f"indicator {quote(indicators.iloc[i])}")
+    problems[:0] = _marker_hints([text[bad]], source)
     problems += _attribute_conflicts(frame, ids, rows, source)
+    mixed = _mixed_units(frame, ids, indicators)
+    if mixed_units == "error":
+        problems += [f"{source}, {m}; expected one unit per indicator (convert the values to one unit)" for m in mixed]
     long = pd.DataFrame({"city_id": ids, "indicator_id": indicators, "value": numbers})
     long = long[long["indicator_id"].isin(known) & (long["city_id"] != "")]
     long = long.drop_duplicates(["city_id", "indicator_id"])
@@ -471,6 +477,8 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
     attributes = given.groupby("city_id", sort=False).first().reindex(values.index)
     notes = [f"indicator {i!r} has no rows in {source}; it is treated as missing for every city"
              for i in framework.indicator_ids if not (long["indicator_id"] == i).any()]
+    if mixed_units == "note":
+        notes += [f"{source}: {m}; the values are used as given" for m in mixed]
     _finish(values, problems, source)
     return Panel(values, attributes, provenance, source, sha256, notes)
 

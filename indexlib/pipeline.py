@@ -33,7 +33,7 @@ from indicators.errors import (
     WeightsError,
 )
 
-__all__ = ["build", "prepare", "Prepared", "checked_plan", "present_50_100"]
+__all__ = ["build", "validate", "Validated", "prepare", "Prepared", "checked_plan", "present_50_100"]
 
 
 @dataclass(frozen=True)
@@ -280,6 +280,46 @@ def present_50_100(scores: np.ndarray) -> np.ndarray:
     return np.where(high > low, 50.0 + 50.0 * (scores - low) / span, 100.0)
 
 
+@dataclass(frozen=True)
+class Validated:
+    """A build's every step up to aggregation, checked: what :func:`build` aggregates and ranks."""
+
+    prepared: Prepared
+    methodology: Methodology
+    values: pd.DataFrame  # treated
+    imputation_log: pd.DataFrame
+    treatment_log: pd.DataFrame
+    treatment_flags: pd.DataFrame
+    framework: Framework  # used: without excluded and constant indicators
+    normalised: np.ndarray
+    plan: ScoringPlan
+    notes: tuple[str, ...]
+
+
+def validate(panel: str | Path | pd.DataFrame | Panel | None = None,
+             methodology: Methodology | str | Path | None = None,
+             framework: Framework | str | Path | None = None) -> Validated:
+    """Run every check :func:`build` runs, and every step up to aggregation, without producing output.
+
+    Reading the panel, the coverage screen, the imputation's prerequisites (such as the city attributes
+    it groups by), constant indicators, the reference city, goalposts and the aggregation's domain:
+    ``validate`` raises exactly the error ``build`` would, as ``build`` is ``validate`` followed by
+    aggregation and ranking. Parameters are those of :func:`build`.
+
+    Raises
+    ------
+    IndexlibError
+        The first check that fails (a panel's own problems are all listed in ``.problems``).
+    """
+    data, meth, fw = _resolve(panel, methodology, framework)
+    prep = prepare(data, meth, fw)
+    treated, imputation_log, treatment_log, flags, used, notes = impute_and_treat(prep, meth)
+    normalised = normalise_values(treated, used, meth)
+    plan = checked_plan(used, meth, normalised, list(treated.index), source=data.source)
+    return Validated(prep, meth, treated, imputation_log, treatment_log, flags, used, normalised, plan,
+                     (*prep.warnings, *notes))
+
+
 def build(panel: str | Path | pd.DataFrame | Panel | None = None,
           methodology: Methodology | str | Path | None = None,
           framework: Framework | str | Path | None = None) -> IndexResult:
@@ -310,13 +350,14 @@ def build(panel: str | Path | pd.DataFrame | Panel | None = None,
     >>> result.ranking["score"].agg(["min", "max"]).tolist()
     [50.0, 100.0]
     """
-    data, meth, fw = _resolve(panel, methodology, framework)
-    prep = prepare(data, meth, fw)
-    treated, imputation_log, treatment_log, flags, used, notes = impute_and_treat(prep, meth)
-    normalised = normalise_values(treated, used, meth)
-    plan = checked_plan(used, meth, normalised, list(treated.index), source=data.source)
+    checked = validate(panel, methodology, framework)
+    prep, meth = checked.prepared, checked.methodology
+    fw, data = prep.requested_framework, prep.panel
+    treated, imputation_log, treatment_log, flags = (checked.values, checked.imputation_log, checked.treatment_log,
+                                                     checked.treatment_flags)
+    used, normalised, plan = checked.framework, checked.normalised, checked.plan
     raw = plan.score(normalised)
-    all_notes = [*prep.warnings, *notes]
+    all_notes = list(checked.notes)
     if meth.missing.method == "none" and np.isnan(normalised).any():
         all_notes.append("missing.method = 'none': cities with missing values are aggregated over their available "
                          "indicators, with sibling weights renormalised per city")

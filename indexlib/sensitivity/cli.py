@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from indexlib.cli import (add_build_inputs, arguments, command, format_table, non_negative_int, output_folder,
-                          positive_int)
+from indexlib.cli import (add_build_inputs, add_year, arguments, command, format_table, non_negative_int,
+                          output_folder, panel_input, positive_int)
 from indexlib.uncertainty.cli import terminal_progress
 from indexlib.uncertainty.engine import DEFAULT_CHUNK_SIZE
 
@@ -32,6 +32,7 @@ def _confidence_level(text: str) -> float:
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     add_build_inputs(parser)
+    add_year(parser)
     parser.add_argument("--n", type=positive_int, default=1024,
                         help="base sample size N, a power of 2 (runs: N (D + 2))")
     parser.add_argument("--seed", type=non_negative_int, default=0,
@@ -53,7 +54,7 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     from indexlib.uncertainty.engine import UncertaintyModel
     from indexlib.uncertainty.spec import load_spec
 
-    model = UncertaintyModel(args.data, args.method, args.framework, load_spec(args.spec))
+    model = UncertaintyModel(panel_input(args), args.method, args.framework, load_spec(args.spec))
     result = sensitivity_analysis(model=model, n_base=args.n, seed=args.seed, num_resamples=args.resamples,
                                   conf_level=args.conf_level, chunk_size=args.chunk_size,
                                   progress=terminal_progress("sensitivity"))

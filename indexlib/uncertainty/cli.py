@@ -11,8 +11,8 @@ import argparse
 import sys
 import time
 
-from indexlib.cli import (add_build_inputs, arguments, command, format_table, non_negative_int, output_folder,
-                          positive_int)
+from indexlib.cli import (add_build_inputs, add_year, arguments, command, format_table, non_negative_int,
+                          output_folder, panel_input, positive_int)
 from indexlib.uncertainty.engine import DEFAULT_CHUNK_SIZE, ProgressCallback
 
 __all__ = ["run_uncertainty", "terminal_progress"]
@@ -37,6 +37,7 @@ def terminal_progress(label: str) -> ProgressCallback | None:
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     add_build_inputs(parser)
+    add_year(parser)
     parser.add_argument("--runs", type=int, help="Monte Carlo runs (default: the spec's, 10000)")
     parser.add_argument("--seed", type=int, help="seed of numpy.random.default_rng (default: the spec's, 0)")
     parser.add_argument("--spec", help="uncertainty spec (TOML/JSON); default: weights ±25%% on the dimensions, "
@@ -61,7 +62,7 @@ def run_uncertainty(args: argparse.Namespace) -> int:
     changes = {k: v for k, v in (("runs", args.runs), ("seed", args.seed)) if v is not None}
     if changes:
         spec = spec.replace(**changes)  # validates --runs >= 1 and --seed >= 0
-    model = UncertaintyModel(args.data, args.method, args.framework, spec)
+    model = UncertaintyModel(panel_input(args), args.method, args.framework, spec)
     result = uncertainty_analysis(model=model, chunk_size=args.chunk_size,
                                   progress=terminal_progress("uncertainty"))
     scenarios = one_at_a_time(model=model)

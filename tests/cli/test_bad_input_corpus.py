@@ -118,7 +118,7 @@ CASES = [
     Case("blank lines only", build("p.csv"), r"p\.csv: the file is empty", {"p.csv": " \n\n  \n"}),
     Case("header only", build("p.csv"), r"p\.csv: 0 cities; at least 3 are needed",
          {"p.csv": "city_id,i1,i2,i3,i4,i5\n"}),
-    Case("random binary bytes", build("p.csv"), r"p\.csv: the file holds binary data .*expected a UTF-8 CSV",
+    Case("random binary bytes", build("p.csv"), r"p\.csv, line 1: the file holds binary data .*expected a UTF-8 CSV",
          {"p.csv": bytes(range(256)) * 4}),
     Case("latin-1 accents", build("p.csv"),
          r"p\.csv, line 3: not UTF-8 text \(byte 0xE1 .*\); expected a UTF-8 file",
@@ -130,7 +130,7 @@ CASES = [
          {"p.csv": GOOD.replace(",", ";")}),
     Case("comma-separated .tsv", build("p.tsv"), r"p\.tsv, row 1: .* seems separated by commas.*expected to be "
          r"separated by tabs", {"p.tsv": GOOD}),
-    Case("row with an extra field", build("p.csv"), r"p\.csv, row 4: 9 fields, but the first row \(the header\) has 8",
+    Case("row with an extra field", build("p.csv"), r"p\.csv, row 4, city 'c02': 9 field\(s\), but the header \(row 1\) has 8",
          {"p.csv": "\n".join(LINES[:3] + [LINES[3] + ",7"] + LINES[4:]) + "\n"}),
     Case("unterminated quote", build("p.csv"), r"p\.csv, row 14: a quoted value is never closed",
          {"p.csv": GOOD + 'c99,"K1,X,1,2,3,4,5\n'}),
@@ -194,14 +194,79 @@ CASES = [
     Case("long panel with conflicting countries", build("p.csv"), r"p\.csv: city 'c03' has different 'country' "
          r"values: 'ZZ' \(row 5\), 'K0' \(row 17\); expected one country per city",
          {"p.csv": long_panel().assign(country=lambda f: f["country"].where(f.index != 3, "ZZ")).to_csv(index=False)}),
+    # ------------------------------------------------------------------ malformed files (issue 8 §4)
+    Case("short row", build("p.csv"), r"p\.csv, row 4, city 'c02': 7 field\(s\), but the header \(row 1\) has 8; "
+         r"expected one field per column", {"p.csv": "\n".join(LINES[:3] + [LINES[3].rpartition(",")[0]] + LINES[4:])
+                                            + "\n"}),
+    Case("short and long rows all listed", build("p.csv"), r"p\.csv: 2 problem\(s\) in the panel:\n  - .*p\.csv, row 3, "
+         r"city 'c01': 6 field\(s\).*\n  - .*p\.csv, row 6, city 'c04': 10 field\(s\), but the header \(row 1\) has 8",
+         {"p.csv": "\n".join(LINES[:2] + [LINES[2].rsplit(",", 2)[0]] + LINES[3:5] + [LINES[5] + ",1,2"] + LINES[6:])
+          + "\n"}),
+    Case("row numbers count blank lines before the header", build("p.csv"), r"p\.csv, row 5, city 'c01': 7 "
+         r"field\(s\), but the header \(row 3\) has 8", {"p.csv": "\n\n" + "\n".join(LINES[:2] + [LINES[2].rpartition(",")[0]]
+                                                                              + LINES[3:]) + "\n"}),
+    Case("header repeated as a data row", build("p.csv"), r"p\.csv, row 8: repeats the header \(city id 'city_id'\); "
+         r"expected one header row", {"p.csv": "\n".join(LINES[:7] + [LINES[0]] + LINES[7:]) + "\n"}),
+    Case("row holding only a city id", build("p.csv"), r"p\.csv, row 14, city 'c99': 1 field\(s\), but the header "
+         r"\(row 1\) has 8", {"p.csv": GOOD + "c99\n"}),
+    Case("row holding only a city id and empty fields", build("p.csv"), r"p\.csv, row 14, city 'c99': the row holds "
+         r"only a city id; expected the city's values", {"p.csv": GOOD + "c99,,,,,,,\n"}),
+    Case("long row holding only a city id", build("p.csv"), r"p\.csv, row 62, city 'c99': the row holds only a city "
+         r"id", {"p.csv": long_panel().to_csv(index=False) + "c99,,,,\n"}),
+    Case("long panel with wide indicator columns", build("p.csv"), r"p\.csv, row 1: a long panel \(columns city_id, "
+         r"indicator_id, value\) that also has indicator column\(s\) 'i4'; expected one form",
+         {"p.csv": long_panel().assign(i4=1.0).to_csv(index=False)}),
+    Case("NUL byte past the first 64 KiB", build("p.csv"), r"p\.csv, line 1998: the file holds binary data \(a NUL "
+         r"byte at offset \d+\)", {"p.csv": small_panel(2000).to_csv(index=False).replace("c1996,", "c1996\x00,")}),
+    Case("units differ within an indicator", build("p.csv"), r"p\.csv, indicator 'i3': rows give different units: "
+         r"'ug/m3' for 10 cities \('c00', 'c01', 'c02', 'c03', 'c05', …\); 'index \(0-100\)' for 2 cities \('c04', "
+         r"'c07'\); expected one unit per indicator",
+         {"p.csv": long_panel().assign(unit=lambda f: ["index (0-100)" if (i == "i3" and c in ("c04", "c07")) else
+                                                       "ug/m3" for c, i in zip(f["city_id"], f["indicator_id"])])
+          .to_csv(index=False)}),
+    Case("long panel with two years and no year chosen", build("p.csv"), r"p\.csv, rows 2, 62: city_id 'c00', "
+         r"indicator_id 'i1' has a row for each of several years; the 'year' column holds the years '2024', '2025'; "
+         r"choose one with --year", {"p.csv": pd.concat([long_panel().assign(year=2024),
+                                                         long_panel().assign(year=2025)]).to_csv(index=False)}),
+    Case("wide COINr panel with two Time values", build("p.csv"), r"p\.csv, rows 2, 14: city_id 'c00' has a row for "
+         r"each of several years; the 'Time' column holds the years '2024', '2025'",
+         {"p.csv": pd.concat([small_panel().assign(Time=2024), small_panel().assign(Time=2025)]).to_csv(index=False)}),
+    Case("--year absent from the panel", build("p.csv", "--year", "2023"), r"p\.csv: no row of year 2023; the 'year' "
+         r"column holds '2024', '2025'", {"p.csv": pd.concat([long_panel().assign(year=2024),
+                                                             long_panel().assign(year=2025)]).to_csv(index=False)}),
+    Case("--year for a panel without years", build("good.csv", "--year", "2025"), r"good\.csv: year 2025 was chosen, "
+         r"but the panel has no 'year' or 'Time' column"),
+    Case("--year without a packaged panel", ["build", "--year", "1999"], r"no panel is packaged for the year 1999; "
+         r"packaged years: 2025"),
+    Case("--year x", build("good.csv", "--year", "x"), r"argument --year: 'x' is not a year"),
+    # ------------------------------------------------------------------ short messages (issue 8 §8)
+    Case("a 1 MiB cell is quoted to 80 characters", build("p.csv"), r"p\.csv, row 3, city 'c01', indicator 'i2': "
+         r"non-numeric value 'x{80}'… \(1,048,576 characters\); expected a number", {"p.csv": with_cell(1, "i2", "x" * 2**20)}),
+    Case("a 1 MiB city id is quoted to 80 characters", build("p.csv"), r"p\.csv, rows 2, 3: city 'y{80}'… "
+         r"\(1,048,576 characters\) appears more than once",
+         {"p.csv": small_panel().assign(city_id=["y" * 2**20] * 2 + [f"c{k}" for k in range(10)]).to_csv(index=False)}),
+    Case("a 1 MiB column name is quoted to 80 characters", build("p.csv"), r"p\.csv, column 8 'z{80}'… "
+         r"\(1,048,576 characters\): unknown indicator id", {"p.csv": GOOD.replace("i5", "z" * 2**20, 1)}),
     # ------------------------------------------------------------------ validate
-    Case("validate: every problem listed", ["validate", "{tmp}/p.csv", *FW],
-         r"p\.csv: 2 problem\(s\):\n  - .*p\.csv, row 2, city 'c00', indicator 'i1': non-numeric value 'x'.*\n"
+    Case("validate: every problem listed", ["validate", "{tmp}/p.csv", *FW, "--all"],
+         r"p\.csv: 2 problem\(s\) in the panel:\n  - .*p\.csv, row 2, city 'c00', indicator 'i1': non-numeric value 'x'.*\n"
          r"  - .*p\.csv, row 3, city 'c01', indicator 'i1': infinite value 'inf'",
          {"p.csv": small_panel().astype(object).assign(i1=["x", "inf"] + [1.0] * 10).to_csv(index=False)}),
-    Case("validate: binary file", ["validate", "{tmp}/p.csv", *FW], r"p\.csv: the file holds binary data",
+    Case("validate: binary file", ["validate", "{tmp}/p.csv", *FW], r"p\.csv, line 1: the file holds binary data",
          {"p.csv": b"\x00\x01\x02" * 50}),
     Case("validate: a folder", ["validate", "{tmp}", *FW], r"is a folder; expected a panel file"),
+    Case("validate: a whole dimension missing", ["validate", "{tmp}/p.csv", *FW], r"p\.csv: node\(s\) \['B'\] have no "
+         r"data for any city", {"p.csv": small_panel().drop(columns=["i4", "i5"]).to_csv(index=False)}),
+    Case("validate: a city attribute needed by imputation", ["validate", "{tmp}/p.csv", *FW],
+         r"p\.csv: group_median imputation needs the city attribute 'country', missing for \['c02'\]",
+         {"p.csv": small_panel().astype(object).assign(country=lambda f: f["country"].where(f.index != 2, ""),
+                                                        i1=lambda f: f["i1"].where(f.index != 2, "")).to_csv(index=False)}),
+    Case("validate: --method geometric on [0, 100]", ["validate", "{tmp}/good.csv", *FW, "--method", "{tmp}/m.toml"],
+         r"good\.csv: the aggregation needs strictly positive normalised values",
+         {"m.toml": '[aggregation]\nmethod = "geometric"\n'}),
+    Case("validate: --method with an unknown reference city", ["validate", "{tmp}/good.csv", *FW, "--method",
+         "{tmp}/m.toml"], r"m\.toml: normalisation\.reference_city 'atlantis' is not a city",
+         {"m.toml": '[normalisation]\nmethod = "reference"\nreference_city = "atlantis"\n'}),
     # ------------------------------------------------------------------ frameworks (TOML/JSON)
     Case("framework: cycle", framework("fw.toml"), r"fw\.toml: .*node 'A' is part of a cycle of parents",
          {"fw.toml": small_toml(nodes__1__parent="B", nodes__2__parent="A")}),
@@ -360,6 +425,8 @@ def test_bad_input_exits_2_with_a_clear_message(case: Case, tmp_path: Path, caps
     assert "Traceback" not in err and "internal error" not in err
     assert _snapshot(tmp_path) == before  # inputs unchanged, no output and no temporary file left behind
     assert re.search(case.message, err), f"{case.message!r} not found in:\n{err}"
+    lines = err.splitlines()
+    assert len(lines) <= 23 and max(map(len, lines)) <= 600, "a short message: at most 20 problems, values cut"
 
 
 # ---------------------------------------------------------------------------------------------- accepted inputs
@@ -373,6 +440,7 @@ def _ranking(capsys, argv: list[str]) -> str:
     pytest.param(GOOD.replace(",i5", ", i5 ", 1), id="header with spaces around an id"),
     pytest.param("\n".join(line + "," for line in LINES) + "\n", id="trailing separator on every line"),
     pytest.param(GOOD + "\n\n", id="trailing blank lines"),
+    pytest.param("\n \n" + GOOD, id="blank lines before the header"),
     pytest.param(long_panel().to_csv(index=False), id="long panel"),
 ])
 def test_equivalent_panels_give_the_same_ranking(content, tmp_path, capsys):
@@ -502,5 +570,139 @@ def test_binary_panel_through_the_console_script(tmp_path):
                                capture_output=True, text=True, timeout=120,
                                env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert completed.returncode == 2
-    assert completed.stderr.startswith("error: ") and "p.csv: the file holds binary data" in completed.stderr
+    assert completed.stderr.startswith("error: ") and "p.csv, line 1: the file holds binary data" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+# ---------------------------------------------------------------------------------------------- validate = build's checks
+_BUILD_INPUTS = {"--data", "--framework", "--method", "--year"}
+_PANEL_BUILDS = [c for c in CASES if c.argv[0] == "build"
+                 and all(a in _BUILD_INPUTS for a in c.argv[1::2])
+                 and "argument --" not in c.message]  # usage errors name their own command
+
+
+def _as_validate(argv: list[str]) -> list[str]:
+    options = dict(zip(argv[1::2], argv[2::2]))
+    data = options.pop("--data", None)
+    return ["validate", *([data] if data else []), *(x for kv in options.items() for x in kv)]
+
+
+@pytest.mark.parametrize("case", _PANEL_BUILDS, ids=[c.id for c in _PANEL_BUILDS])
+def test_validate_refuses_what_build_refuses_with_the_same_message(case: Case, tmp_path: Path, capsys) -> None:
+    """Issue 8 §3: every build failure of the corpus (panel, framework, methodology, year) is validate's too."""
+    _write(tmp_path, case.files)
+    before = _snapshot(tmp_path)
+    build_code = main([a.format(tmp=tmp_path) for a in case.argv])
+    build_err = capsys.readouterr().err
+    validate_code = main([a.format(tmp=tmp_path) for a in _as_validate(case.argv)])
+    validate_err = capsys.readouterr().err
+    assert build_code == validate_code == 2
+    assert validate_err == build_err
+    assert _snapshot(tmp_path) == before
+
+
+def test_the_validate_cases_cover_section_3():
+    """The two panels validate passed before (a dimension missing, an attribute imputation needs) are in the list."""
+    ids = {c.id for c in _PANEL_BUILDS}
+    assert {"a whole dimension missing", "empty country cell under group_median", "short row",
+            "long panel with two years and no year chosen", "methodology: geometric mean of min-max [0, 100]"} <= ids
+
+
+def test_library_validate_raises_what_build_raises(tmp_path):
+    import indexlib
+
+    path = tmp_path / "p.csv"
+    small_panel().drop(columns=["i4", "i5"]).to_csv(path, index=False)
+    with pytest.raises(indexlib.DataValidationError) as built:
+        indexlib.build(path, None, small_framework())
+    with pytest.raises(indexlib.DataValidationError) as validated:
+        indexlib.validate(path, None, small_framework())
+    assert str(validated.value) == str(built.value) and "node(s) ['B'] have no data" in str(built.value)
+    checked = indexlib.validate(small_panel(), None, small_framework())
+    assert checked.normalised.shape == (12, 5) and checked.framework.indicator_ids == ["i1", "i2", "i3", "i4", "i5"]
+
+
+def test_validate_without_a_file_checks_the_packaged_panel(capsys):
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("embedded 2025 panel (city_data): OK — 125 cities × 24 indicators")
+    assert "a build ranks" in out
+
+
+def test_packaged_panel_units_are_a_note_and_user_panels_are_refused(tmp_path, capsys):
+    """The packaged panel records units as provenance; where they differ within an indicator a build notes it
+    (and still runs); the same table passed as a file is refused, naming the cities under each unit."""
+    import city_data
+    import indexlib
+
+    long = city_data.load_panel(2025)
+    units = long.dropna(subset=["unit"]).groupby("indicator_id")["unit"].nunique()
+    mixed = sorted(units.index[units > 1])
+    panel = indexlib.read_panel(None, indexlib.load_framework())
+    for indicator in mixed:
+        assert any(f"indicator '{indicator}': rows give different units" in note for note in panel.notes)
+    assert main(["build", "--top", "3"]) == 0
+    capsys.readouterr()
+    if not mixed:
+        pytest.skip("the packaged panel no longer mixes units")
+    path = tmp_path / "packaged.csv"
+    long[["city_id", "indicator_id", "value", "unit"]].to_csv(path, index=False)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"packaged.csv, indicator '{mixed[0]}': rows give different units" in err
+
+
+def test_year_chooses_the_rows_of_one_year(tmp_path, capsys):
+    """A long panel of two years builds with --year as the one-year panel does (and read_panel(year=))."""
+    import indexlib
+
+    _write(tmp_path, {})
+    one = long_panel()
+    other = long_panel(small_panel(seed=5))
+    pd.concat([other.assign(year=2024), one.assign(year=2025)]).to_csv(tmp_path / "years.csv", index=False)
+    fw = [a.format(tmp=tmp_path) for a in FW]
+    expected = _ranking(capsys, ["build", "--data", str(tmp_path / "good.csv"), *fw])
+    assert _ranking(capsys, ["build", "--data", str(tmp_path / "years.csv"), *fw, "--year", "2025"]) == expected
+    panel = indexlib.read_panel(tmp_path / "years.csv", small_framework(), year=2024)
+    assert panel.values.loc["c00", "i1"] == pytest.approx(small_panel(seed=5).loc[0, "i1"])
+    assert any("year 2024: 60 of 120 rows" in note for note in panel.notes)
+    assert main(["validate", str(tmp_path / "years.csv"), *fw, "--year", "2024"]) == 0
+
+
+def test_messages_are_short_and_all_problems_can_be_listed(tmp_path, capsys):
+    """Issue 8 §8: '-' for missing values in a 500-city panel: at most 20 problems listed, then 'and N more';
+    validate --all lists every one."""
+    frame = small_panel(500).astype(object)
+    frame[["i1", "i2", "i3", "i4", "i5"]] = "-"
+    _write(tmp_path, {"p.csv": frame.to_csv(index=False)})
+    fw = [a.format(tmp=tmp_path) for a in FW]
+    assert main(["build", "--data", str(tmp_path / "p.csv"), *fw]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 22 and len(err) < 4000
+    assert "p.csv: the text '-' is in 2500 cells where a number is expected; if it marks a missing value" in err
+    assert err.splitlines()[-1] == "  … and 2481 more ('indexlib validate FILE --all' lists every problem)"
+    assert main(["validate", str(tmp_path / "p.csv"), *fw]) == 2
+    assert capsys.readouterr().err == err
+    assert main(["validate", str(tmp_path / "p.csv"), *fw, "--all"]) == 2
+    listed = capsys.readouterr().err.splitlines()
+    assert listed[0] == f"error: {tmp_path / 'p.csv'}: 2501 problem(s) in the panel:" and len(listed) == 2502
+    assert listed[-1].endswith("p.csv, row 501, city 'c499', indicator 'i5': non-numeric value '-'; expected a "
+                               "number or an empty cell")
+
+
+@pytest.mark.parametrize("command", [["build"], ["validate"], ["compare", "--weights", "equal"], ["importance"],
+                                     ["uncertainty", "--runs", "20", "--no-figures"],
+                                     ["sensitivity", "--n", "8", "--no-figures"], ["compare-published"]])
+def test_every_command_reading_a_panel_honours_year(command, tmp_path, capsys):
+    """--year is never ignored: a year the panel does not hold is an error on every command that reads a panel."""
+    _write(tmp_path, {"years.csv": pd.concat([long_panel().assign(year=2024),
+                                              long_panel().assign(year=2025)]).to_csv(index=False)})
+    fw = [a.format(tmp=tmp_path) for a in FW]
+    year = "2025" if command[0] == "compare-published" else "2030"  # compare-published: a published edition
+    data = str(tmp_path / ("good.csv" if command[0] == "compare-published" else "years.csv"))
+    source = [data] if command[0] == "validate" else ["--data", data]
+    assert main([command[0], *source, *fw, *command[1:], "--year", year]) == 2
+    err = capsys.readouterr().err
+    expected = ("good.csv: year 2025 was chosen, but the panel has no 'year'" if command[0] == "compare-published"
+                else "years.csv: no row of year 2030; the 'year' column holds '2024', '2025'")
+    assert expected in err, err

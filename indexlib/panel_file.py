@@ -1,0 +1,199 @@
+"""Reading a panel file into a table of text cells (CSV, TSV, Parquet, XLSX), and the shape of panel messages.
+
+A file that cannot be a table is refused here with the file and the row: binary data (a NUL byte
+anywhere), a text encoding other than UTF-8, the wrong separator, a row with fewer or more fields than
+the header, a quoted value never closed. Messages quote at most :data:`QUOTE_LIMIT` characters of a
+value and list at most :data:`MAX_LISTED` problems.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from indicators._config import decode_utf8, read_input_bytes
+from indicators.errors import DataValidationError
+
+__all__ = ["quote", "problems_error", "read_table", "Table", "QUOTE_LIMIT", "MAX_LISTED", "ID_COLUMNS"]
+
+#: Columns naming the city of a row (``uCode`` is COINr's).
+ID_COLUMNS = ("city_id", "uCode")
+
+#: Characters of a bad value quoted in a message; a longer value is cut with an ellipsis.
+QUOTE_LIMIT = 80
+#: Problems listed in an error message; the rest are counted (``DataValidationError.problems`` has them all).
+MAX_LISTED = 20
+
+
+def quote(value: object) -> str:
+    """``repr`` of ``value`` as text, cut to :data:`QUOTE_LIMIT` characters with an ellipsis and its length."""
+    text = str(value)
+    if len(text) <= QUOTE_LIMIT:
+        return repr(text)
+    return f"{text[:QUOTE_LIMIT]!r}… ({len(text):,} characters)"
+
+
+def problems_error(source: str, problems: list[str]) -> DataValidationError:
+    """One error for every problem found: the first :data:`MAX_LISTED` are listed, the rest counted."""
+    lines = [f"  - {p}" for p in problems[:MAX_LISTED]]
+    if len(problems) > MAX_LISTED:
+        lines.append(f"  … and {len(problems) - MAX_LISTED} more ('indexlib validate FILE --all' lists every "
+                     "problem)")
+    return DataValidationError(f"{source}: {len(problems)} problem(s) in the panel:\n" + "\n".join(lines), problems)
+
+
+
+_TEXT_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": ","}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as read from a file: text cells, the header as written, and each row's row number."""
+
+    frame: pd.DataFrame
+    rows: np.ndarray  # row number of each frame row as a spreadsheet shows it (header = its own row)
+    raw: bytes
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataValidationError(f"{path}: the file is UTF-16 text; expected UTF-8 (in Excel: Save As "
+                                  "'CSV UTF-8 (Comma delimited)')")
+    nul = raw.find(b"\x00")  # anywhere: a NUL byte past the first block is as binary as one in it
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        raise DataValidationError(f"{path}, line {line}: the file holds binary data (a NUL "
+                                  f"byte at offset {nul}), not text; expected a UTF-8 "
+                                  f"{path.suffix.lstrip('.').upper()} file")
+    return decode_utf8(raw, path, error=DataValidationError,
+                       expected="a UTF-8 file (in Excel: Save As 'CSV UTF-8'; elsewhere re-save it with encoding UTF-8)")
+
+
+def _width_problems(path: Path, text: str, sep: str) -> list[str]:
+    """Rows with fewer or more fields than the header (pandas would pad a short row with empty cells)."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # a long cell is reported by the checks, not refused here
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    finally:
+        csv.field_size_limit(limit)
+    filled = [k for k, record in enumerate(records) if "".join(record).strip()]
+    if not filled:
+        return []
+    header = [name.strip() for name in records[filled[0]]]
+    id_at = next((header.index(c) for c in ID_COLUMNS if c in header), None)
+    problems = []
+    for k in filled[1:]:
+        record = records[k]
+        if len(record) != len(header):
+            city = (f", city {quote(record[id_at].strip())}" if id_at is not None and id_at < len(record) else "")
+            problems.append(f"{path}, row {k + 1}{city}: {len(record)} field(s), but the header (row {filled[0] + 1}) "
+                            f"has {len(header)}; expected one field per column (a value containing the separator "
+                            "must be quoted)")
+    return problems
+
+
+def _parse_text(path: Path, text: str, sep: str) -> pd.DataFrame:
+    lines = text.split("\n")
+    lead = next((k for k, line in enumerate(lines) if line.strip()), 0)  # pandas takes a blank first line as the width
+    try:
+        # header=None: the header row is read as written (pandas would rename a duplicate 'x' to 'x.1',
+        # and take an extra first field of every row as an index); skip_blank_lines=False keeps the row
+        # numbers of the file.
+        cells = pd.read_csv(io.StringIO("\n".join(lines[lead:])), sep=sep, header=None, dtype=str,
+                            keep_default_na=False, skip_blank_lines=False)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+    except pd.errors.ParserError as exc:
+        problems = _width_problems(path, text, sep)
+        if problems and re.search(r"Expected \d+ fields in line \d+", str(exc)):
+            raise problems_error(str(path), problems) from None
+        unclosed = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+        if unclosed:  # pandas counts lines from 0
+            raise DataValidationError(
+                f"{path}, row {int(unclosed.group(1)) + lead + 1}: a quoted value is never closed (the file ends "
+                "inside it); expected a closing '\"'"
+            ) from None
+        raise DataValidationError(f"{path}: cannot be read as a table: {exc}") from None
+    problems = _width_problems(path, text, sep)
+    if problems:
+        raise problems_error(str(path), problems)
+    blank = pd.DataFrame("", index=range(lead), columns=cells.columns)
+    return pd.concat([blank, cells], ignore_index=True)
+
+
+def read_table(path: Path) -> Table:
+    suffix = path.suffix.lower()
+    raw = read_input_bytes(path, what="panel", expected="a panel file (CSV, TSV, Parquet or XLSX)",
+                           error=DataValidationError)
+    if suffix not in {*_TEXT_SUFFIXES, ".parquet", ".xlsx", ".xlsm"}:
+        raise DataValidationError(f"{path}: unsupported panel format {suffix!r}; expected .csv, .tsv, .parquet or .xlsx")
+    if not raw.strip():
+        raise DataValidationError(f"{path}: the file is empty; expected a header row (city_id and the indicator "
+                                  "ids) and one row per city")
+    if suffix in _TEXT_SUFFIXES:
+        text = _decode(path, raw)
+        header = next(line for line in text.splitlines() if line.strip())
+        _check_separator(path, header, _TEXT_SUFFIXES[suffix])
+        cells = _parse_text(path, text, _TEXT_SUFFIXES[suffix])
+    elif suffix == ".parquet":
+        try:
+            frame = pd.read_parquet(io.BytesIO(raw))
+        except ImportError:
+            raise DataValidationError(
+                f"{path}: reading Parquet needs pyarrow; install it with: pip install 'indexlib[parquet]'"
+            ) from None
+        except (ValueError, OSError) as exc:  # pyarrow's ArrowInvalid is a ValueError, ArrowIOError an OSError
+            raise DataValidationError(f"{path}: cannot be read as a Parquet table: {exc}") from None
+        frame = frame.astype(object).where(frame.notna(), "")
+        frame = frame.map(lambda v: v if isinstance(v, str) else repr(v) if isinstance(v, float) else str(v))
+        header = pd.DataFrame([[str(c) for c in frame.columns]], columns=range(frame.shape[1]))
+        cells = pd.concat([header, frame.set_axis(range(frame.shape[1]), axis=1)], ignore_index=True)
+    else:
+        try:
+            from openpyxl.utils.exceptions import InvalidFileException
+        except ImportError:
+            raise DataValidationError(
+                f"{path}: reading Excel needs openpyxl; install it with: pip install 'indexlib[excel]'"
+            ) from None
+        try:
+            cells = pd.read_excel(io.BytesIO(raw), header=None, dtype=str, keep_default_na=False, engine="openpyxl")
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, InvalidFileException) as exc:
+            # not a zip archive, a zip without a workbook (KeyError naming the missing part), or a
+            # workbook openpyxl cannot parse
+            raise DataValidationError(f"{path}: cannot be read as an Excel workbook ({type(exc).__name__}: {exc}); "
+                                      "expected an .xlsx file saved by Excel or LibreOffice") from None
+    cells = cells.map(lambda v: v.strip() if isinstance(v, str) else v)
+    blank = (cells == "").all(axis=1).to_numpy() if cells.shape[1] else np.ones(len(cells), dtype=bool)
+    filled = np.flatnonzero(~blank)
+    if not filled.size:
+        raise DataValidationError(f"{path}: the file holds no table (only blank rows); expected a header row "
+                                  "(city_id and the indicator ids) and one row per city")
+    header_at = int(filled[0])
+    keep = filled[filled > header_at]
+    frame = cells.iloc[keep].copy()
+    frame.columns = [str(c) for c in cells.iloc[header_at]]
+    frame.index = pd.RangeIndex(len(frame))
+    return Table(frame, keep + 1, raw)
+
+
+def _check_separator(path: Path, header: str, sep: str) -> None:
+    """A header without the expected separator but with another one was saved with the wrong separator."""
+    if sep in header:
+        return
+    names = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+    for other in (";", "\t", "|", ","):
+        if other != sep and other in header:
+            fix = ("save it with ',' as separator (and '.' as decimal mark)" if sep == ","
+                   else "save it tab-separated, or name it .csv if it is comma-separated")
+            raise DataValidationError(
+                f"{path}, row 1: the header {header[:60]!r} has no {names[sep][:-1]}; the file seems separated by "
+                f"{names[other]}, but a {path.suffix.lower()} panel is expected to be separated by {names[sep]}; {fix}"
+            )
