@@ -23,7 +23,6 @@ Saisana, M. & Domínguez-Torreiro, M. (2018). JRC statistical audit of the GTCI 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path

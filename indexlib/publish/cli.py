@@ -8,6 +8,7 @@ import sys
 
 from indexlib.cli import (
     add_build_inputs,
+    add_year,
     arguments,
     build_from_args,
     command,
@@ -21,16 +22,9 @@ from indexlib.cli import (
 __all__ = ["run_audit", "run_profile", "run_release"]
 
 
-def _year(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a year; expected e.g. 2025") from None
-
-
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     add_build_inputs(parser)
-    parser.add_argument("--year", type=_year, help="edition of the packaged panel (default: the embedded panel); "
+    add_year(parser, help_text="edition of the packaged panel (default: the embedded panel); "
                                                    "not with --data")
     parser.add_argument("--out", type=output_folder, required=True,
                         help="release folder; it must not exist unless --force is given")

@@ -31,6 +31,7 @@ import pandas as pd
 
 from indexlib.io import write_atomic
 from indexlib.methodology import Methodology, load_methodology
+from indexlib.panel import read_panel
 from indexlib.pipeline import build
 from indexlib.publish.report import city_attributes, jsonable, render_report
 from indexlib.publish.tables import csv_text, xlsx_bytes
@@ -55,19 +56,6 @@ def release_ranking(result: IndexResult) -> pd.DataFrame:
     for offset, column in enumerate(("city_zh", "country", "continent")):
         ranking.insert(position + offset, column, names[column].to_numpy())
     return ranking
-
-
-def _edition(year: int) -> pd.DataFrame:
-    """The packaged panel of ``year`` in long form, with the city names and groups of ``city_data``."""
-    import city_data
-
-    years = city_data.available_years()
-    if year not in years:
-        raise SpecificationError(f"no packaged panel for year {year}; available years: "
-                                 f"{', '.join(map(str, years)) or 'none'} (or give a panel with --data)")
-    cities = city_data.cities().rename(columns={"name_en": "city_en", "name_zh": "city_zh"})
-    return city_data.load_panel(year).merge(cities[["city_id", "city_en", "city_zh", "country", "continent"]],
-                                            on="city_id", how="left")
 
 
 def _sha256_bytes(data: bytes) -> str:
@@ -165,9 +153,9 @@ def release(out_dir: str | Path, *, data: str | Path | pd.DataFrame | None = Non
         from indexlib.publish.audit import require_matplotlib
 
         require_matplotlib()  # before any computing
-    panel = _edition(year) if year is not None else data
     meth = methodology if isinstance(methodology, Methodology) else load_methodology(methodology)
     fw = framework if isinstance(framework, Framework) else load_framework(framework)
+    panel = read_panel(None, fw, year=year) if year is not None else data
     result = build(panel, meth, fw)
     intervals = None
     uncertainty: dict[str, Any] | None = None

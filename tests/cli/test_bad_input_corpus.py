@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import re
 import subprocess
 import sys
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -257,10 +260,6 @@ CASES = [
     Case("validate: a folder", ["validate", "{tmp}", *FW], r"is a folder; expected a panel file"),
     Case("validate: a whole dimension missing", ["validate", "{tmp}/p.csv", *FW], r"p\.csv: node\(s\) \['B'\] have no "
          r"data for any city", {"p.csv": small_panel().drop(columns=["i4", "i5"]).to_csv(index=False)}),
-    Case("validate: a city attribute needed by imputation", ["validate", "{tmp}/p.csv", *FW],
-         r"p\.csv: group_median imputation needs the city attribute 'country', missing for \['c02'\]",
-         {"p.csv": small_panel().astype(object).assign(country=lambda f: f["country"].where(f.index != 2, ""),
-                                                        i1=lambda f: f["i1"].where(f.index != 2, "")).to_csv(index=False)}),
     Case("validate: --method geometric on [0, 100]", ["validate", "{tmp}/good.csv", *FW, "--method", "{tmp}/m.toml"],
          r"good\.csv: the aggregation needs strictly positive normalised values",
          {"m.toml": '[aggregation]\nmethod = "geometric"\n'}),
@@ -602,10 +601,28 @@ def test_validate_refuses_what_build_refuses_with_the_same_message(case: Case, t
 
 
 def test_the_validate_cases_cover_section_3():
-    """The two panels validate passed before (a dimension missing, an attribute imputation needs) are in the list."""
+    """The panel validate passed before and build refused (a dimension missing) is in the list. (An attribute
+    missing for imputation is no longer refused by either: imputation falls back level by level.)"""
     ids = {c.id for c in _PANEL_BUILDS}
-    assert {"a whole dimension missing", "empty country cell under group_median", "short row",
+    assert {"a whole dimension missing", "short row",
             "long panel with two years and no year chosen", "methodology: geometric mean of min-max [0, 100]"} <= ids
+
+
+def test_validate_and_build_both_accept_a_city_without_the_attribute_imputation_prefers(tmp_path):
+    import indexlib
+
+    panel = small_panel().astype(object)
+    panel["country"] = panel["country"].where(panel.index != 2, "")
+    panel["i1"] = panel["i1"].where(panel.index != 2, "")
+    path = tmp_path / "p.csv"
+    panel.to_csv(path, index=False)
+    framework = tmp_path / "fw.json"
+    framework.write_text(json.dumps(small_framework().to_dict()))
+    assert main(["validate", str(path), "--framework", str(framework)]) == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = indexlib.build(str(path), None, str(framework))
+    assert "c02" in result.values.index and not np.isnan(result.values.loc["c02", "i1"])
 
 
 def test_library_validate_raises_what_build_raises(tmp_path):

@@ -210,7 +210,7 @@ def test_options_that_cannot_be_honoured_are_errors(named_panel, tmp_path, capsy
     with pytest.raises(SpecificationError, match="--uncertainty-runs"):
         _release(named_panel, tmp_path / "b", seed=3)
     assert main(["release", "--year", "1999", "--out", str(tmp_path / "c")]) == 2
-    assert "available years" in capsys.readouterr().err
+    assert "packaged years: 2025" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
 
