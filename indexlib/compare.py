@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from indexlib.cli import add_build_inputs, arguments, command, format_table, output_folder
-from indexlib.io import write_atomic
+from indexlib.io import write_folder
 from indexlib.pipeline import _resolve, build
 from indexlib.result import IndexResult
 from indicators.errors import SpecificationError
@@ -149,7 +149,7 @@ def run_compare(args: argparse.Namespace) -> int:
             "ranks_by_scheme.csv": comparison.ranks.to_csv(index=False, lineterminator="\n"),
             "weights_by_scheme.csv": comparison.weights.to_csv(float_format="%.6f", lineterminator="\n"),
         }
-        for name, text in files.items():
-            print(f"wrote {write_atomic(out / name, text)}", file=sys.stderr)
+        for path in write_folder(out, files):
+            print(f"wrote {path}", file=sys.stderr)
     return 0
 

@@ -54,7 +54,8 @@ class Panel:
     source : str
         Where the panel came from (file path or description).
     sha256 : str
-        Hash of the input bytes (or of a canonical CSV of the frame).
+        SHA-256 of the input file's bytes (for the embedded panel, of the packaged file); for a
+        DataFrame, of its CSV (``to_csv(index=False)``, ``\\n`` line ends).
     """
 
     values: pd.DataFrame
@@ -225,6 +226,11 @@ def read_panel(data: str | Path | pd.DataFrame | None, framework: Framework) -> 
                             row_numbers=table.rows)
 
 
+#: ``source`` of the embedded panel, and its file in ``city_data/data``.
+EMBEDDED_SOURCE = "embedded 2025 panel (city_data)"
+EMBEDDED_FILE = "panel_2025.csv"
+
+
 @lru_cache(maxsize=1)
 def _embedded_panel() -> Panel:
     # The packaged panel never changes within a process, so it is parsed once.
@@ -232,8 +238,9 @@ def _embedded_panel() -> Panel:
     from indicators import load_framework
 
     long = city_data.load_panel(2025)
+    # Its hash is that of the packaged file's bytes: the same as --data on that file gives.
     panel = panel_from_frame(long.astype({"value": object}).fillna({"value": ""}), load_framework("gctsi-2025"),
-                             source="embedded 2025 panel (city_data)")
+                             source=EMBEDDED_SOURCE, sha256=city_data.file_sha256(EMBEDDED_FILE))
     attributes = city_data.cities().set_index("city_id")
     attributes = attributes.rename(columns={"name_en": "city_en", "name_zh": "city_zh"})
     return Panel(panel.values, attributes.reindex(panel.values.index), panel.provenance, panel.source,
