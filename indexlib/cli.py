@@ -179,7 +179,7 @@ def _parser() -> argparse.ArgumentParser:
     _load_command_modules()
     parser = argparse.ArgumentParser(prog="indexlib", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
-    parser.add_argument("--version", action="version", version=_version_text(),
+    parser.add_argument("--version", action=_VersionAction,
                         help="print the versions of indexlib, Python and the core dependencies, and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
@@ -190,12 +190,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _version_text() -> str:
-    from indexlib.provenance import environment
+class _VersionAction(argparse.Action):
+    """``--version``: one unwrapped line, e.g. ``indexlib 0.1.0 (python 3.11.7, numpy 2.1.0, …)``."""
 
-    versions = environment()
-    rest = ", ".join(f"{name} {version}" for name, version in versions.items() if name != "indexlib")
-    return f"indexlib {versions['indexlib']} ({rest})"
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        from indexlib.provenance import environment
+
+        versions = environment()
+        rest = ", ".join(f"{name} {version}" for name, version in versions.items() if name != "indexlib")
+        print(f"indexlib {versions['indexlib']} ({rest})")
+        parser.exit(0)
 
 
 def _load_command_modules() -> None:

@@ -128,8 +128,9 @@ def check_output_folder(path: str | Path) -> Path:
     probe = given
     while not os.path.exists(probe):  # os.path.exists follows links: False for a dangling one
         if os.path.islink(probe):
-            raise OutputError(f"{given}: {probe} is a symbolic link to {os.readlink(probe)!r}, which does not "
-                              "exist; expected a folder for the outputs, or a link to one")
+            where = f"{given} is" if probe == given else f"{given}: {probe} is"
+            raise OutputError(f"{where} a symbolic link to {os.readlink(probe)!r}, which does not exist; expected a "
+                              "folder for the outputs, or a link to one")
         if probe.parent == probe:
             break
         probe = probe.parent
@@ -161,7 +162,7 @@ def check_output_folder(path: str | Path) -> Path:
 
 
 def _check_lengths(path: Path) -> None:
-    anchor = next((p for p in [path, *path.parents] if p.is_dir()), Path("."))
+    anchor = next((p for p in [path, *path.parents] if os.path.isdir(p)), Path("."))  # isdir: no ENAMETOOLONG
     name_max, path_max = 255, 4096
     with contextlib.suppress(OSError, ValueError, AttributeError):
         name_max = os.pathconf(anchor, "PC_NAME_MAX")

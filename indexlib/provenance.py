@@ -85,11 +85,11 @@ def framework_record(framework: Any) -> dict[str, str]:
 
 
 def settings_record(given: Any, what: str, default: Any) -> dict[str, str]:
-    """A methodology or spec given as a file, ``None`` (``default()``) or an object."""
-    if given is None:
-        return object_record(default(), id="default")
+    """A methodology or spec given as a file, ``None`` or the default (``default()``), or another object."""
     if isinstance(given, (str, Path)):
         return file_record(given, what)
+    if given is None or given == default():
+        return object_record(default(), id="default")
     return object_record(given)
 
 
