@@ -8,14 +8,17 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import indexlib
-from _support import small_framework, small_panel
+from _support import write_small_inputs
 from indexlib.cli import main
 from indexlib.io import MARKER, check_output_folder, write_folder
 from indicators.errors import OutputError
@@ -24,13 +27,9 @@ from indicators.errors import OutputError
 @pytest.fixture
 def inputs(tmp_path):
     """A small framework and panel, and a methodology that ranks differently from the default."""
-    framework = tmp_path / "small.toml"
-    framework.write_text(small_framework().to_toml(), encoding="utf-8")
-    data = tmp_path / "panel.csv"
-    small_panel().to_csv(data, index=False)
     method = tmp_path / "z.toml"
     method.write_text('[normalisation]\nmethod = "zscore"\n[aggregation]\nmethod = "arithmetic"\n', encoding="utf-8")
-    return {"data": data, "framework": framework, "method": method}
+    return {**write_small_inputs(tmp_path), "method": method}
 
 
 def build_args(inputs, out, *extra):
@@ -268,3 +267,26 @@ def test_check_output_folder_creates_nothing(tmp_path):
     target = tmp_path / "a" / "b"
     assert check_output_folder(target) == target.resolve()
     assert os.listdir(tmp_path) == []
+
+
+# ---------------------------------------------------------------------------------------------- property
+_NAMES = st.sampled_from(["a.csv", "b.csv", "c.json", "d.gz", "notes.txt"])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.dictionaries(_NAMES, st.binary(max_size=20), max_size=3), st.sets(_NAMES),
+                          st.dictionaries(_NAMES, st.binary(max_size=5), max_size=2)), min_size=1, max_size=4))
+def test_the_folder_is_the_old_unowned_entries_plus_the_new_files(steps):
+    """After each write the folder holds exactly: the new files, plus every earlier entry (indexlib's
+    or added by hand) whose name the writer neither writes nor owns."""
+    with tempfile.TemporaryDirectory() as temporary:
+        out, expected = Path(temporary) / "out", {}
+        for files, owns, by_hand in steps:
+            if out.exists():
+                for name, data in by_hand.items():
+                    (out / name).write_bytes(data)
+                    expected[name] = data
+            write_folder(out, files, owns=owns)
+            expected = {**{k: v for k, v in expected.items() if k not in files and k not in owns}, **files}
+            assert {p.name: p.read_bytes() for p in out.iterdir() if p.name != MARKER} == expected
+            assert leftovers(Path(temporary), "out") == []

@@ -14,7 +14,7 @@ import pytest
 
 import city_data
 import indexlib
-from _support import small_framework, small_panel
+from _support import small_framework, small_panel, write_small_inputs
 from indexlib.cli import main
 from indexlib.methodology import Methodology
 from indexlib.provenance import CORE_DEPENDENCIES
@@ -37,15 +37,11 @@ def canonical(model) -> str:
 
 @pytest.fixture
 def files(tmp_path):
-    framework = tmp_path / "small.toml"
-    framework.write_text(small_framework().to_toml(), encoding="utf-8")
-    data = tmp_path / "panel.csv"
-    small_panel().to_csv(data, index=False)
     method = tmp_path / "m.toml"
     method.write_text('[missing]\nmethod = "median"\n', encoding="utf-8")
     spec = tmp_path / "u.toml"
     spec.write_text("runs = 40\n[weights]\nspread = 0.2\n", encoding="utf-8")
-    return {"data": data, "framework": framework, "method": method, "spec": spec}
+    return {**write_small_inputs(tmp_path), "method": method, "spec": spec}
 
 
 def test_every_input_file_of_build_is_recorded_by_the_hash_of_its_bytes(files, tmp_path):
