@@ -17,7 +17,7 @@ runs into one folder take turns; no lock file is left behind) and then:
 3. links (or copies) into it every entry of the old folder that this writer does not own (see
    below);
 4. renames the old folder to ``.<name>.old-XXXXXXXX``, the staging folder to ``<name>``, and
-   deletes the old one.
+   deletes the old one (after moving over any entry added to it by hand since step 3).
 
 A rename within one file system is atomic, so at every instant ``<name>`` is either the complete
 old folder or the complete new one, except between the two renames of step 4, when it is absent
@@ -227,58 +227,79 @@ def write_folder(target: str | Path, files: Mapping[str, str | bytes], *, owns: 
             raise ValueError(f"{name!r} is not a plain file name")
     target = check_output_folder(target)
     owned = {*files, *owns, MARKER}
-    parent = target.parent
-    with _locked(parent):
-        _remove_leftovers(target)
-        check_output_folder(target)  # again under the lock: another run may have changed it
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
-        aside = None
+    with _locked(target.parent):
         try:
-            os.chmod(staging, (target.stat().st_mode & 0o7777) if target.exists() else 0o777 & ~_umask())
-            for name, data in files.items():
-                try:
-                    _write_file(staging / name, data)
-                except OSError as exc:
-                    raise OutputError(f"{target / name}: cannot write the output file: {exc.strerror or exc}; "
-                                      "nothing was replaced") from None
-            _write_file(staging / MARKER, _MARKER_TEXT)
-            if target.exists():
-                _carry_over(target, staging, owned)
-            _fsync(staging)
-            if target.exists():
-                aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=parent))
-                os.replace(target, aside)  # an empty folder may be replaced by a rename
-            os.rename(staging, target)
-        except BaseException as exc:
-            shutil.rmtree(staging, ignore_errors=True)
-            if aside is not None and not target.exists() and aside.exists():
-                os.rename(aside, target)
-            elif aside is not None:
-                shutil.rmtree(aside, ignore_errors=True)
-            if isinstance(exc, OSError) and not isinstance(exc, OutputError):
-                raise OutputError(f"{target}: cannot replace the output folder: {exc.strerror or exc}; nothing was "
-                                  "replaced") from None
-            raise
-        _fsync(parent)
+            _remove_leftovers(target)
+            check_output_folder(target)  # again under the lock: another run may have changed it
+            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+        except OSError as exc:
+            raise OutputError(f"{target}: cannot prepare the output folder: {exc.strerror or exc}; nothing was "
+                              "replaced") from None
+        aside = _swap_in(target, staging, files, owned)
+        _fsync(target.parent)
         if aside is not None:
+            with contextlib.suppress(OSError):  # an entry added by hand since it was carried over: keep it
+                for name in set(os.listdir(aside)) - set(os.listdir(target)):
+                    if not _replaced(name, owned):
+                        os.rename(aside / name, target / name)
             shutil.rmtree(aside, ignore_errors=True)
     return [target / name for name in files]
+
+
+def _swap_in(target: Path, staging: Path, files: Mapping[str, str | bytes], owned: set[str]) -> Path | None:
+    """Fill ``staging`` and rename it to ``target``; returns where the old folder went (``None``: none).
+
+    On any failure ``staging`` is removed and ``target`` is as it was.
+    """
+    aside = None
+    try:
+        os.chmod(staging, (target.stat().st_mode & 0o7777) if target.exists() else 0o777 & ~_umask())
+        for name, data in files.items():
+            try:
+                _write_file(staging / name, data)
+            except OSError as exc:
+                raise OutputError(f"{target / name}: cannot write the output file: {exc.strerror or exc}; "
+                                  "nothing was replaced") from None
+        _write_file(staging / MARKER, _MARKER_TEXT)
+        if target.exists():
+            _carry_over(target, staging, owned)
+        _fsync(staging)
+        if target.exists():
+            aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            os.replace(target, aside)  # a folder may replace an empty folder
+        os.rename(staging, target)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if aside is not None and not target.exists() and aside.exists():
+            os.rename(aside, target)
+        elif aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
+        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
+            raise OutputError(f"{target}: cannot replace the output folder: {exc.strerror or exc}; nothing was "
+                              "replaced") from None
+        raise
+    return aside
 
 
 def _carry_over(old: Path, new: Path, owned: set[str]) -> None:
     """Link (or copy) into ``new`` every entry of ``old`` that is not owned by the writer."""
     for entry in os.scandir(old):
-        name = entry.name
-        if name in owned or (name.startswith(".") and name.endswith(".tmp")
-                             and any(name.startswith(f".{o}.") for o in owned)):
-            continue  # replaced, or a temporary file of the single-file writer of an older version
-        source, destination = Path(entry.path), new / name
+        if _replaced(entry.name, owned):
+            continue
+        source, destination = Path(entry.path), new / entry.name
         if entry.is_symlink():
             os.symlink(os.readlink(source), destination)
         elif entry.is_dir():
             shutil.copytree(source, destination, symlinks=True, copy_function=_link_or_copy)
         else:
             _link_or_copy(source, destination)
+
+
+def _replaced(name: str, owned: set[str]) -> bool:
+    """Whether an old entry goes: an owned name, or a temporary file of one left by an older version's
+    single-file writer (``.<name>.XXXXXXXX.tmp``)."""
+    return name in owned or (name.startswith(".") and name.endswith(".tmp")
+                             and any(name.startswith(f".{o}.") for o in owned))
 
 
 def _link_or_copy(source: str | Path, destination: str | Path) -> None:

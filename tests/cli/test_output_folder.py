@@ -290,3 +290,12 @@ def test_the_folder_is_the_old_unowned_entries_plus_the_new_files(steps):
             expected = {**{k: v for k, v in expected.items() if k not in files and k not in owns}, **files}
             assert {p.name: p.read_bytes() for p in out.iterdir() if p.name != MARKER} == expected
             assert leftovers(Path(temporary), "out") == []
+
+
+def test_temporary_files_of_the_old_single_file_writer_are_dropped(tmp_path):
+    out = tmp_path / "out"
+    write_folder(out, {"a.csv": "1\n"})
+    (out / ".a.csv.k2j4h5g6.tmp").write_text("half", encoding="utf-8")
+    (out / ".other.k2j4h5g6.tmp").write_text("not ours", encoding="utf-8")
+    write_folder(out, {"a.csv": "2\n"})
+    assert sorted(os.listdir(out)) == [".indexlib-output", ".other.k2j4h5g6.tmp", "a.csv"]
