@@ -7,7 +7,7 @@ digest as the manifest. Inputs that are not files are identified as follows:
   ``city_data/data/cities.csv`` (paths relative to the installed package's folder), by their bytes
   — the embedded panel's entry equals that of ``--data`` on the same file;
 * a built-in framework id: the id and the packaged file ``indicators/frameworks/<id>.toml``, by its
-  bytes;
+  bytes (likewise a built-in weight scheme, ``weights/schemes/<id>.toml``);
 * the default methodology, the default uncertainty spec, and any framework, methodology or spec
   passed as an object: the SHA-256 of its canonical serialisation — the UTF-8 bytes of
   ``json.dumps(model.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` —
@@ -27,7 +27,8 @@ from typing import Any
 from indicators._config import read_input_bytes
 from indicators.errors import SpecificationError
 
-__all__ = ["CORE_DEPENDENCIES", "environment", "file_record", "object_record", "build_inputs"]
+__all__ = ["CORE_DEPENDENCIES", "environment", "file_record", "object_record", "build_inputs", "spec_inputs",
+           "scheme_record"]
 
 #: The packages indexlib needs to run (``[project] dependencies`` of ``pyproject.toml``).
 CORE_DEPENDENCIES = ("numpy", "pandas", "scipy", "scikit-learn", "pydantic")
@@ -71,17 +72,37 @@ def panel_record(panel: Any) -> dict[str, str]:
 
 def framework_record(framework: Any) -> dict[str, str]:
     """A framework given as a built-in id (or ``None``), a file or an object."""
-    from importlib import resources
-
     from indicators import builtin_frameworks, load_framework
 
     if framework is None or (isinstance(framework, str) and framework in builtin_frameworks()):
         name = framework or load_framework(None).id
-        raw = (resources.files("indicators") / "frameworks" / f"{name}.toml").read_bytes()
-        return {"id": name, "file": f"indicators/frameworks/{name}.toml", "sha256": hashlib.sha256(raw).hexdigest()}
+        return {"id": name, **_packaged("indicators", "frameworks", f"{name}.toml")}
     if isinstance(framework, (str, Path)):
         return file_record(framework, "framework")
     return object_record(framework, id=framework.id)
+
+
+def scheme_record(spec: str) -> dict[str, str] | None:
+    """A ``compare --weights`` scheme ``kind:X``: its file, or its built-in id and packaged file.
+
+    ``None`` for a data-driven method or ``nominal``, which read no file.
+    """
+    from weights import builtin_schemes
+
+    _, colon, argument = spec.partition(":")
+    if not colon:
+        return None
+    if argument in builtin_schemes():
+        return {"scheme": spec, "id": argument, **_packaged("weights", "schemes", f"{argument}.toml")}
+    return {"scheme": spec, **file_record(argument, "weight scheme")}
+
+
+def _packaged(package: str, *parts: str) -> dict[str, str]:
+    """``{"file", "sha256"}`` of a file packaged with indexlib (path relative to the installed packages)."""
+    from importlib import resources
+
+    raw = resources.files(package).joinpath(*parts).read_bytes()
+    return {"file": "/".join((package, *parts)), "sha256": hashlib.sha256(raw).hexdigest()}
 
 
 def settings_record(given: Any, what: str, default: Any) -> dict[str, str]:

@@ -112,3 +112,18 @@ def test_version_option_prints_the_version(capsys):
     printed = capsys.readouterr().out
     assert printed.startswith(f"indexlib {indexlib.__version__} (python {platform.python_version()}, numpy ")
     assert printed.count("\n") == 1
+
+
+def test_compare_records_its_inputs_and_scheme_files(files, tmp_path):
+    scheme = tmp_path / "s.toml"
+    weights = "".join(f"{e} = {2 if e == 'A' else 1}\n" for e in ["A", "B", "i1", "i2", "i3", "i4", "i5"])
+    scheme.write_text(f'id = "s"\nframework = "small"\n[weights]\n{weights}', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["compare", "--data", str(files["data"]), "--framework", str(files["framework"]),
+                 "--weights", f"equal,scheme:{scheme}", "--out", str(out)]) == 0
+    manifest = json.loads((out / "compare.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"]["panel"]["sha256"] == sha256(files["data"])
+    assert manifest["inputs"]["framework"]["sha256"] == sha256(files["framework"])
+    assert manifest["inputs"]["weight_schemes"] == [{"scheme": f"scheme:{scheme}", "path": str(scheme),
+                                                     "sha256": sha256(scheme)}]
+    assert manifest["schemes"] == ["equal", f"scheme:{scheme}"] and manifest["environment"]["python"]
