@@ -32,7 +32,8 @@ An output folder is shared by the commands of indexlib: each writer *owns* the n
 ``manifest.json``). A run replaces every owned name, deleting an owned file it no longer writes
 (e.g. the figures of an earlier run without ``--no-figures``), and carries over every other entry
 unchanged (hard links, or copies where the file system has none), so ``build --out d`` followed by
-``uncertainty --out d`` keeps both results. A folder is only replaced if indexlib made it: it
+``uncertainty --out d`` keeps both results. A writer that owns its folder wholly (``keep_others=False``)
+carries nothing over. A folder is only replaced if indexlib made it: it
 holds the marker file ``.indexlib-output``, or it is empty. Any other existing folder, the current
 folder and mount points are refused, so ``--out ~`` or ``--out .`` can never be moved aside.
 """
@@ -196,7 +197,8 @@ def _check_replaceable(given: Path, target: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- writing
-def write_folder(target: str | Path, files: Mapping[str, str | bytes], *, owns: Iterable[str] = ()) -> list[Path]:
+def write_folder(target: str | Path, files: Mapping[str, str | bytes], *, owns: Iterable[str] = (),
+                 keep_others: bool = True) -> list[Path]:
     """Write ``files`` (name → text or bytes) into the folder ``target``, replacing it as a whole.
 
     Readers and later runs see the complete old folder or the complete new one, never a mix; see the
@@ -207,9 +209,12 @@ def write_folder(target: str | Path, files: Mapping[str, str | bytes], *, owns: 
     target : path
         The output folder (created with its parents if missing; a symbolic link is followed).
     files : mapping
-        File name (no folder part) → content; text is written as UTF-8.
+        Relative path (``name`` or ``sub/name``, ``/``-separated) → content; text is written as UTF-8.
+        The writer owns the first component of each path (a subfolder is replaced as a whole).
     owns : iterable of str
-        Further names this writer may write: an old file of that name is removed, not carried over.
+        Further names this writer may write: an old entry of that name is removed, not carried over.
+    keep_others : bool, default True
+        False: the folder is wholly the writer's; nothing of the old folder is carried over.
 
     Returns
     -------
@@ -222,11 +227,9 @@ def write_folder(target: str | Path, files: Mapping[str, str | bytes], *, owns: 
         Any problem of :func:`check_output_folder`, or a file that cannot be written (the old folder
         is then untouched).
     """
-    for name in files:
-        if not name or name in {".", "..", MARKER} or os.sep in name or (os.altsep and os.altsep in name):
-            raise ValueError(f"{name!r} is not a plain file name")
+    tops = [_top_component(name) for name in files]
     target = check_output_folder(target)
-    owned = {*files, *owns, MARKER}
+    owned = {*tops, *owns, MARKER}
     with _locked(target.parent):
         try:
             _remove_leftovers(target)
@@ -235,19 +238,29 @@ def write_folder(target: str | Path, files: Mapping[str, str | bytes], *, owns: 
         except OSError as exc:
             raise OutputError(f"{target}: cannot prepare the output folder: {exc.strerror or exc}; nothing was "
                               "replaced") from None
-        aside = _swap_in(target, staging, files, owned)
+        aside = _swap_in(target, staging, files, owned if keep_others else None)
         _fsync(target.parent)
         if aside is not None:
             with contextlib.suppress(OSError):  # an entry added by hand since it was carried over: keep it
                 for name in set(os.listdir(aside)) - set(os.listdir(target)):
-                    if not _replaced(name, owned):
+                    if keep_others and not _replaced(name, owned):
                         os.rename(aside / name, target / name)
             shutil.rmtree(aside, ignore_errors=True)
     return [target / name for name in files]
 
 
-def _swap_in(target: Path, staging: Path, files: Mapping[str, str | bytes], owned: set[str]) -> Path | None:
-    """Fill ``staging`` and rename it to ``target``; returns where the old folder went (``None``: none).
+def _top_component(name: str) -> str:
+    """The first component of a relative ``/``-separated output path; refuses anything else."""
+    parts = name.split("/")
+    if not name or "\\" in name or any(p in {"", ".", ".."} for p in parts) or parts[0] == MARKER:
+        raise ValueError(f"{name!r} is not a relative output path such as 'name' or 'sub/name'")
+    return parts[0]
+
+
+def _swap_in(target: Path, staging: Path, files: Mapping[str, str | bytes], owned: set[str] | None
+             ) -> Path | None:
+    """Fill ``staging`` (carrying over what is not ``owned``; nothing when ``None``) and rename it to
+    ``target``; returns where the old folder went (``None``: there was none).
 
     On any failure ``staging`` is removed and ``target`` is as it was.
     """
@@ -256,12 +269,13 @@ def _swap_in(target: Path, staging: Path, files: Mapping[str, str | bytes], owne
         os.chmod(staging, (target.stat().st_mode & 0o7777) if target.exists() else 0o777 & ~_umask())
         for name, data in files.items():
             try:
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
                 _write_file(staging / name, data)
             except OSError as exc:
                 raise OutputError(f"{target / name}: cannot write the output file: {exc.strerror or exc}; "
                                   "nothing was replaced") from None
         _write_file(staging / MARKER, _MARKER_TEXT)
-        if target.exists():
+        if target.exists() and owned is not None:
             _carry_over(target, staging, owned)
         _fsync(staging)
         if target.exists():

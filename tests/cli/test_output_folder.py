@@ -300,3 +300,17 @@ def test_temporary_files_of_the_old_single_file_writer_are_dropped(tmp_path):
     (out / ".other.k2j4h5g6.tmp").write_text("not ours", encoding="utf-8")
     write_folder(out, {"a.csv": "2\n"})
     assert sorted(os.listdir(out)) == [".indexlib-output", ".other.k2j4h5g6.tmp", "a.csv"]
+
+
+def test_subfolders_are_owned_as_a_whole_and_a_writer_may_own_the_whole_folder(tmp_path):
+    out = tmp_path / "out"
+    write_folder(out, {"a.csv": "1\n", "audit/x.csv": "x\n", "audit/deep/y.csv": "y\n"})
+    (out / "notes.txt").write_text("by hand\n", encoding="utf-8")
+    write_folder(out, {"audit/z.csv": "z\n"})  # audit/ is replaced, a.csv and notes.txt kept
+    assert snapshot(out).keys() == {MARKER, "a.csv", "notes.txt", "audit", "audit/z.csv"}
+    write_folder(out, {"b.csv": "2\n"}, keep_others=False)
+    assert sorted(os.listdir(out)) == [MARKER, "b.csv"] and leftovers(tmp_path, "out") == []
+    for bad in ["", "/abs", "../up", "a/../b", "a//b", "./a", MARKER, "a\\b"]:
+        with pytest.raises(ValueError, match="is not a relative output path"):
+            write_folder(out, {bad: "x"})
+    assert sorted(os.listdir(out)) == [MARKER, "b.csv"]
