@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from functools import lru_cache
@@ -32,6 +33,7 @@ __all__ = [
     "load_panel",
     "published",
     "published_dimensions",
+    "file_sha256",
 ]
 
 #: Licence families counted as open by ``load_panel(open_only=True)``: Creative Commons Attribution in
@@ -82,6 +84,22 @@ def is_open_licence(text: object) -> bool:
 
 def _resource(name: str):
     return files("city_data") / "data" / name
+
+
+def file_sha256(name: str) -> str:
+    """SHA-256 of the bytes of a packaged data file, as ``sha256sum city_data/data/<name>`` prints it.
+
+    Parameters
+    ----------
+    name : str
+        File name in ``city_data/data``, e.g. ``"panel_2025.csv"`` or ``"cities.csv"``.
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits.
+    """
+    return hashlib.sha256(_resource(name).read_bytes()).hexdigest()
 
 
 @lru_cache(maxsize=None)

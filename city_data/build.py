@@ -29,10 +29,8 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import re
 import sys
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -794,14 +792,8 @@ def build_panel(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.DataFra
     return panel[list(PANEL_COLUMNS)]
 
 
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_csv_atomic(frame: pd.DataFrame, out: Path) -> None:
-    """Write ``frame`` as UTF-8 CSV to ``out`` through a temporary file in the same folder.
+    """Write ``frame`` as UTF-8 CSV to ``out`` atomically (:func:`indexlib.io.write_atomic`).
 
     Parameters
     ----------
@@ -814,22 +806,13 @@ def write_csv_atomic(frame: pd.DataFrame, out: Path) -> None:
     -------
     None
     """
+    from indexlib.io import write_atomic
+
     out = Path(out)
     if not out.parent.is_dir():
         raise FileNotFoundError(f"output folder not found: {out.parent}")
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            # 15 significant digits print the rounded values exactly and counts without ".0".
-            frame.to_csv(stream, index=False, lineterminator="\n", float_format="%.15g")
-            stream.flush()
-            os.fsync(stream.fileno())
-        # mkstemp creates the file readable by its owner only; give it the mode a plain write would.
-        os.chmod(temporary, out.stat().st_mode & 0o777 if out.exists() else 0o666 & ~_current_umask())
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    # 15 significant digits print the rounded values exactly and counts without ".0".
+    write_atomic(out, frame.to_csv(index=False, lineterminator="\n", float_format="%.15g"))
 
 
 def compare_with_coverage(panel: pd.DataFrame, coverage_path: Path) -> pd.DataFrame:
@@ -917,7 +900,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         comparison = None
         if arguments.check:
             comparison = compare_with_coverage(panel, Path(arguments.sources_dir) / "coverage.csv")
-    except (FileNotFoundError, ValueError) as error:
+    except (FileNotFoundError, ValueError, OSError) as error:  # OSError: indexlib.io's OutputError
         print(f"error: {error}", file=sys.stderr)
         return 2
     present = panel["value"].notna()

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -70,28 +68,19 @@ def _bounded_int(text: str, low: int, expected: str) -> int:
 
 
 def output_folder(text: str) -> str:
-    """A folder for outputs (argparse ``type``): an existing folder, or one that can be created.
+    """A folder for outputs (argparse ``type``): checked by :func:`indexlib.io.check_output_folder`.
 
-    Refused: an existing file, a path below a file, a folder that is not writable. Nothing is created
-    here; the command creates the folder when it writes its first output.
+    Refused before any computing (exit 2, naming the path): an empty path, a file or a path below
+    one, a dangling symbolic link, a name too long, a place that cannot be written, a non-empty
+    folder that indexlib did not write, the current folder. Nothing is created here.
     """
-    if not text.strip():
-        raise argparse.ArgumentTypeError("empty path; expected a folder for the outputs")
-    path = Path(text)
-    if path.exists() and not path.is_dir():
-        raise argparse.ArgumentTypeError(f"{path} is a file; expected a folder for the outputs (it is created if "
-                                         "missing; existing outputs in it are replaced)")
-    existing = path
-    while not existing.exists():
-        if existing.parent == existing:
-            break
-        existing = existing.parent
-    if existing.exists() and not existing.is_dir():
-        raise argparse.ArgumentTypeError(f"{path}: {existing} is a file, so no folder can be created below it; "
-                                         "expected a folder for the outputs")
-    if existing.exists() and not os.access(existing, os.W_OK | os.X_OK):
-        raise argparse.ArgumentTypeError(f"{path}: the folder {existing} is not writable; expected a folder for the "
-                                         "outputs that you can write to")
+    from indexlib.io import check_output_folder
+    from indicators.errors import OutputError
+
+    try:
+        check_output_folder(text)
+    except OutputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     return text
 
 
@@ -226,6 +215,8 @@ def _parser() -> argparse.ArgumentParser:
     _load_command_modules()
     parser = argparse.ArgumentParser(prog="indexlib", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    parser.add_argument("--version", action=_VersionAction,
+                        help="print the versions of indexlib, Python and the core dependencies, and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, run in COMMANDS.items():
@@ -233,6 +224,21 @@ def _parser() -> argparse.ArgumentParser:
         getattr(run, "arguments", lambda parser: None)(child)
         child.set_defaults(run=run)
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: one unwrapped line, e.g. ``indexlib 0.1.0 (python 3.11.7, numpy 2.1.0, …)``."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        from indexlib.provenance import environment
+
+        versions = environment()
+        rest = ", ".join(f"{name} {version}" for name, version in versions.items() if name != "indexlib")
+        print(f"indexlib {versions['indexlib']} ({rest})")
+        parser.exit(0)
 
 
 def _load_command_modules() -> None:

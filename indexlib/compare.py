@@ -18,16 +18,18 @@ and maximum absolute rank shift, top-10 overlap, and the five cities that move m
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from scipy import stats
 
 from indexlib.cli import add_build_inputs, add_year, arguments, command, format_table, output_folder, panel_input
-from indexlib.io import write_atomic
+from indexlib.io import write_folder
 from indexlib.pipeline import _resolve, build
+from indexlib.provenance import build_inputs, environment, scheme_record
 from indexlib.result import IndexResult
 from indicators.errors import SpecificationError
 
@@ -38,11 +40,25 @@ __all__ = ["WeightingComparison", "compare_weightings", "scheme_weights", "rank_
 class WeightingComparison:
     """``summary``: one row per scheme (``scheme, spearman, kendall, mean_abs_shift, max_abs_shift,
     top10_overlap, largest_moves``); ``ranks``: ``city_id`` and the overall rank under each scheme;
-    ``weights``: the effective indicator weights of each scheme."""
+    ``weights``: the effective indicator weights of each scheme; ``manifest``: versions, the SHA-256
+    of every input (:mod:`indexlib.provenance`; scheme files included) and the schemes."""
 
     summary: pd.DataFrame
     ranks: pd.DataFrame
     weights: pd.DataFrame
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    #: The files :meth:`files` returns (and ``compare --out`` owns in its folder).
+    OUTPUTS = ("comparison.csv", "ranks_by_scheme.csv", "weights_by_scheme.csv", "compare.json")
+
+    def files(self) -> dict[str, str]:
+        """The contents of :attr:`OUTPUTS`, by file name."""
+        return {
+            "comparison.csv": self.summary.to_csv(index=False, float_format="%.6f", lineterminator="\n"),
+            "ranks_by_scheme.csv": self.ranks.to_csv(index=False, lineterminator="\n"),
+            "weights_by_scheme.csv": self.weights.to_csv(float_format="%.6f", lineterminator="\n"),
+            "compare.json": json.dumps(self.manifest, ensure_ascii=False, indent=2) + "\n",
+        }
 
 
 def scheme_weights(spec: str, nominal: IndexResult) -> dict[str, float]:
@@ -103,7 +119,11 @@ def compare_weightings(schemes: list[str], panel: object = None, methodology: ob
                                           "top10_overlap", "largest_moves"])
     rank_table = pd.DataFrame(ranks).astype("Int64").rename_axis("city_id").reset_index()
     rank_table = rank_table.sort_values("nominal", kind="stable").reset_index(drop=True)
-    return WeightingComparison(summary, rank_table, pd.DataFrame(effective).rename_axis("indicator_id"))
+    inputs = build_inputs(data, methodology, framework, meth)
+    records = [r for r in map(scheme_record, schemes) if r is not None]
+    manifest = {"environment": environment(),
+                "inputs": {**inputs, **({"weight_schemes": records} if records else {})}, "schemes": list(schemes)}
+    return WeightingComparison(summary, rank_table, pd.DataFrame(effective).rename_axis("indicator_id"), manifest)
 
 
 _SCHEME_KINDS = ("ahp", "budget", "scheme")
@@ -131,7 +151,8 @@ def scheme_list(text: str) -> list[str]:
                                      help="comma-separated schemes: equal, entropy, critic, variation, pca, nominal, "
                                           "ahp:X, budget:X, scheme:X (X a built-in scheme id or a TOML/JSON file)"),
                       p.add_argument("--out", type=output_folder,
-                                     help="folder for comparison.csv, ranks_by_scheme.csv, weights_by_scheme.csv")))
+                                     help="folder for comparison.csv, ranks_by_scheme.csv, weights_by_scheme.csv "
+                                          "and compare.json (versions, SHA-256 of every input)")))
 @command("compare", "rank under alternative weightings, side by side with the nominal ranking")
 def run_compare(args: argparse.Namespace) -> int:
     schemes = args.weights if isinstance(args.weights, list) else scheme_list(args.weights)
@@ -143,13 +164,7 @@ def run_compare(args: argparse.Namespace) -> int:
     for row in summary.itertuples(index=False):
         print(f"  {row.scheme}: {row.largest_moves}")
     if args.out:
-        out = Path(args.out)
-        files = {
-            "comparison.csv": summary.to_csv(index=False, float_format="%.6f", lineterminator="\n"),
-            "ranks_by_scheme.csv": comparison.ranks.to_csv(index=False, lineterminator="\n"),
-            "weights_by_scheme.csv": comparison.weights.to_csv(float_format="%.6f", lineterminator="\n"),
-        }
-        for name, text in files.items():
-            print(f"wrote {write_atomic(out / name, text)}", file=sys.stderr)
+        for path in write_folder(args.out, comparison.files(), owns=comparison.OUTPUTS):
+            print(f"wrote {path}", file=sys.stderr)
     return 0
 

@@ -5,8 +5,9 @@ that the rest of indexlib never needs it; when it is missing the functions print
 and write nothing.
 
 The files are byte-identical from run to run: SVG with a fixed ``svg.hashsalt`` and no ``Date``
-metadata, PNG without the ``Software`` text chunk, and every file written atomically
-(:func:`indexlib.io.write_atomic`).
+metadata, PNG without the ``Software`` text chunk. ``*_files`` return the rendered files by name
+(for a command that writes them with its other outputs); the other functions write them into a
+folder with :func:`indexlib.io.write_folder`.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from indexlib.io import write_atomic
+from indexlib.io import write_folder
 
 if TYPE_CHECKING:
     from indexlib.sensitivity.analysis import IndexSensitivityResult
     from indexlib.uncertainty.engine import UncertaintyResult
 
-__all__ = ["FIGURE_STYLE", "matplotlib_available", "pyplot", "rank_interval_figure", "save_figure", "sobol_figure"]
+__all__ = ["FIGURE_STYLE", "figure_names", "matplotlib_available", "pyplot", "rank_interval_figure",
+           "rank_interval_figure_files", "render_figure", "sobol_figure", "sobol_figure_files"]
 
 FIGURE_STYLE = {
     "svg.hashsalt": "indexlib",  # fixed ids for clip paths and glyphs: reproducible SVG
@@ -56,26 +58,45 @@ def pyplot() -> Any | None:
     return plt
 
 
-def save_figure(plt: Any, figure: Any, stem: Path) -> list[Path]:
-    """Render ``figure`` to ``stem``.png and ``stem``.svg reproducibly, then close it."""
-    written = []
-    for suffix, metadata in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": "indexlib"})):
+def figure_names(name: str) -> tuple[str, str]:
+    """The files of the figure ``name``: ``<name>.png`` and ``<name>.svg``."""
+    return f"{name}.png", f"{name}.svg"
+
+
+def render_figure(plt: Any, figure: Any, name: str) -> dict[str, bytes]:
+    """``figure`` as ``<name>``.png and ``<name>``.svg bytes, reproducibly; then close it."""
+    files = {}
+    for file, metadata in zip(figure_names(name), ({"Software": None}, {"Date": None, "Creator": "indexlib"})):
         buffer = io.BytesIO()
-        figure.savefig(buffer, format=suffix, dpi=150, metadata=metadata)
-        written.append(write_atomic(stem.with_suffix(f".{suffix}"), buffer.getvalue()))
+        figure.savefig(buffer, format=file.rsplit(".", 1)[1], dpi=150, metadata=metadata)
+        files[file] = buffer.getvalue()
     plt.close(figure)
-    return written
+    return files
 
 
 def rank_interval_figure(result: UncertaintyResult, out_dir: str | Path, *, name: str = "rank_intervals") -> list[Path]:
+    """Write :func:`rank_interval_figure_files` into ``out_dir``; returns their paths (none when
+    matplotlib is missing)."""
+    files = rank_interval_figure_files(result, name=name)
+    return write_folder(out_dir, files, owns=figure_names(name)) if files else []
+
+
+def sobol_figure(result: IndexSensitivityResult, out_dir: str | Path, *, output: str = "mean_abs_shift",
+                 name: str = "sobol") -> list[Path]:
+    """Write :func:`sobol_figure_files` into ``out_dir``; returns their paths (none when matplotlib
+    is missing)."""
+    files = sobol_figure_files(result, output=output, name=name)
+    return write_folder(out_dir, files, owns=figure_names(name)) if files else []
+
+
+def rank_interval_figure_files(result: UncertaintyResult, *, name: str = "rank_intervals") -> dict[str, bytes]:
     """Median rank and 5–95% rank interval of every city, cities ordered by nominal rank.
 
-    Writes ``<name>.png`` and ``<name>.svg`` in ``out_dir``; returns their paths (none when
-    matplotlib is missing).
+    Returns ``<name>.png`` and ``<name>.svg`` by file name (nothing when matplotlib is missing).
     """
     plt = pyplot()
     if plt is None:
-        return []
+        return {}
     table = result.rank_intervals
     n = len(table)
     x = np.arange(1, n + 1)
@@ -98,19 +119,19 @@ def rank_interval_figure(result: UncertaintyResult, out_dir: str | Path, *, name
                        f"mean absolute rank shift {result.mean_abs_shift:.2f}")
         axes.legend(loc="upper right", frameon=False)
         axes.grid(axis="y", color="#eeeeee", linewidth=0.6)
-        return save_figure(plt, figure, Path(out_dir) / name)
+        return render_figure(plt, figure, name)
 
 
-def sobol_figure(result: IndexSensitivityResult, out_dir: str | Path, *, output: str = "mean_abs_shift",
-                 name: str = "sobol") -> list[Path]:
+def sobol_figure_files(result: IndexSensitivityResult, *, output: str = "mean_abs_shift",
+                       name: str = "sobol") -> dict[str, bytes]:
     """Bar chart of the first-order and total Sobol' indices of one output, per factor.
 
-    Error bars are the bootstrap confidence half-widths. Writes ``<name>.png`` and
-    ``<name>.svg``; returns their paths (none when matplotlib is missing).
+    Error bars are the bootstrap confidence half-widths. Returns ``<name>.png`` and
+    ``<name>.svg`` by file name (nothing when matplotlib is missing).
     """
     plt = pyplot()
     if plt is None:
-        return []
+        return {}
     frame = result.for_output(output)
     k = len(frame)
     x = np.arange(k)
@@ -129,4 +150,4 @@ def sobol_figure(result: IndexSensitivityResult, out_dir: str | Path, *, output:
         axes.set_title(f"Sensitivity of {output}: N = {result.design.n_base}, {result.design.n_runs:,} runs, "
                        f"{result.sobol.conf_level:.0%} bootstrap intervals")
         axes.legend(frameon=False)
-        return save_figure(plt, figure, Path(out_dir) / name)
+        return render_figure(plt, figure, name)

@@ -37,7 +37,7 @@ from scipy import linalg, optimize
 
 from indexlib.cli import (add_build_inputs, add_year, arguments, build_from_args, command, format_table, output_folder,
                           print_notes)
-from indexlib.io import write_atomic
+from indexlib.io import write_folder
 from indexlib.result import IndexResult
 from indexlib.scoring import ScoringPlan
 from indicators.errors import DataValidationError, SpecificationError
@@ -346,12 +346,9 @@ def run_importance(args: argparse.Namespace) -> int:
     table = importance_table(result, args.level)
     print(f"Weights vs importance ({args.level} level; shares sum to 1; flagged: ratio > 2 or < 0.5)")
     print(format_table(table[["id", "weight_share", "importance_share", "ratio", "flagged"]], floats=3))
-    written = []
+    files = {}
     if args.out:
-        from pathlib import Path
-
-        written.append(write_atomic(Path(args.out) / "importance.csv",
-                                    table.to_csv(index=False, float_format="%.6f", lineterminator="\n")))
+        files["importance.csv"] = table.to_csv(index=False, float_format="%.6f", lineterminator="\n")
     if args.optimise:
         optimised = optimise_weights(result, args.level, tolerance=args.tolerance)
         print(f"\nOptimised {args.level} weights (importance matched to the nominal weights; loss "
@@ -370,10 +367,8 @@ def run_importance(args: argparse.Namespace) -> int:
         else:
             print(f"target met: every component within {optimised.tolerance:.0%} of its target share")
         if args.out:
-            from pathlib import Path
-
-            written.append(write_atomic(Path(args.out) / "optimised_weights.csv",
-                                        frame.to_csv(float_format="%.6f", lineterminator="\n")))
-    for path in written:
-        print(f"wrote {path}", file=sys.stderr)
+            files["optimised_weights.csv"] = frame.to_csv(float_format="%.6f", lineterminator="\n")
+    if args.out:  # one folder: optimised_weights.csv of an earlier --optimise run is not left beside
+        for path in write_folder(args.out, files, owns=["importance.csv", "optimised_weights.csv"]):
+            print(f"wrote {path}", file=sys.stderr)
     return 0

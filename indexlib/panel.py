@@ -52,7 +52,8 @@ class Panel:
     source : str
         Where the panel came from (file path or description).
     sha256 : str
-        Hash of the input bytes (or of a canonical CSV of the frame).
+        SHA-256 of the input file's bytes (for the embedded panel, of the packaged file); for a
+        DataFrame, of its CSV (``to_csv(index=False)``, ``\\n`` line ends).
     """
 
     values: pd.DataFrame
@@ -109,6 +110,23 @@ def read_panel(data: str | Path | pd.DataFrame | None, framework: Framework, *, 
                             row_numbers=table.rows, year=year)
 
 
+def embedded_source(year: int) -> str:
+    """``source`` of the packaged panel of ``year``."""
+    return f"embedded {year} panel (city_data)"
+
+
+def embedded_file(year: int) -> str:
+    """The packaged panel's file of ``year`` in ``city_data/data``."""
+    return f"panel_{year}.csv"
+
+
+def embedded_year(source: str) -> int | None:
+    """The year of a packaged panel's ``source``, or ``None`` for any other panel."""
+    import city_data
+
+    return next((year for year in city_data.available_years() if source == embedded_source(year)), None)
+
+
 @lru_cache(maxsize=2)
 def _embedded_panel(year: int) -> Panel:
     # The packaged panel never changes within a process, so it is parsed once.
@@ -119,9 +137,11 @@ def _embedded_panel(year: int) -> Panel:
         raise DataValidationError(f"no panel is packaged for the year {year}; packaged years: "
                                   f"{', '.join(map(str, city_data.available_years()))} (pass a panel with --data)")
     long = city_data.load_panel(year)
-    # units are recorded per row as provenance; the packaged panel's are reported in a note, not refused
+    # Units are recorded per row as provenance; the packaged panel's are reported in a note, not refused.
+    # Its hash is that of the packaged file's bytes: the same as --data on that file gives.
     panel = panel_from_frame(long.astype({"value": object}).fillna({"value": ""}), load_framework("gctsi-2025"),
-                             source=f"embedded {year} panel (city_data)", mixed_units="note")
+                             source=embedded_source(year), mixed_units="note",
+                             sha256=city_data.file_sha256(embedded_file(year)))
     attributes = city_data.cities().set_index("city_id")
     attributes = attributes.rename(columns={"name_en": "city_en", "name_zh": "city_zh"})
     return Panel(panel.values, attributes.reindex(panel.values.index), panel.provenance, panel.source,

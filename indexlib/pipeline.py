@@ -19,6 +19,7 @@ from indexlib.methodology import Methodology, load_methodology
 from indexlib.normalise import NORMALISERS
 from indexlib.impute import impute, summary_note
 from indexlib.panel import Panel, city_level_share, read_panel
+from indexlib.provenance import build_inputs
 from indexlib.rank import rank_scores
 from indexlib.result import IndexResult
 from indexlib.scoring import ScoringPlan, first_non_positive
@@ -389,4 +390,5 @@ def build(panel: str | Path | pd.DataFrame | Panel | None = None,
         treatment_flags=flags,
         city_level_share=city_level_share(data),
         notes=tuple(all_notes),
+        inputs=build_inputs(data, methodology, framework, meth),
     )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from indexlib.io import write_atomic
+from indexlib.io import write_folder
 from indicators import Framework
 
 if TYPE_CHECKING:
@@ -59,6 +59,9 @@ class IndexResult:
         Share of each city's values that are city-level rather than copied from its country.
     notes : tuple of str
         Every warning recorded during the build.
+    inputs : dict or None
+        The SHA-256 of every input as given to :func:`indexlib.build`
+        (:func:`indexlib.provenance.build_inputs`); ``None`` records the objects' canonical hashes.
     """
 
     framework: Framework
@@ -77,6 +80,10 @@ class IndexResult:
     treatment_flags: pd.DataFrame
     city_level_share: pd.Series | None
     notes: tuple[str, ...]
+    inputs: dict[str, Any] | None = None
+
+    #: The files :meth:`write` writes (and owns in the output folder).
+    OUTPUTS = ("ranking.csv", "indicator_scores.csv", "results.json", "manifest.json")
 
     # ------------------------------------------------------------------ views
     @property
@@ -156,11 +163,22 @@ class IndexResult:
 
     # ------------------------------------------------------------------ records
     def manifest(self) -> dict[str, Any]:
-        """What makes this build reproducible: versions, input hash, methodology, framework."""
-        from indexlib import __version__
+        """What makes this build reproducible: versions, the SHA-256 of every input, methodology, framework.
 
+        ``inputs`` holds one entry per input (panel, city table when consulted, framework,
+        methodology), each with the SHA-256 of the file's bytes (see :mod:`indexlib.provenance`);
+        ``input`` repeats the panel's for older readers.
+        """
+        from indexlib import __version__
+        from indexlib.provenance import environment, object_record, panel_record
+
+        inputs = self.inputs or {"panel": panel_record(self.panel),
+                                 "framework": object_record(self.requested_framework, id=self.requested_framework.id),
+                                 "methodology": object_record(self.methodology)}
         return {
             "indexlib_version": __version__,
+            "environment": environment(),
+            "inputs": inputs,
             "input": {"source": self.panel.source, "sha256": self.input_sha256},
             "framework": self.requested_framework.to_dict(),
             "framework_used": {"id": self.framework.id, "indicators": self.framework.indicator_ids},
@@ -189,26 +207,23 @@ class IndexResult:
             "manifest": self.manifest(),
         }
 
-    def write(self, out_dir: str | Path) -> list[Path]:
-        """Write ``ranking.csv``, ``indicator_scores.csv``, ``results.json`` and ``manifest.json``.
-
-        Every file is written atomically (temporary file, then rename), so a failed run never
-        leaves a half-written output.
-        """
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        files = {
+    def files(self) -> dict[str, str]:
+        """The contents of :attr:`OUTPUTS`, by file name."""
+        return {
             "ranking.csv": self.ranking.to_csv(index=False, float_format="%.6f", lineterminator="\n"),
             "indicator_scores.csv": self.normalised.reset_index().to_csv(index=False, float_format="%.6f",
                                                                           lineterminator="\n"),
             "results.json": json.dumps(self.to_dict(), ensure_ascii=False, indent=2, default=_json_default),
             "manifest.json": json.dumps(self.manifest(), ensure_ascii=False, indent=2, default=_json_default),
         }
-        written = []
-        for name, text in files.items():
-            write_atomic(out / name, text)
-            written.append(out / name)
-        return written
+
+    def write(self, out_dir: str | Path) -> list[Path]:
+        """Write ``ranking.csv``, ``indicator_scores.csv``, ``results.json`` and ``manifest.json``.
+
+        The folder is replaced as a whole (:func:`indexlib.io.write_folder`): a failed or killed
+        run leaves it as it was, and other files in it are kept.
+        """
+        return write_folder(out_dir, self.files(), owns=self.OUTPUTS)
 
 
 def _json_default(value: Any) -> Any:

@@ -48,3 +48,13 @@ def small_panel(n: int = 12, seed: int = 0) -> pd.DataFrame:
     frame.insert(1, "country", [f"K{k % 3}" for k in range(n)])
     frame.insert(2, "continent", ["X" if k % 2 else "Y" for k in range(n)])
     return frame
+
+
+def write_small_inputs(folder: Path) -> dict[str, Path]:
+    """Write :func:`small_framework` (``small.toml``) and :func:`small_panel` (``panel.csv``) into
+    ``folder``; returns their paths under ``"framework"`` and ``"data"``."""
+    framework = folder / "small.toml"
+    framework.write_text(small_framework().to_toml(), encoding="utf-8")
+    data = folder / "panel.csv"
+    small_panel().to_csv(data, index=False)
+    return {"framework": framework, "data": data}

@@ -23,7 +23,7 @@ Saisana, M. & Domínguez-Torreiro, M. (2018). JRC statistical audit of the GTCI 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,14 +32,14 @@ import numpy as np
 import pandas as pd
 
 from indexlib.importance import importance_table
-from indexlib.io import write_atomic
+from indexlib.io import write_folder
 from indexlib.publish.tables import csv_text
 from indexlib.result import IndexResult
 from indexlib.treat import passes_rule, skew_kurtosis
 from indicators.errors import SpecificationError
 
 __all__ = ["Audit", "audit", "THRESHOLDS", "cronbach_alpha", "first_component_share", "added_value",
-           "level_mask", "records", "write_files", "require_matplotlib"]
+           "level_mask", "records", "require_matplotlib"]
 
 #: The thresholds of the flags (JRC audit practice; issue 11).
 THRESHOLDS = {
@@ -52,6 +52,10 @@ THRESHOLDS = {
 
 
 # ---------------------------------------------------------------------------------------------- statistics
+#: The name of the correlation heatmap's files (``.png``, ``.svg``).
+HEATMAP = "correlation_heatmap"
+
+
 def cronbach_alpha(items: np.ndarray) -> float:
     """Cronbach's alpha of the columns of ``items`` (rows with a missing value are dropped).
 
@@ -165,24 +169,32 @@ class Audit:
         """JSON-ready: ``{"flags": [...], "tables": {name: [records]}}`` (NaN written as null)."""
         return {"flags": records(self.flags), "tables": {name: records(t) for name, t in self.tables.items()}}
 
-    def write(self, folder: str | Path, *, figures: bool = True) -> list[Path]:
-        """Write every table as ``<name>.csv``, ``flags.csv`` and, with ``figures``, the correlation
-        heatmap ``correlation_heatmap.png``/``.svg``.
+    def files(self, *, figures: bool = True) -> dict[str, str | bytes]:
+        """Every table as ``<name>.csv``, ``flags.csv`` and, with ``figures``, the correlation heatmap
+        ``correlation_heatmap.png``/``.svg``, by file name.
 
         Raises
         ------
         SpecificationError
-            ``figures`` is requested and matplotlib is not installed (checked before anything is written).
+            ``figures`` is requested and matplotlib is not installed.
         """
         if figures:
             require_matplotlib()
-        files = {f"{name}.csv": csv_text(table) for name, table in self.tables.items()}
+        files: dict[str, str | bytes] = {f"{name}.csv": csv_text(table) for name, table in self.tables.items()}
         files["flags.csv"] = csv_text(self.flags)
-        drawings = [self._heatmap] if figures else []
-        return write_files(folder, files, drawings)
+        if figures:
+            files.update(self._heatmap())
+        return files
 
-    def _heatmap(self, folder: Path) -> list[Path]:
-        from indexlib.figures import FIGURE_STYLE, pyplot, save_figure
+    def write(self, folder: str | Path, *, figures: bool = True) -> list[Path]:
+        """Write :meth:`files` into ``folder`` (complete or untouched: :func:`indexlib.io.write_folder`)."""
+        from indexlib.figures import figure_names
+
+        files = self.files(figures=figures)
+        return write_folder(folder, files, owns=[*files, *figure_names(HEATMAP)])
+
+    def _heatmap(self) -> dict[str, bytes]:
+        from indexlib.figures import FIGURE_STYLE, pyplot, render_figure
 
         plt = pyplot()
         matrix = self.tables["correlation_matrix"].set_index("indicator_id")
@@ -201,7 +213,7 @@ class Audit:
                 axes.axvline(edge, color="black", linewidth=0.8)
             figure.colorbar(image, ax=axes, shrink=0.8, label="Pearson r")
             axes.set_title("Indicator correlations (normalised values), grouped by dimension")
-            return save_figure(plt, figure, folder / "correlation_heatmap")
+            return render_figure(plt, figure, HEATMAP)
 
 
 def audit(result: IndexResult) -> Audit:
@@ -419,17 +431,3 @@ def require_matplotlib() -> None:
     if not matplotlib_available():
         raise SpecificationError("figures need matplotlib, which is not installed: pip install 'indexlib[plots]' "
                                  "(or ask for no figures: --no-figures / figures=False)")
-
-
-def write_files(folder: str | Path, files: Mapping[str, str | bytes],
-                drawings: Sequence[Callable[[Path], list[Path]]] = ()) -> list[Path]:
-    """Write ``files`` (name → content) and the figures the ``drawings`` render into ``folder``.
-
-    The one place where the audit and the city profile write a folder, so that it can be made
-    transactional in one step. Every file is written with :func:`indexlib.io.write_atomic`.
-    """
-    out = Path(folder)
-    written = [write_atomic(out / name, data) for name, data in sorted(files.items())]
-    for draw in drawings:
-        written += draw(out)
-    return written

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from indexlib.publish.audit import records, require_matplotlib, write_files
+from indexlib.io import write_folder
+from indexlib.publish.audit import records, require_matplotlib
 from indexlib.publish.tables import csv_text
 from indexlib.result import IndexResult
 from indicators._config import read_input_bytes
@@ -127,22 +128,31 @@ class CityProfile:
         lines += [f"note: {note}" for note in self.notes]
         return "\n".join(lines) + "\n"
 
-    def write(self, folder: str | Path, *, figures: bool = True) -> list[Path]:
-        """Write ``profile.json``, ``profile.txt``, ``dimensions.csv``, ``indicators.csv``,
-        ``peers.csv`` and, with ``figures``, the dimension chart ``dimensions.png``/``.svg``."""
+    def files(self, *, figures: bool = True) -> dict[str, str | bytes]:
+        """``profile.json``, ``profile.txt``, ``dimensions.csv``, ``indicators.csv``, ``peers.csv`` and,
+        with ``figures``, the dimension chart ``dimensions.png``/``.svg``, by file name."""
         if figures:
             require_matplotlib()
-        files = {
+        files: dict[str, str | bytes] = {
             "profile.json": json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n",
             "profile.txt": self.to_text(),
             "dimensions.csv": csv_text(self.dimensions),
             "indicators.csv": csv_text(self.indicators),
             "peers.csv": csv_text(self.peers),
         }
-        return write_files(folder, files, [self._chart] if figures else [])
+        if figures:
+            files.update(self._chart())
+        return files
 
-    def _chart(self, folder: Path) -> list[Path]:
-        from indexlib.figures import FIGURE_STYLE, pyplot, save_figure
+    def write(self, folder: str | Path, *, figures: bool = True) -> list[Path]:
+        """Write :meth:`files` into ``folder`` (complete or untouched: :func:`indexlib.io.write_folder`)."""
+        from indexlib.figures import figure_names
+
+        files = self.files(figures=figures)
+        return write_folder(folder, files, owns=[*files, *figure_names("dimensions")])
+
+    def _chart(self) -> dict[str, bytes]:
+        from indexlib.figures import FIGURE_STYLE, pyplot, render_figure
 
         plt = pyplot()
         frame = self.dimensions.iloc[::-1]  # first dimension at the top
@@ -156,7 +166,7 @@ class CityProfile:
             axes.set_xlim(low, high + 0.3 * (high - low or 1.0))  # room for the labels right of the bars
             axes.set_xlabel("dimension score")
             axes.set_title(f"{self.city_en}: rank {_number(self.overall['rank'])} of {self.overall['cities']}")
-            return save_figure(plt, figure, folder / "dimensions")
+            return render_figure(plt, figure, "dimensions")
 
 
 def profile(result: IndexResult, city: str, intervals: Any = None, *, top: int = 5, peers: int = 5) -> CityProfile:

@@ -17,19 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import platform
-import shutil
-import tempfile
-from collections.abc import Callable, Mapping, Sequence
-from importlib.metadata import PackageNotFoundError, version
-from importlib.resources import files
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from indexlib.io import write_atomic
+from indexlib.io import check_output_folder, write_folder
 from indexlib.methodology import Methodology, load_methodology
 from indexlib.panel import read_panel
 from indexlib.pipeline import build
@@ -39,14 +33,7 @@ from indexlib.result import IndexResult
 from indicators import Framework, load_framework
 from indicators.errors import OutputError, SpecificationError
 
-__all__ = ["release", "release_ranking", "DEPENDENCIES"]
-
-#: Packages whose versions the manifest records (the core dependencies and the writers' extras).
-DEPENDENCIES = ("numpy", "pandas", "scipy", "scikit-learn", "pydantic", "openpyxl", "matplotlib")
-
-#: Writes more files into the staging folder (the audit's and the profiles' own writers).
-Writer = Callable[[Path], object]
-
+__all__ = ["release", "release_ranking"]
 
 def release_ranking(result: IndexResult) -> pd.DataFrame:
     """The ranking table with ``city_zh``, ``country`` and ``continent`` after ``city_en``."""
@@ -56,43 +43,6 @@ def release_ranking(result: IndexResult) -> pd.DataFrame:
     for offset, column in enumerate(("city_zh", "country", "continent")):
         ranking.insert(position + offset, column, names[column].to_numpy())
     return ranking
-
-
-def _sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _inputs(result: IndexResult, data: Any, methodology: Any, framework: Any, year: int | None) -> list[dict[str, str]]:
-    """SHA-256 of every input: the panel, the city table, the framework and the methodology."""
-    def described(value: Any, default: str, canonical: str) -> dict[str, str]:
-        if isinstance(value, (str, Path)) and Path(value).is_file():
-            return {"source": str(value), "sha256": _sha256_bytes(Path(value).read_bytes())}
-        return {"source": default, "sha256": _sha256_bytes(canonical.encode("utf-8"))}
-
-    panel = {"role": "panel", "source": result.panel.source, "sha256": result.input_sha256}
-    if data is None and year is not None:
-        name = f"panel_{year}.csv"
-        panel = {"role": "panel", "source": f"city_data/data/{name}",
-                 "sha256": _sha256_bytes((files("city_data") / "data" / name).read_bytes())}
-    cities = {"role": "cities", "source": "city_data/data/cities.csv",
-              "sha256": _sha256_bytes((files("city_data") / "data" / "cities.csv").read_bytes())}
-    framework_text = json.dumps(result.requested_framework.to_dict(), ensure_ascii=False, sort_keys=True)
-    methodology_text = json.dumps(result.methodology.to_dict(), ensure_ascii=False, sort_keys=True)
-    builtin = framework if isinstance(framework, str) and not Path(framework).is_file() else None
-    return [panel, cities,
-            {"role": "framework", **described(framework, f"built-in {builtin or result.requested_framework.id} "
-                                                          "(canonical JSON)", framework_text)},
-            {"role": "methodology", **described(methodology, "canonical JSON of the methodology", methodology_text)}]
-
-
-def _versions() -> dict[str, str]:
-    found = {}
-    for name in ("indexlib", *DEPENDENCIES):
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            found[name] = "not installed"
-    return found
 
 
 def _json(data: Any) -> str:
@@ -143,6 +93,7 @@ def release(out_dir: str | Path, *, data: str | Path | pd.DataFrame | None = Non
     """
     out = Path(out_dir)
     _check_target(out, force)
+    check_output_folder(out)
     if year is not None and data is not None:
         raise SpecificationError("give a year (a packaged edition) or a panel (--data), not both")
     if seed is not None and uncertainty_runs is None:
@@ -166,25 +117,26 @@ def release(out_dir: str | Path, *, data: str | Path | pd.DataFrame | None = Non
         intervals = analysis.rank_intervals
         uncertainty = {"runs": analysis.runs, "seed": analysis.spec.seed, "spec": analysis.spec.model_dump(mode="json"),
                        "mean_abs_shift": analysis.mean_abs_shift}
-    writers: list[Writer] = []
+    outputs: dict[str, str | bytes] = {}
     tables: dict[str, pd.DataFrame] = {}
     if audit:
         from indexlib.publish.audit import audit as audit_of
 
         report = audit_of(result)
         tables = {**report.tables, "flags": report.flags}
-        writers.append(lambda folder: report.write(folder / "audit", figures=figures))
+        outputs.update({f"audit/{name}": body for name, body in report.files(figures=figures).items()})
     city_profiles: dict[str, Any] = {}
     if profiles:
         from indexlib.publish.profile import profile as profile_of
 
-        built = {city: profile_of(result, city, intervals) for city in result.values.index}
-        city_profiles = {city: p.to_dict() for city, p in built.items()}
-        writers += [lambda folder, city=city, p=p: p.write(folder / "profiles" / city, figures=False)
-                    for city, p in built.items()]
+        for city in result.values.index:
+            city_profile = profile_of(result, city, intervals)
+            city_profiles[city] = city_profile.to_dict()
+            outputs.update({f"profiles/{city}/{name}": body
+                            for name, body in city_profile.files(figures=False).items()})
 
     ranking = release_ranking(result)
-    outputs: dict[str, str | bytes] = {"ranking.csv": csv_text(ranking)}
+    outputs["ranking.csv"] = csv_text(ranking)
     sheets = {"ranking": ranking, "indicator_scores": result.normalised.rename_axis("city_id").reset_index()}
     if intervals is not None:
         outputs["rank_intervals.csv"] = csv_text(intervals)
@@ -203,13 +155,15 @@ def release(out_dir: str | Path, *, data: str | Path | pd.DataFrame | None = Non
                                            profiles=city_profiles or None)
     manifest = {
         **result.manifest(),
-        "versions": {**_versions(), "python": platform.python_version()},
-        "inputs": _inputs(result, data, methodology, framework, year),
         "year": year,
         "seed": uncertainty["seed"] if uncertainty else None,
         "uncertainty_runs": uncertainty["runs"] if uncertainty else None,
     }
-    return _write_folder(out, outputs, force, writers, manifest)
+    manifest["files"] = _hashes(outputs)
+    outputs["manifest.json"] = _json(manifest)
+    _check_target(out, force)  # the folder may have appeared while the release was computed
+    write_folder(out, outputs, keep_others=False)
+    return out
 
 
 def _check_target(out: Path, force: bool) -> None:
@@ -219,47 +173,7 @@ def _check_target(out: Path, force: bool) -> None:
         raise OutputError(f"{out} already exists; nothing was changed (use --force to replace the whole folder)")
 
 
-def _write_folder(out: Path, outputs: Mapping[str, str | bytes], force: bool, writers: Sequence[Writer],
-                  manifest: dict[str, Any]) -> Path:
-    """Write ``outputs`` and what the ``writers`` write into a temporary sibling of ``out``, then
-    ``manifest.json`` with the SHA-256 of every file written, then rename the folder into place."""
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot create the release folder: {exc.strerror or exc}") from None
-    try:
-        for name, body in outputs.items():
-            write_atomic(staging / name, body)
-        for write in writers:
-            write(staging)
-        written = sorted(p for p in staging.rglob("*") if p.is_file())
-        manifest = {**manifest, "files": {p.relative_to(staging).as_posix(): _sha256_bytes(p.read_bytes())
-                                          for p in written}}
-        write_atomic(staging / "manifest.json", _json(manifest))
-        os.chmod(staging, 0o777 & ~_umask())
-        _check_target(out, force)  # the folder may have appeared while the release was computed
-        if out.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
-            os.replace(out, retired / out.name)
-            try:
-                os.replace(staging, out)
-            except BaseException:
-                os.replace(retired / out.name, out)  # the old release back in place
-                raise
-            finally:
-                shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, out)
-    except BaseException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
-            raise OutputError(f"{out}: cannot write the release: {exc.strerror or exc}; nothing was changed") from None
-        raise
-    return out
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _hashes(outputs: Mapping[str, str | bytes]) -> dict[str, str]:
+    """SHA-256 of every file's bytes, by name (text as written: UTF-8)."""
+    return {name: hashlib.sha256(body if isinstance(body, bytes) else body.encode("utf-8")).hexdigest()
+            for name, body in sorted(outputs.items())}

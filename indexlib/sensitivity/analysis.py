@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from indexlib.io import write_atomic
+from indexlib.io import write_folder
 from indexlib.sensitivity.sobol import SobolDesign, SobolResult, sobol_design, sobol_indices
 from indexlib.uncertainty.engine import DEFAULT_CHUNK_SIZE, ProgressCallback, RunTable, UncertaintyModel
 from indexlib.uncertainty.spec import UncertaintySpec, load_spec
@@ -107,14 +107,19 @@ class IndexSensitivityResult:
             "factors": self.factors.to_dict(orient="records"),
         }
 
-    def write(self, out_dir: str | Path) -> list[Path]:
-        """Write ``sobol.csv`` (fixed float format) and ``sensitivity.json`` atomically."""
-        out = Path(out_dir)
-        files = {
+    #: The files :meth:`write` writes (and owns in the output folder).
+    OUTPUTS = ("sobol.csv", "sensitivity.json")
+
+    def files(self) -> dict[str, str]:
+        """The contents of :attr:`OUTPUTS`: ``sobol.csv`` (fixed float format) and ``sensitivity.json``."""
+        return {
             "sobol.csv": self.to_frame().to_csv(index=False, float_format="%.6f", lineterminator="\n"),
             "sensitivity.json": json.dumps(self.manifest(), ensure_ascii=False, indent=2) + "\n",
         }
-        return [write_atomic(out / name, text) for name, text in files.items()]
+
+    def write(self, out_dir: str | Path) -> list[Path]:
+        """Write :attr:`OUTPUTS` into ``out_dir``, replacing them as a whole (:func:`indexlib.io.write_folder`)."""
+        return write_folder(out_dir, self.files(), owns=self.OUTPUTS)
 
 
 def sensitivity_analysis(panel: Any = None, methodology: Any = None, framework: Any = None,

@@ -1,6 +1,7 @@
 """The ``indexlib sensitivity`` command: Sobol' indices of the rank shift and of every city's rank.
 
-Outputs (with ``--out DIR``), written atomically and byte-identical for the same seed:
+Outputs (with ``--out DIR``), written together as one folder (:func:`indexlib.io.write_folder`) and
+byte-identical for the same seed:
 ``sobol.csv`` (``output, factor, S1, S1_conf, ST, ST_conf``; outputs ``mean_abs_shift`` and
 ``rank:<city_id>`` for every city), ``sensitivity.json`` and the bar chart ``sobol.png``/``.svg``.
 """
@@ -54,7 +55,7 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     from indexlib.uncertainty.engine import UncertaintyModel
     from indexlib.uncertainty.spec import load_spec
 
-    model = UncertaintyModel(panel_input(args), args.method, args.framework, load_spec(args.spec))
+    model = UncertaintyModel(panel_input(args), args.method, args.framework, load_spec(args.spec), spec_source=args.spec)
     result = sensitivity_analysis(model=model, n_base=args.n, seed=args.seed, num_resamples=args.resamples,
                                   conf_level=args.conf_level, chunk_size=args.chunk_size,
                                   progress=terminal_progress("sensitivity"))
@@ -72,10 +73,12 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     for factor, count in counts.items():
         print(f"  {factor}: {count} cities")
     if args.out:
-        written = result.write(args.out)
-        if not args.no_figures:
-            from indexlib.figures import sobol_figure
+        from indexlib.figures import figure_names, sobol_figure_files
+        from indexlib.io import write_folder
 
-            written += sobol_figure(result, args.out)
+        files = result.files()
+        if not args.no_figures:
+            files.update(sobol_figure_files(result))
+        written = write_folder(args.out, files, owns=[*result.OUTPUTS, *figure_names("sobol")])
         print(f"\nwrote {', '.join(str(p) for p in written)}", file=sys.stderr)
     return 0

@@ -1,8 +1,8 @@
 """The ``indexlib uncertainty`` command: rank intervals, run parameters and one-at-a-time scenarios.
 
-Outputs (with ``--out DIR``), each written atomically and byte-identical for the same seed:
-``rank_intervals.csv``, ``runs.csv.gz``, ``scenarios.csv``, ``scenario_ranks.csv``,
-``uncertainty.json`` and the figure ``rank_intervals.png``/``.svg``.
+Outputs (with ``--out DIR``), written together as one folder (:func:`indexlib.io.write_folder`) and
+byte-identical for the same seed: ``rank_intervals.csv``, ``runs.csv.gz``, ``scenarios.csv``,
+``scenario_ranks.csv``, ``uncertainty.json`` and the figure ``rank_intervals.png``/``.svg``.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def run_uncertainty(args: argparse.Namespace) -> int:
     changes = {k: v for k, v in (("runs", args.runs), ("seed", args.seed)) if v is not None}
     if changes:
         spec = spec.replace(**changes)  # validates --runs >= 1 and --seed >= 0
-    model = UncertaintyModel(panel_input(args), args.method, args.framework, spec)
+    model = UncertaintyModel(panel_input(args), args.method, args.framework, spec, spec_source=args.spec)
     result = uncertainty_analysis(model=model, chunk_size=args.chunk_size,
                                   progress=terminal_progress("uncertainty"))
     scenarios = one_at_a_time(model=model)
@@ -95,10 +95,13 @@ def run_uncertainty(args: argparse.Namespace) -> int:
     for note in scenarios.notes:
         print(f"note: {note}", file=sys.stderr)
     if args.out:
-        written = result.write(args.out) + scenarios.write(args.out)
-        if not args.no_figures:
-            from indexlib.figures import rank_interval_figure
+        from indexlib.figures import figure_names, rank_interval_figure_files
+        from indexlib.io import write_folder
 
-            written += rank_interval_figure(result, args.out)
+        files = {**result.files(), **scenarios.files()}
+        if not args.no_figures:
+            files.update(rank_interval_figure_files(result))
+        written = write_folder(args.out, files, owns=[*result.OUTPUTS, *scenarios.OUTPUTS,
+                                                      *figure_names("rank_intervals")])
         print(f"\nwrote {', '.join(str(p) for p in written)}", file=sys.stderr)
     return 0

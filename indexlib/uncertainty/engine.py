@@ -62,7 +62,8 @@ import pandas as pd
 from scipy import special, stats
 
 from indexlib.impute.methods import MULTIVARIATE_METHODS
-from indexlib.io import write_atomic
+from indexlib.io import write_folder
+from indexlib.provenance import build_inputs, environment, spec_inputs
 from indexlib.methodology import Methodology, OutlierTreatment
 from indexlib.panel import Panel
 from indexlib.pipeline import _resolve, checked_plan, impute_and_treat, normalise_values, prepare
@@ -158,6 +159,9 @@ class UncertaintyModel:
         ``gctsi-2025``).
     spec : UncertaintySpec, optional
         The uncertain inputs; default :class:`UncertaintySpec()`.
+    spec_source : path, optional
+        The file ``spec`` was read from; the manifests record the SHA-256 of its bytes (else of
+        the spec's canonical JSON).
 
     Attributes
     ----------
@@ -178,10 +182,12 @@ class UncertaintyModel:
     """
 
     def __init__(self, panel: Any = None, methodology: Any = None, framework: Any = None,
-                 spec: UncertaintySpec | None = None) -> None:
+                 spec: UncertaintySpec | None = None, *, spec_source: str | Path | None = None) -> None:
         self.spec = spec or UncertaintySpec()
         self.requested_framework = load_framework(framework)
         self.panel, self.methodology, self.framework = _resolve(panel, methodology, self.requested_framework)
+        self.inputs = {**build_inputs(self.panel, methodology, framework, self.methodology),
+                       **spec_inputs(self.spec, spec_source)}
         meth = self.methodology
         self.prep = prepare(self.panel, meth, self.framework)
         self.city_ids = [str(c) for c in self.prep.values.index]
@@ -337,11 +343,14 @@ class UncertaintyModel:
         return []
 
     def provenance(self) -> dict[str, Any]:
-        """What every analysis manifest records about its inputs: version, panel hash, framework, methodology."""
+        """What every analysis manifest records about its inputs: versions, the SHA-256 of every input
+        file (:mod:`indexlib.provenance`), framework, methodology."""
         from indexlib import __version__
 
         return {
             "indexlib_version": __version__,
+            "environment": environment(),
+            "inputs": self.inputs,
             "input": {"source": self.panel.source, "sha256": self.panel.sha256},
             "framework": self.requested_framework.id,
             "methodology": self.methodology.to_dict(),
@@ -728,21 +737,26 @@ class UncertaintyResult:
             "summary": self.summary(),
         }
 
-    def write(self, out_dir: str | Path) -> list[Path]:
-        """Write ``rank_intervals.csv``, ``runs.csv.gz`` and ``uncertainty.json`` atomically.
+    #: The files :meth:`write` writes (and owns in the output folder).
+    OUTPUTS = ("rank_intervals.csv", "runs.csv.gz", "uncertainty.json")
+
+    def files(self) -> dict[str, str | bytes]:
+        """The contents of :attr:`OUTPUTS`, by file name.
 
         Byte-identical for the same inputs and seed: fixed float formats, gzip with ``mtime=0``
         and no file name, JSON with sorted options and no time stamps.
         """
-        out = Path(out_dir)
         # Floats in their shortest round-trip form (pandas' default): a run can be rebuilt from the file.
         runs = self.parameters.to_csv(index=False, lineterminator="\n")
-        files = {
+        return {
             "rank_intervals.csv": self.rank_intervals.to_csv(index=False, float_format="%.6f", lineterminator="\n"),
             "runs.csv.gz": gzip.compress(runs.encode("utf-8"), compresslevel=6, mtime=0),
             "uncertainty.json": json.dumps(self.manifest(), ensure_ascii=False, indent=2) + "\n",
         }
-        return [write_atomic(out / name, data) for name, data in files.items()]
+
+    def write(self, out_dir: str | Path) -> list[Path]:
+        """Write :attr:`OUTPUTS` into ``out_dir``, replacing them as a whole (:func:`indexlib.io.write_folder`)."""
+        return write_folder(out_dir, self.files(), owns=self.OUTPUTS)
 
 
 def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: Any = None,
@@ -818,11 +832,12 @@ def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: 
     10.0
     """
     if model is None:
+        spec_source = None
         if spec is None or isinstance(spec, (str, Path)):
             from indexlib.uncertainty.spec import load_spec
 
-            spec = load_spec(spec)
-        model = UncertaintyModel(panel, methodology, framework, spec)
+            spec_source, spec = spec, load_spec(spec)
+        model = UncertaintyModel(panel, methodology, framework, spec, spec_source=spec_source)
     spec = model.spec
     changes = {k: v for k, v in (("runs", runs), ("seed", seed)) if v is not None}
     if changes:
@@ -913,15 +928,20 @@ class ScenarioResult:
         k = self._row(scenario)
         return self.model.framework_for({s: int(self.runs.choices[s][k]) for s in SECTIONS})
 
-    def write(self, out_dir: str | Path) -> list[Path]:
-        """Write ``scenarios.csv`` and ``scenario_ranks.csv`` atomically."""
-        out = Path(out_dir)
+    #: The files :meth:`write` writes (and owns in the output folder).
+    OUTPUTS = ("scenarios.csv", "scenario_ranks.csv")
+
+    def files(self) -> dict[str, str]:
+        """The contents of :attr:`OUTPUTS`, by file name."""
         ranks = self.ranks.reset_index()
-        files = {
+        return {
             "scenarios.csv": self.table.to_csv(index=False, float_format="%.6f", lineterminator="\n"),
             "scenario_ranks.csv": ranks.to_csv(index=False, float_format="%.6f", lineterminator="\n"),
         }
-        return [write_atomic(out / name, data) for name, data in files.items()]
+
+    def write(self, out_dir: str | Path) -> list[Path]:
+        """Write :attr:`OUTPUTS` into ``out_dir``, replacing them as a whole (:func:`indexlib.io.write_folder`)."""
+        return write_folder(out_dir, self.files(), owns=self.OUTPUTS)
 
 
 def one_at_a_time(panel: Any = None, methodology: Any = None, framework: Any = None,
@@ -966,11 +986,12 @@ def one_at_a_time(panel: Any = None, methodology: Any = None, framework: Any = N
     0.0
     """
     if model is None:
+        spec_source = None
         if spec is None or isinstance(spec, (str, Path)):
             from indexlib.uncertainty.spec import load_spec
 
-            spec = load_spec(spec)
-        model = UncertaintyModel(panel, methodology, framework, spec)
+            spec_source, spec = spec, load_spec(spec)
+        model = UncertaintyModel(panel, methodology, framework, spec, spec_source=spec_source)
     notes: list[str] = []
     names: list[str] = []
     factors: list[str] = []

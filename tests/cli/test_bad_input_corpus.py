@@ -544,14 +544,14 @@ def test_a_failed_write_keeps_the_old_output_and_leaves_no_temporary_file(tmp_pa
     capsys.readouterr()
     before = _snapshot(out)
 
-    def full(source, target):
+    def full(path, data):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(os, "replace", full)
+    monkeypatch.setattr("indexlib.io._write_file", full)
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "ranking.csv: cannot write the output file: No space left on device" in err and "Traceback" not in err
-    assert _snapshot(out) == before and not list(out.glob(".*.tmp"))
+    assert _snapshot(out) == before and sorted(p.name for p in tmp_path.glob(".out*")) == []
 
 
 def test_failed_build_creates_no_out_folder(tmp_path, capsys):

@@ -10,17 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from _support import shared_path, small_framework, small_panel
+from _support import shared_path, write_small_inputs
 from indexlib.cli import main
 
 
 @pytest.fixture
 def files(tmp_path):
-    framework = tmp_path / "small.toml"
-    framework.write_text(small_framework().to_toml(), encoding="utf-8")
-    data = tmp_path / "panel.csv"
-    small_panel().to_csv(data, index=False)
-    return framework, data
+    written = write_small_inputs(tmp_path)
+    return written["framework"], written["data"]
 
 
 def test_build_writes_the_four_outputs(files, tmp_path, capsys):

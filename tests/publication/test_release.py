@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from _support import small_framework
 from indexlib.cli import main
+from indexlib.io import MARKER
 from indexlib.methodology import Methodology
 from indexlib.publish import csv_text, guard_csv_text, xlsx_bytes
 from indexlib.publish.release import release
@@ -34,7 +35,9 @@ def _release(panel: pd.DataFrame, out: Path, **options) -> Path:
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file of a folder by relative path, except the marker that says indexlib wrote the folder."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != MARKER}
 
 
 # ----------------------------------------------------------------------------------------- guard
@@ -114,9 +117,9 @@ def test_release_writes_every_file_and_the_ranking_with_names(named_panel, hosti
     results = json.loads((out / "results.json").read_text())
     np.testing.assert_allclose(ranking["score"], [r["score"] for r in results["ranking"]], rtol=0, atol=1e-9)
     manifest = json.loads((out / "manifest.json").read_text())
-    assert {i["role"] for i in manifest["inputs"]} == {"panel", "cities", "framework", "methodology"}
-    assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
-    assert {"indexlib", "numpy", "pandas", "openpyxl", "python"} <= set(manifest["versions"])
+    assert {"panel", "framework", "methodology"} <= set(manifest["inputs"])
+    assert all(len(entry["sha256"]) == 64 for entry in manifest["inputs"].values())
+    assert {"indexlib", "numpy", "pandas", "python"} <= set(manifest["environment"])
     assert manifest["seed"] is None and manifest["methodology"] == Methodology().to_dict()
     assert _top_level(manifest["files"]) == RELEASE_FILES - {"manifest.json"}
 
@@ -151,14 +154,19 @@ def test_uncertainty_intervals_and_seed_are_published(named_panel, tmp_path):
 def test_an_existing_folder_is_left_untouched_without_force(named_panel, tmp_path, capsys):
     panel_file = tmp_path / "panel.csv"
     named_panel.to_csv(panel_file, index=False)
-    out = tmp_path / "existing"
-    out.mkdir()
-    (out / "keep.txt").write_text("mine")
+    out = _release(named_panel, tmp_path / "existing", figures=False)
     before = _files(out)
     code = main(["release", "--data", str(panel_file), "--framework", _framework_file(tmp_path), "--out", str(out)])
     assert code == 2 and "already exists" in capsys.readouterr().err
     assert _files(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["existing", "framework.json", "panel.csv"]
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "keep.txt").write_text("mine")
+    code = main(["release", "--data", str(panel_file), "--framework", _framework_file(tmp_path), "--out",
+                 str(foreign), "--force"])
+    assert code == 2 and "indexlib did not write" in capsys.readouterr().err  # --force never replaces others' folders
+    assert _files(foreign) == {"keep.txt": b"mine"}
     code = main(["release", "--data", str(panel_file), "--framework", _framework_file(tmp_path), "--out", str(out),
                  "--force"])
     assert code == 0 and _top_level(_files(out)) == RELEASE_FILES
@@ -180,11 +188,13 @@ def test_a_failure_leaves_nothing_behind(named_panel, tmp_path, monkeypatch):
     with pytest.raises(OutputError, match="simulated"):
         _release(named_panel, tmp_path / "r")
     assert list(tmp_path.iterdir()) == []
-    (tmp_path / "old").mkdir()
-    (tmp_path / "old" / "ranking.csv").write_text("old")
+    monkeypatch.undo()
+    old = _release(named_panel, tmp_path / "old", figures=False)
+    before = _files(old)
+    monkeypatch.setattr(module, "render_report", broken)
     with pytest.raises(OutputError, match="simulated"):
-        _release(named_panel, tmp_path / "old", force=True)
-    assert _files(tmp_path / "old") == {"ranking.csv": b"old"} and len(list(tmp_path.iterdir())) == 1
+        _release(named_panel, old, force=True)
+    assert _files(old) == before and [p.name for p in tmp_path.iterdir()] == ["old"]
 
 
 def test_the_release_holds_the_audit_and_a_profile_per_city(named_panel, tmp_path):
@@ -219,4 +229,4 @@ def test_the_packaged_edition_by_year_equals_the_embedded_build(tmp_path):
     embedded = pd.read_csv(release(tmp_path / "e") / "ranking.csv")
     pd.testing.assert_frame_equal(by_year, embedded)
     manifest = json.loads((tmp_path / "y" / "manifest.json").read_text())
-    assert manifest["year"] == 2025 and manifest["inputs"][0]["source"] == "city_data/data/panel_2025.csv"
+    assert manifest["year"] == 2025 and manifest["inputs"]["panel"]["file"] == "city_data/data/panel_2025.csv"
