@@ -46,7 +46,7 @@ _OPEN_PATTERN = re.compile(r"\bCC[ -]?BY\b|\bCC0\b|\bODbL\b|\bMIT\b")
 _NON_COMMERCIAL_PATTERN = re.compile(r"\bNC\b|-NC\b")
 _CLOSED_PATTERN = re.compile(r"not open|no open|proprietary|terms of use|\bterms\b", re.IGNORECASE)
 
-_TEXT_COLUMNS = ("city_id", "indicator_id", "unit", "year", "level", "source", "licence", "note",
+_TEXT_COLUMNS = ("city_id", "indicator_id", "unit", "year", "level", "source", "licence", "note", "flag",
                  "alt_source", "alt_licence")
 
 
@@ -147,6 +147,8 @@ def load_panel(year: int = 2025, *, open_only: bool = False) -> pd.DataFrame:
         Columns ``city_id, indicator_id`` (text, ``"01"``..``"24"``), ``value`` (float, NaN where no
         source exists), ``unit, year`` (text, e.g. ``"2024-08"`` or ``"~2022"``), ``level`` (``"city"``
         or ``"country"``: a country value is copied to each of its cities), ``source, licence, note``,
+        ``flag`` (``;``-separated: ``stale``, ``series_break``, ``shared_urban_centre``; see
+        :mod:`city_data.plausibility`),
         a second value for some cells (``alt_value, alt_source, alt_licence``) and ``licence_open``
         (bool).
 

@@ -40,6 +40,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from city_data import ghsl
+from indicators import load_framework
+from city_data.plausibility import apply_value_rules, check_units, latest_before_break
+
 __all__ = [
     "PANEL_COLUMNS",
     "INDICATOR_IDS",
@@ -59,7 +63,7 @@ INDICATOR_IDS = tuple(f"{number:02d}" for number in range(1, 25))
 
 #: Columns of the packaged panel, in order.
 PANEL_COLUMNS = (
-    "city_id", "indicator_id", "value", "unit", "year", "level", "source", "licence", "note",
+    "city_id", "indicator_id", "value", "unit", "year", "level", "source", "licence", "note", "flag",
     "alt_value", "alt_source", "alt_licence",
 )
 
@@ -82,6 +86,7 @@ RAW_FILES = {
     "unicorns": "unicorns_cbinsights/Unicorns_Completed_2024.csv",
     "airports": "openflights/airports.dat",
     "routes": "openflights/routes.dat",
+    "ghsl": ghsl.GHSL_FILE,
     "countries": "openflights/countries.dat",
 }
 
@@ -245,14 +250,14 @@ def _nearest_city(lat: np.ndarray, lon: np.ndarray, country: np.ndarray, cities:
 # --------------------------------------------------------------------------------------------------
 
 def _rows(city_ids, indicator_id: str, values, *, unit: str, year, level: str, source: str, licence: str,
-          note="", decimals: int | None = None) -> pd.DataFrame:
+          note="", flag="", decimals: int | None = None) -> pd.DataFrame:
     """A block of panel rows for one indicator (scalars are broadcast)."""
     frame = pd.DataFrame({"city_id": list(city_ids)})
     frame["indicator_id"] = indicator_id
     values = pd.Series(np.asarray(values, dtype=float), index=frame.index)
     frame["value"] = values.round(decimals) if decimals is not None else values
     for column, content in (("unit", unit), ("year", year), ("level", level), ("source", source),
-                            ("licence", licence), ("note", note)):
+                            ("licence", licence), ("note", note), ("flag", flag)):
         frame[column] = list(content) if isinstance(content, (list, tuple, np.ndarray, pd.Series)) else content
     return frame
 
@@ -262,8 +267,12 @@ def _country_values(cities: pd.DataFrame, by_iso3: pd.DataFrame, indicator_id: s
     """Copy country values (index iso3; columns value, year) to every city of the country that has one."""
     joined = cities[["city_id", "iso3"]].merge(by_iso3, left_on="iso3", right_index=True, how="inner")
     joined = joined[joined["value"].notna()]
+    flag = ""
+    if "note" in joined.columns:  # per-country notes (a series break) replace the block's note
+        note = joined["note"].tolist()
+        flag = np.where(joined["note"] != "", "series_break", "").tolist()
     return _rows(joined["city_id"], indicator_id, joined["value"], year=joined["year"].astype(str).tolist(),
-                 level="country", note=note, decimals=decimals, **provenance)
+                 level="country", note=note, flag=flag, decimals=decimals, **provenance)
 
 
 def _latest(frame: pd.DataFrame, key: str, year: str, value: str) -> pd.DataFrame:
@@ -324,7 +333,7 @@ def _international_students(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
     owid = _read_owid(path, "Country")
     owid["iso3"] = owid["Country"].str.strip().map(_iso3_by_name(cities, _OWID_ENTITY_ALIASES))
     latest = _latest(owid.dropna(subset=["iso3"]), "iso3", "Year", "value")
-    return _country_values(cities, latest, "12", decimals=2, note="STALE",
+    return _country_values(cities, latest, "12", decimals=2,
                            unit="% of tertiary students who are international (inbound mobility rate)",
                            source="UNESCO UIS via World Bank/OWID (stale, ends 2014)",
                            licence="CC BY 4.0 (OWID) / CC BY-SA 3.0 IGO (UIS)")
@@ -345,13 +354,27 @@ def _travel_freedom(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
                            licence="MIT (dataset); underlying Passport Index by Arton Capital")
 
 
-def _pm25(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
-    """15 (country part): WHO modelled PM2.5, latest year per country."""
+_WHO_PM25 = "WHO (SDG 11.6.2 modelled) via Our World in Data"
+_WHO_PM25_LICENCE = "CC BY 4.0 (OWID) / WHO CC BY-NC-SA 3.0 IGO"
+
+
+def _pm25(path: Path, cities: pd.DataFrame, city_level: pd.DataFrame) -> pd.DataFrame:
+    """15: the GHSL urban-centre PM2.5 where it exists, else WHO modelled national PM2.5 (both ug/m3).
+
+    A GHSL row carries the WHO national value as its second value (``alt_value``). A city with neither
+    stays missing: Numbeo's pollution index is a 0-100 perception index, another unit.
+    """
     owid = _read_owid(path, "Code")
-    return _country_values(cities, _latest(owid, "Code", "Year", "value"), "15", decimals=2,
-                           unit="ug/m3 annual mean PM2.5 (population-weighted, national)",
-                           source="WHO (SDG 11.6.2 modelled) via Our World in Data",
-                           licence="CC BY 4.0 (OWID) / WHO CC BY-NC-SA 3.0 IGO")
+    national = _country_values(cities, _latest(owid, "Code", "Year", "value"), "15", decimals=2,
+                               unit="ug/m3 annual mean PM2.5 (population-weighted, national)",
+                               source=_WHO_PM25, licence=_WHO_PM25_LICENCE)
+    alt = national.set_index("city_id")["value"]
+    city_level = city_level.assign(alt_value=city_level["city_id"].map(alt))
+    has_alt = city_level["alt_value"].notna()
+    city_level["alt_source"] = np.where(has_alt, _WHO_PM25 + " (national)", "")
+    city_level["alt_licence"] = np.where(has_alt, _WHO_PM25_LICENCE, "")
+    national = national[~national["city_id"].isin(city_level["city_id"])]
+    return pd.concat([city_level, national], ignore_index=True)
 
 
 def _undp(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
@@ -372,13 +395,12 @@ def _undp(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
 
 
 def _physicians(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
-    """20: medical doctors per 10,000 people, the row WHO flags as the latest year."""
+    """20: medical doctors per 10,000 people, latest year unless the series breaks (plausibility.py)."""
     who = pd.read_csv(path, dtype={"IsLatestYear": str})
     _require_columns(who, ("IndicatorCode", "SpatialDimValueCode", "Period", "IsLatestYear", "FactValueNumeric"),
                      path)
-    latest = who[(who["IndicatorCode"] == "HWF_0001") & (who["IsLatestYear"].str.upper() == "TRUE")]
-    latest = latest.drop_duplicates("SpatialDimValueCode").set_index("SpatialDimValueCode")
-    by_iso3 = pd.DataFrame({"value": latest["FactValueNumeric"], "year": latest["Period"].astype(int)})
+    series = who[who["IndicatorCode"] == "HWF_0001"]
+    by_iso3 = latest_before_break(series, "SpatialDimValueCode", "Period", "FactValueNumeric")
     return _country_values(cities, by_iso3, "20", decimals=2, unit="medical doctors per 10,000 population",
                            source="WHO GHO HWF_0001 (export 2022-01-24, via github.com/cghss/IHR-costing)",
                            licence="CC BY-NC-SA 3.0 IGO")
@@ -417,8 +439,8 @@ def _numbeo_prices_by_city(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
     return matched
 
 
-def _numbeo(paths: dict[str, Path], cities: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Numbeo indicators 14, 17, 21, 22, 23, 24; the city-level PM2.5 fallback; pollution as second value."""
+def _numbeo(paths: dict[str, Path], cities: pd.DataFrame) -> pd.DataFrame:
+    """Numbeo indicators 14, 17, 21, 22, 23, 24 (its pollution index is another unit than 15's and unused)."""
     ranking = _numbeo_by_city(paths["numbeo"], cities)
     prices = _numbeo_prices_by_city(paths["numbeo_prices"], cities)
     blocks = []
@@ -444,17 +466,13 @@ def _numbeo(paths: dict[str, Path], cities: pd.DataFrame) -> tuple[pd.DataFrame,
     derived = derived.dropna()
     derived = derived[~derived.index.isin(ranking["property_price_to_income_ratio"].dropna().index)]
     blocks.append(_rows(derived.index, "21", derived,
-                        unit="derived price-to-income (90m2 avg centre/outside price / 1.5 x annual net salary)",
+                        unit="Numbeo property price-to-income ratio (years), derived: 90m2 x mean centre/outside "
+                             "price per m2 / (1.5 x annual net salary)",
                         year="~2022", level="city", source=_NUMBEO_PRICES, licence=_NUMBEO_LICENCE,
                         note=("derived from Numbeo item prices x52,x53,x54; data_quality="
                               + quality[derived.index]).tolist(), decimals=2))
 
-    pollution = ranking["pollution"].dropna().round(2)
-    fallback = _rows(pollution.index, "15", pollution,
-                     unit="Numbeo Pollution Index (0-100, perception survey)", year="2022", level="city",
-                     source=_NUMBEO_SCRAPE, licence=_NUMBEO_LICENCE,
-                     note="fallback: no WHO country PM2.5 for this territory", decimals=2)
-    return pd.concat(blocks, ignore_index=True), fallback, pollution.rename("alt_value").to_frame()
+    return pd.concat(blocks, ignore_index=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -754,13 +772,13 @@ def build_panel(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.DataFra
     paths = _check_raw_files(raw)
     cities = _prepare_cities(cities, sources_dir)
 
-    numbeo_rows, pm25_fallback, pollution = _numbeo(paths, cities)
-    pm25 = _pm25(paths["pm25"], cities)
-    # Territories without a WHO national PM2.5 value (Hong Kong, Taipei) fall back to Numbeo's city index.
-    pm25_fallback = pm25_fallback[~pm25_fallback["city_id"].isin(pm25["city_id"])]
-    pm25 = pm25.merge(pollution, left_on="city_id", right_index=True, how="left")
-    pm25["alt_source"] = np.where(pm25["alt_value"].notna(), "Numbeo Pollution Index 2022 (city, perception-based)", "")
-    pm25["alt_licence"] = np.where(pm25["alt_value"].notna(), _NUMBEO_LICENCE, "")
+    matches = ghsl.ghsl_matches(raw)
+    missing_notes: dict[tuple[str, str], str] = {}
+    pm25_city, _ = ghsl.pm25_city(matches, cities["city_id"])
+    pm25 = _pm25(paths["pm25"], cities, pm25_city)
+    missing_notes.update({(city, "15"): "no PM2.5 in ug/m3: no GHSL urban centre and no WHO national value "
+                          "(Numbeo's pollution index is a 0-100 perception index, another unit, and is not used)"
+                          for city in cities["city_id"] if city not in set(pm25["city_id"])})
 
     found = pd.concat([
         _labour_productivity(paths["wdi"], cities),
@@ -772,10 +790,9 @@ def build_panel(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.DataFra
         _international_students(paths["students"], cities),
         _travel_freedom(paths["passport"], cities),
         pm25,
-        pm25_fallback,
         _undp(paths["undp"], cities),
         _physicians(paths["physicians"], cities),
-        numbeo_rows,
+        _numbeo(paths, cities),
     ], ignore_index=True)
     found = found[found["city_id"].isin(cities["city_id"])]
     duplicated = found.duplicated(["city_id", "indicator_id"])
@@ -787,10 +804,17 @@ def build_panel(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.DataFra
     text_columns = [c for c in PANEL_COLUMNS if c not in ("city_id", "indicator_id", "value", "alt_value")]
     for column in text_columns:
         panel[column] = panel[column].fillna("").astype(str)
-    panel.loc[panel["value"].isna(), [c for c in text_columns if c != "note"]] = ""
-    panel.loc[panel["value"].isna(), "note"] = NO_SOURCE_NOTE
     panel["value"] = panel["value"].astype(float)
     panel["alt_value"] = panel["alt_value"].astype(float)
+    framework = load_framework("gctsi-2025")
+    check_units(panel, framework)
+    panel = apply_value_rules(panel, framework)
+    empty = panel["value"].isna()
+    excluded = empty & panel["note"].str.startswith("excluded:")
+    panel.loc[empty, [c for c in text_columns if c != "note"]] = ""
+    panel.loc[empty & ~excluded, "note"] = [missing_notes.get(key, NO_SOURCE_NOTE) for key in
+                                            zip(panel.loc[empty & ~excluded, "city_id"],
+                                                panel.loc[empty & ~excluded, "indicator_id"])]
     return panel[list(PANEL_COLUMNS)]
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 
 from indicators import Framework
 from indicators._config import decode_utf8, read_input_bytes
+from indicators.bounds import bound_problems
 from indicators.errors import DataValidationError
 
 __all__ = ["Panel", "read_panel", "panel_from_frame", "MISSING_MARKERS", "ATTRIBUTE_COLUMNS"]
@@ -380,6 +381,9 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
         numbers, bad, text = _parse_numbers(frame[indicator])
         problems += _value_problems(numbers, bad, text, lambda i: f"{source}, row {rows[i]}, city {ids.iloc[i]!r}, "
                                                                   f"indicator {indicator!r}")
+        # plausibility bounds of the framework (indicators/bounds.py)
+        problems += bound_problems(framework, [indicator] * len(numbers), numbers,
+                                   lambda i: f"{source}, row {rows[i]}, city {ids.iloc[i]!r}, indicator {indicator!r}")
         values[indicator] = numbers
     attribute_columns = [c for c in frame.columns if c not in indicator_ids and c != id_column]
     attributes = frame[attribute_columns].copy()
@@ -444,6 +448,9 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
     numbers, bad, text = _parse_numbers(frame["value"])
     problems += _value_problems(numbers, bad, text, lambda i: f"{source}, row {rows[i]}, city {ids.iloc[i]!r}, "
                                                               f"indicator {indicators.iloc[i]!r}")
+    # plausibility bounds of the framework (indicators/bounds.py)
+    problems += bound_problems(framework, indicators.to_numpy(), numbers,
+                               lambda i: f"{source}, row {rows[i]}, city {ids.iloc[i]!r}, indicator {indicators.iloc[i]!r}")
     problems += _attribute_conflicts(frame, ids, rows, source)
     long = pd.DataFrame({"city_id": ids, "indicator_id": indicators, "value": numbers})
     long = long[long["indicator_id"].isin(known) & (long["city_id"] != "")]

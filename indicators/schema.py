@@ -48,6 +48,15 @@ class Indicator(_Model):
     source_note: str = ""
     parent: str = Field(description="Id of the aggregate node this indicator belongs to.")
     weight: float = Field(default=1.0, ge=0, allow_inf_nan=False, strict=True, description="Relative to siblings.")
+    bounds: tuple[float, float] | None = Field(
+        default=None, description="Plausible [low, high] in the indicator's unit (inf allowed); see indicators.bounds.")
+    integer: bool = Field(default=False, description="The indicator is a count: every value is a whole number.")
+
+    @model_validator(mode="after")
+    def _ordered_bounds(self) -> Indicator:
+        if self.bounds is not None and not self.bounds[0] <= self.bounds[1]:  # also refuses NaN
+            raise ValueError(f"indicator {self.id!r}: bounds must be [low, high] with low <= high; got {list(self.bounds)}")
+        return self
 
 
 class Node(_Model):
