@@ -773,7 +773,7 @@ def build_panel(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.DataFra
     cities = _prepare_cities(cities, sources_dir)
 
     matches = ghsl.ghsl_matches(raw)
-    missing_notes: dict[tuple[str, str], str] = {}
+    lights, missing_notes = ghsl.night_lights(matches, cities["city_id"])
     pm25_city, _ = ghsl.pm25_city(matches, cities["city_id"])
     pm25 = _pm25(paths["pm25"], cities, pm25_city)
     missing_notes.update({(city, "15"): "no PM2.5 in ug/m3: no GHSL urban centre and no WHO national value "
@@ -789,6 +789,7 @@ def build_panel(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.DataFra
         _air_connectivity(paths, cities),
         _international_students(paths["students"], cities),
         _travel_freedom(paths["passport"], cities),
+        lights,
         pm25,
         _undp(paths["undp"], cities),
         _physicians(paths["physicians"], cities),

@@ -66,7 +66,7 @@ def test_build_in_memory_matches_acceptance_totals():
     assert len(present) >= 2400
     assert (present[["unit", "year", "level", "source", "licence"]] != "").all().all()
     assert (present["level"] == "city").sum() >= 1300
-    assert panel.loc[panel["indicator_id"].isin(["01", "03", "11"]), "value"].isna().all()
+    assert panel.loc[panel["indicator_id"].isin(["03", "11"]), "value"].isna().all()
 
 
 def test_build_accepts_the_raw_folder_itself():
@@ -101,10 +101,10 @@ def test_build_agrees_with_the_provenance_table_except_documented_cells():
     comparison = build.compare_with_coverage(build_panel(sources), sources / "coverage.csv")
     differing = comparison[~comparison["agree"]]
     # 12 for the Netherlands: coverage.csv took OWID's "Curacao" row; 12 for Canada and Argentina: values
-    # from 2000 are excluded as too old; 20: series breaks; 15: GHSL urban-centre values (and no
+    # from 2000 are excluded as too old; 20: series breaks; 01 and 15: GHSL urban-centre values (and no
     # Numbeo pollution index in 15); 09: headquarters located with the GeoNames/OpenFlights gazetteer rule,
     # unplaced ones count for no city (see DATA_LICENCES.md).
-    assert set(differing["indicator_id"]) <= {"09", "12", "15", "20"}
+    assert set(differing["indicator_id"]) <= {"01", "09", "12", "15", "20"}
     assert set(differing.loc[differing["indicator_id"] == "12", "city_id"]) == {
         "amsterdam", "rotterdam", "toronto", "montreal", "vancouver", "buenos-aires"}
     assert set(differing.loc[differing["indicator_id"] == "20", "city_id"]) == {

@@ -69,6 +69,17 @@ def test_stale_values_are_flagged(panel):
     assert not recent["flag"].fillna("").str.contains("stale").any()
 
 
+def test_night_lights_come_from_ghsl_with_shared_centres_flagged(panel):
+    rows = panel[panel["indicator_id"] == "01"]
+    present = rows[rows["value"].notna()]
+    assert 70 <= len(present) <= 90 and (present["level"] == "city").all()
+    shared = present[present["flag"].str.contains("shared_urban_centre")]
+    assert {"osaka", "kyoto", "guangzhou", "shenzhen", "dongguan", "suzhou", "wuxi", "zhuhai", "macau"} == set(
+        shared["city_id"])
+    assert shared.groupby(shared["note"].str.extract(r"urban centre (\d+)")[0])["value"].nunique().eq(1).all()
+    assert rows.loc[rows["value"].isna(), "note"].str.contains("no GHSL urban centre").all()
+
+
 # ------------------------------------------------------------------ the rules on small hand-built frames
 def test_latest_before_break_takes_the_value_before_a_jump():
     series = pd.DataFrame({"c": ["A", "A", "B", "B", "C"], "y": [2018, 2019, 2018, 2019, 2010],
