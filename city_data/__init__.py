@@ -2,7 +2,8 @@
 
 All files are read from the installed package (``importlib.resources``), never from the repository, so
 the loaders work from a wheel. The panel is rebuilt from the raw source extracts by
-:mod:`city_data.build`; ``city_data/DATA_AND_LICENCES.md`` lists the sources and their licences.
+:mod:`city_data.build`; ``city_data/DATA_LICENCES.md`` lists the sources, their licences and what
+they allow (the data are not MIT-licensed, unlike the code).
 
 Examples
 --------

@@ -86,7 +86,7 @@ def test_build_for_a_subset_of_cities():
     assert np.allclose(panel["value"], expected, rtol=1e-9, atol=0.0, equal_nan=True)
 
 
-#: Cities whose 09 value differs from coverage.csv (DATA_AND_LICENCES.md): the build locates headquarters
+#: Cities whose 09 value differs from coverage.csv (README, Rebuilding the panel): the build locates headquarters
 #: only with GeoNames index-city coordinates and OpenFlights airport cities, and leaves the rest unplaced.
 DIFFERING_09 = {
     "austin", "baltimore", "beijing", "boston", "brussels", "chicago", "dallas", "delhi", "denver", "detroit",
@@ -103,7 +103,7 @@ def test_build_agrees_with_the_provenance_table_except_documented_cells():
     # 12 for the Netherlands: coverage.csv took OWID's "Curacao" row; 12 for Canada and Argentina: values
     # from 2000 are excluded as too old; 20: series breaks; 01 and 15: GHSL urban-centre values (and no
     # Numbeo pollution index in 15); 09: headquarters located with the GeoNames/OpenFlights gazetteer rule,
-    # unplaced ones count for no city (see DATA_LICENCES.md).
+    # unplaced ones count for no city (see README).
     assert set(differing["indicator_id"]) <= {"01", "09", "12", "15", "20"}
     assert set(differing.loc[differing["indicator_id"] == "12", "city_id"]) == {
         "amsterdam", "rotterdam", "toronto", "montreal", "vancouver", "buenos-aires"}
