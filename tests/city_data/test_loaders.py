@@ -97,7 +97,8 @@ def test_unicorn_rows_name_their_gazetteer_and_unplaced_companies(panel):
     rows = panel[panel["indicator_id"] == "09"]
     assert len(rows) == 125 and rows["value"].notna().all() and (rows["level"] == "city").all()
     assert rows["note"].str.contains(
-        r"HQ located via GeoNames index-city coordinates or OpenFlights airport city coordinates; "
+        r"HQ located via GeoNames index-city coordinates, GeoNames cities, GHSL urban-centre names or "
+        r"OpenFlights airport city coordinates; "
         r"\d+ companies unplaced").all()
     for name in ("CB Insights", "Kaggle", "GeoNames", "OpenFlights"):
         assert rows["source"].str.contains(name).all(), name
