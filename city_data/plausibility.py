@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators.bounds import out_of_bounds
+from indicators.bounds import out_of_bounds, wrong_units
 from indicators.schema import Framework
 
 __all__ = ["EDITION_YEAR", "STALE_AFTER_YEARS", "EXCLUDED_AFTER_YEARS", "SERIES_BREAK_CHANGE",
@@ -129,9 +129,7 @@ def apply_value_rules(panel: pd.DataFrame, framework: Framework) -> pd.DataFrame
 
 def check_units(panel: pd.DataFrame, framework: Framework) -> None:
     """Raise ``ValueError`` naming the first rows whose unit is not the framework indicator's unit."""
-    expected = panel["indicator_id"].map({i.id: i.unit for i in framework.indicators}).fillna("")
-    unit = panel["unit"].astype(str)
-    wrong = panel["value"].notna() & ~pd.Series([u.startswith(e) for u, e in zip(unit, expected)], index=panel.index)
+    wrong = panel["value"].notna() & wrong_units(framework, panel["indicator_id"].tolist(), panel["unit"].tolist())
     if wrong.any():
         shown = panel.loc[wrong, ["city_id", "indicator_id", "unit"]].head(5).to_dict("records")
         raise ValueError(f"{int(wrong.sum())} row(s) are not in their indicator's framework unit: {shown}")

@@ -21,7 +21,7 @@ import pandas as pd
 
 from indicators import Framework
 from indicators._config import decode_utf8, read_input_bytes
-from indicators.bounds import bound_problems
+from indicators.bounds import bound_problems, unit_problems
 from indicators.errors import DataValidationError
 
 __all__ = ["Panel", "read_panel", "panel_from_frame", "MISSING_MARKERS", "ATTRIBUTE_COLUMNS"]
@@ -448,9 +448,15 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
     numbers, bad, text = _parse_numbers(frame["value"])
     problems += _value_problems(numbers, bad, text, lambda i: f"{source}, row {rows[i]}, city {ids.iloc[i]!r}, "
                                                               f"indicator {indicators.iloc[i]!r}")
-    # plausibility bounds of the framework (indicators/bounds.py)
+    # plausibility bounds and units of the framework (indicators/bounds.py)
     problems += bound_problems(framework, indicators.to_numpy(), numbers,
                                lambda i: f"{source}, row {rows[i]}, city {ids.iloc[i]!r}, indicator {indicators.iloc[i]!r}")
+    if "unit" in frame.columns:
+        known_rows = indicators.isin(known).to_numpy() & ~np.isnan(numbers)
+        positions = np.flatnonzero(known_rows)
+        problems += unit_problems(framework, indicators.to_numpy()[positions], frame["unit"].to_numpy()[positions],
+                                  lambda k: f"{source}, row {rows[positions[k]]}, city {ids.iloc[positions[k]]!r}, "
+                                            f"indicator {indicators.iloc[positions[k]]!r}")
     problems += _attribute_conflicts(frame, ids, rows, source)
     long = pd.DataFrame({"city_id": ids, "indicator_id": indicators, "value": numbers})
     long = long[long["indicator_id"].isin(known) & (long["city_id"] != "")]
@@ -460,7 +466,7 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
     values = values.reindex(index=city_order, columns=framework.indicator_ids)
     values.index.name = "city_id"
     values.columns.name = "indicator_id"
-    provenance_columns = [c for c in ("unit", "year", "level", "source", "licence", "note") if c in frame.columns]
+    provenance_columns = [c for c in ("unit", "year", "level", "source", "licence", "note", "flag") if c in frame.columns]
     provenance = None
     if provenance_columns:
         provenance = frame[provenance_columns].copy()

@@ -1,4 +1,4 @@
-"""Plausibility bounds of indicator values: one check shared by the panel reader and the panel build.
+"""Plausibility bounds and units of indicator values: checks shared by the panel reader and the panel build.
 
 An indicator may carry ``bounds = [low, high]`` (in its unit; ``inf`` allowed) and ``integer = true``
 (a count). A value below ``low``, above ``high`` or, for a count, not a whole number is implausible.
@@ -15,7 +15,7 @@ import numpy as np
 
 from indicators.schema import Framework
 
-__all__ = ["out_of_bounds", "bound_problems"]
+__all__ = ["out_of_bounds", "bound_problems", "wrong_units", "unit_problems"]
 
 
 def _describe(low: float, high: float) -> str:
@@ -77,3 +77,28 @@ def bound_problems(framework: Framework, indicator_ids: Sequence[str], values: n
             if reason.startswith("outside") else
             f"{where(i)}: value {values[i]:g} is {reason}; expected a whole number or an empty cell"
             for i, reason in out_of_bounds(framework, indicator_ids, values).items()]
+
+
+def wrong_units(framework: Framework, indicator_ids: Sequence[str], units: Sequence[object]) -> np.ndarray:
+    """Which rows state a unit other than their indicator's.
+
+    A row's unit agrees when it starts with the framework indicator's ``unit`` (what follows qualifies
+    the source, e.g. ``"ug/m3 annual mean PM2.5 (national)"``). An empty unit, or an indicator without a
+    unit in the framework, is not checked.
+
+    Returns
+    -------
+    ndarray of bool
+    """
+    expected = {i.id: i.unit for i in framework.indicators}
+    return np.array([bool(str(u or "").strip()) and bool(expected.get(i)) and not str(u).strip().startswith(expected[i])
+                     for i, u in zip(indicator_ids, units)], dtype=bool)
+
+
+def unit_problems(framework: Framework, indicator_ids: Sequence[str], units: Sequence[object],
+                  where: Callable[[int], str]) -> list[str]:
+    """Messages for rows of a user panel in another unit than their indicator's; ``where(i)`` locates row ``i``."""
+    units = list(units)
+    return [f"{where(i)}: unit {str(units[i]).strip()!r} is not the indicator's unit "
+            f"{framework.element(indicator_ids[i]).unit!r}; expected values in that unit (convert them) or no unit"
+            for i in np.flatnonzero(wrong_units(framework, indicator_ids, units))]

@@ -160,3 +160,25 @@ def test_user_panel_with_out_of_bounds_value_is_refused(tmp_path, capsys):
     assert f"{path}, row 4, city 'c2', indicator '16': value 130 is outside the bounds [40, 95]" in err
     assert "row 6, city 'c0', indicator '18': value 1.5 is not a whole number" in err
     assert main(["build", "--data", str(path)]) == 2
+
+
+def test_user_panel_row_in_another_unit_is_refused(tmp_path, capsys):
+    rows = [{"city_id": f"c{k}", "indicator_id": "15", "value": 10.0 + k, "unit": "ug/m3 annual mean PM2.5"}
+            for k in range(4)]
+    rows[1]["unit"] = "Numbeo Pollution Index (0-100)"
+    rows[2]["unit"] = ""  # no unit stated: not checked
+    path = tmp_path / "panel.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert (f"{path}, row 3, city 'c1', indicator '15': unit 'Numbeo Pollution Index (0-100)' is not the "
+            "indicator's unit 'ug/m3 annual mean PM2.5'") in err
+    assert "row 4" not in err
+
+
+def test_the_packaged_panel_passes_the_user_panel_checks():
+    from indexlib.panel import read_panel
+
+    # read as a user panel, with its unit column: no value out of bounds, no row in another unit
+    panel = read_panel(city_data.load_panel(2025).drop(columns=["licence_open"]), FW)
+    assert panel.values.notna().to_numpy().sum() == city_data.load_panel(2025)["value"].notna().sum()
