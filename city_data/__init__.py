@@ -2,7 +2,8 @@
 
 All files are read from the installed package (``importlib.resources``), never from the repository, so
 the loaders work from a wheel. The panel is rebuilt from the raw source extracts by
-:mod:`city_data.build`; ``city_data/DATA_AND_LICENCES.md`` lists the sources and their licences.
+:mod:`city_data.build`; ``city_data/DATA_LICENCES.md`` lists the sources, their licences and what
+they allow (the data are not MIT-licensed, unlike the code).
 
 Examples
 --------
@@ -48,7 +49,7 @@ _OPEN_PATTERN = re.compile(r"\bCC[ -]?BY\b|\bCC0\b|\bODbL\b|\bMIT\b")
 _NON_COMMERCIAL_PATTERN = re.compile(r"\bNC\b|-NC\b")
 _CLOSED_PATTERN = re.compile(r"not open|no open|proprietary|terms of use|\bterms\b", re.IGNORECASE)
 
-_TEXT_COLUMNS = ("city_id", "indicator_id", "unit", "year", "level", "source", "licence", "note",
+_TEXT_COLUMNS = ("city_id", "indicator_id", "unit", "year", "level", "source", "licence", "note", "flag",
                  "alt_source", "alt_licence")
 
 
@@ -165,6 +166,8 @@ def load_panel(year: int = 2025, *, open_only: bool = False) -> pd.DataFrame:
         Columns ``city_id, indicator_id`` (text, ``"01"``..``"24"``), ``value`` (float, NaN where no
         source exists), ``unit, year`` (text, e.g. ``"2024-08"`` or ``"~2022"``), ``level`` (``"city"``
         or ``"country"``: a country value is copied to each of its cities), ``source, licence, note``,
+        ``flag`` (``;``-separated: ``stale``, ``series_break``, ``shared_urban_centre``; see
+        :mod:`city_data.plausibility`),
         a second value for some cells (``alt_value, alt_source, alt_licence``) and ``licence_open``
         (bool).
 

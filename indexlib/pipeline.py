@@ -84,6 +84,16 @@ def _check_against_framework(meth: Methodology, fw: Framework, source: str) -> N
         raise SpecificationError(f"{source}: {exc}") from None
 
 
+def _without_nodes(framework: Framework, indicators: list[str], nodes: list[str]) -> Framework:
+    """``framework`` without the given indicators and the nodes they empty (weights stay relative)."""
+    if not nodes:
+        return framework.without_indicators(indicators)
+    data = framework.to_dict()
+    data["indicators"] = [i for i in data["indicators"] if i["id"] not in set(indicators)]
+    data["nodes"] = [n for n in data["nodes"] if n["id"] not in set(nodes)]
+    return Framework.parse(data, source=f"framework {framework.id!r} without node(s) {nodes}")
+
+
 def prepare(panel: Panel, methodology: Methodology, framework: Framework) -> Prepared:
     """Exclude indicators without data, screen cities by coverage; everything recorded."""
     notes: list[str] = list(panel.notes)
@@ -94,17 +104,20 @@ def prepare(panel: Panel, methodology: Methodology, framework: Framework) -> Pre
     used = framework
     if empty:
         empty_nodes = framework.nodes_emptied_by(empty)
-        if empty_nodes:
+        if empty_nodes and (methodology.missing_dimensions == "error" or framework.root in empty_nodes):
             raise DataValidationError(
                 f"{panel.source}: node(s) {empty_nodes} have no data for any city (indicators "
                 f"{[i for n in empty_nodes for i in framework.indicators_under(n)]} are all missing); "
-                "a whole dimension cannot be scored"
+                "a whole dimension cannot be scored (methodology.missing_dimensions = 'drop' drops it)"
             )
-        used = framework.without_indicators(empty)
+        used = _without_nodes(framework, empty, empty_nodes)
         notes.append(
             f"indicator(s) {empty} have no value for any city and are excluded from this build; "
             "their siblings' weights are renormalised"
         )
+        if empty_nodes:
+            notes.append(f"node(s) {empty_nodes} have no data for any city and are dropped from this build "
+                         "(methodology.missing_dimensions = 'drop'); their siblings' weights are renormalised")
     values = values[used.indicator_ids]
     available = values.notna()
     overall = available.mean(axis=1)

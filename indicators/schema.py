@@ -9,6 +9,7 @@ framework file is an error, not a silently ignored key.
 from __future__ import annotations
 
 import json
+import math
 
 from collections.abc import Iterable, Mapping
 from functools import cached_property
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializationInfo, field_serializer, field_validator, model_validator
 
 from indicators import _toml
 from indicators._config import parse_model, read_file
@@ -48,6 +49,30 @@ class Indicator(_Model):
     source_note: str = ""
     parent: str = Field(description="Id of the aggregate node this indicator belongs to.")
     weight: float = Field(default=1.0, ge=0, allow_inf_nan=False, strict=True, description="Relative to siblings.")
+    bounds: tuple[float, float] | None = Field(
+        default=None, description="Plausible [low, high] in the indicator's unit (inf allowed); see indicators.bounds.")
+    integer: bool = Field(default=False, description="The indicator is a count: every value is a whole number.")
+
+    @field_validator("bounds", mode="before")
+    @classmethod
+    def _open_sides(cls, value: Any) -> Any:
+        # JSON has no infinity: an open side is written null (see _bounds_out) and read back as ±inf.
+        if isinstance(value, (list, tuple)) and len(value) == 2:
+            low, high = value
+            return (-math.inf if low is None else low, math.inf if high is None else high)
+        return value
+
+    @field_serializer("bounds")
+    def _bounds_out(self, value: tuple[float, float] | None, info: SerializationInfo) -> Any:
+        if value is None or info.mode != "json":
+            return value
+        return [None if math.isinf(side) else side for side in value]
+
+    @model_validator(mode="after")
+    def _ordered_bounds(self) -> Indicator:
+        if self.bounds is not None and not self.bounds[0] <= self.bounds[1]:  # also refuses NaN
+            raise ValueError(f"indicator {self.id!r}: bounds must be [low, high] with low <= high; got {list(self.bounds)}")
+        return self
 
 
 class Node(_Model):
@@ -114,7 +139,8 @@ class Framework(_Model):
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
     def to_toml(self) -> str:
-        return _toml.dumps(self.to_dict())
+        # TOML, unlike JSON, writes an open bound as inf
+        return _toml.dumps(self.model_dump(mode="python"))
 
     # ------------------------------------------------------------------ structure
     @cached_property

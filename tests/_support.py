@@ -58,3 +58,20 @@ def write_small_inputs(folder: Path) -> dict[str, Path]:
     data = folder / "panel.csv"
     small_panel().to_csv(data, index=False)
     return {"framework": framework, "data": data}
+
+
+def plausible_panel(framework: Framework, n: int = 10, seed: int = 5) -> pd.DataFrame:
+    """A wide panel of ``n`` cities with values drawn uniformly within each indicator's bounds (an open
+    side taken 100 units from the other) and whole numbers for counts: valid under the framework's
+    plausibility rules."""
+    rng = np.random.default_rng(seed)
+    columns = {}
+    for indicator in framework.indicators:
+        low, high = indicator.bounds if indicator.bounds is not None else (1.0, 100.0)
+        low = high - 100.0 if np.isinf(low) else low
+        high = low + 100.0 if np.isinf(high) else high
+        values = rng.uniform(low, high, size=n)
+        columns[indicator.id] = np.round(values) if indicator.integer else values
+    frame = pd.DataFrame(columns)
+    frame.insert(0, "city_id", [f"city{k}" for k in range(n)])
+    return frame

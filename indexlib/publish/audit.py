@@ -47,6 +47,7 @@ THRESHOLDS = {
     "negative_r": -0.4,  # within a dimension, below: indicators pull the dimension apart
     "few_distinct_values": 10,  # a dimension with fewer distinct scores barely ranks cities
     "imputed_weight_share": 0.25,  # a city resting more on imputed values is flagged
+    "national_share": 0.5,  # a dimension with more of its values copied from national figures is flagged
     "added_value_rank_gap": 10,  # index rank differs from every dimension rank by at least this
 }
 
@@ -149,7 +150,8 @@ class Audit:
         subject. Flags: ``redundant_pair`` (r > 0.9 within a dimension), ``negative_within_dimension``
         (r < −0.4), ``closer_to_other_dimension`` (``value``: r with the other dimension,
         ``threshold``: r with its own), ``few_distinct_values`` (< 10 distinct dimension scores),
-        ``national_figures_only`` (no city-level value in the dimension), ``imputed_weight_above_threshold``
+        ``national_figures_only`` (no city-level value in the dimension), ``mostly_national_figures``
+        (more than half of its values country-level), ``imputed_weight_above_threshold``
         (> 25% of a city's effective weight imputed), ``weight_importance_mismatch`` (from
         :func:`indexlib.importance.importance_table`).
     """
@@ -387,6 +389,12 @@ def _flags(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             add("national_figures_only", r.dimension, r.dimension, r.country_level_values / r.values_present, 1.0,
                 f"dimension {r.dimension} is built from national figures only: all {r.values_present} values are "
                 f"country-level, copied to every city of a country ({r.distinct_scores} distinct scores)")
+        elif (not pd.isna(r.city_level_values) and r.values_present > 0
+              and r.country_level_values / r.values_present > t["national_share"]):
+            share = r.country_level_values / r.values_present
+            add("mostly_national_figures", r.dimension, r.dimension, share, t["national_share"],
+                f"dimension {r.dimension}: {share:.0%} of its {r.values_present} values are country-level, copied to "
+                f"every city of a country")
     for r in tables["coverage_cities"].itertuples(index=False):
         if r.imputed_weight_share > t["imputed_weight_share"]:
             add("imputed_weight_above_threshold", r.city_id, None, r.imputed_weight_share, t["imputed_weight_share"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from importlib.resources import files
 from pathlib import Path
@@ -14,8 +15,10 @@ import pytest
 from city_data import build
 from city_data.build import PANEL_COLUMNS, RAW_FILES, build_panel, main, write_csv_atomic
 
-#: ``shared/data_sources`` beside the repository checkout (absent on a user's machine).
-SOURCES = Path(__file__).resolve().parents[2].parent / "shared" / "data_sources"
+#: ``shared/data_sources`` beside the repository checkout (absent on a user's machine), or the folder named
+#: by ``INDEXLIB_DATA_SOURCES`` (for a checkout elsewhere, e.g. a git worktree).
+SOURCES = Path(os.environ.get("INDEXLIB_DATA_SOURCES",
+                              Path(__file__).resolve().parents[2].parent / "shared" / "data_sources"))
 
 NUMERIC = ("value", "alt_value")
 
@@ -63,7 +66,7 @@ def test_build_in_memory_matches_acceptance_totals():
     assert len(present) >= 2400
     assert (present[["unit", "year", "level", "source", "licence"]] != "").all().all()
     assert (present["level"] == "city").sum() >= 1300
-    assert panel.loc[panel["indicator_id"].isin(["01", "03", "11"]), "value"].isna().all()
+    assert panel.loc[panel["indicator_id"].isin(["03", "11"]), "value"].isna().all()
 
 
 def test_build_accepts_the_raw_folder_itself():
@@ -83,25 +86,20 @@ def test_build_for_a_subset_of_cities():
     assert np.allclose(panel["value"], expected, rtol=1e-9, atol=0.0, equal_nan=True)
 
 
-#: Cities whose 09 value differs from coverage.csv (DATA_AND_LICENCES.md): the build locates headquarters
-#: only with GeoNames index-city coordinates and OpenFlights airport cities, and leaves the rest unplaced.
-DIFFERING_09 = {
-    "austin", "baltimore", "beijing", "boston", "brussels", "chicago", "dallas", "delhi", "denver", "detroit",
-    "hangzhou", "helsinki", "hong-kong", "kuala-lumpur", "lausanne", "los-angeles", "luxembourg", "manchester",
-    "melbourne", "mexico-city", "miami", "mumbai", "munich", "new-york", "oslo", "paris", "philadelphia",
-    "san-diego", "san-francisco", "seattle", "sydney", "tel-aviv", "toronto", "vancouver", "washington",
-}
-
-
 def test_build_agrees_with_the_provenance_table_except_documented_cells():
     sources = sources_dir()
     comparison = build.compare_with_coverage(build_panel(sources), sources / "coverage.csv")
     differing = comparison[~comparison["agree"]]
-    # 12 for the Netherlands: coverage.csv took OWID's "Curacao" row; 09: headquarters located with the
-    # GeoNames/OpenFlights gazetteer rule, unplaced ones count for no city (see DATA_AND_LICENCES.md).
-    assert set(differing["indicator_id"]) <= {"09", "12"}
-    assert set(differing.loc[differing["indicator_id"] == "12", "city_id"]) == {"amsterdam", "rotterdam"}
-    assert set(differing.loc[differing["indicator_id"] == "09", "city_id"]) == DIFFERING_09
+    # 12 for the Netherlands: coverage.csv took OWID's "Curacao" row; 12 for Canada and Argentina: values
+    # from 2000 are excluded as too old; 20: series breaks; 01 and 15: GHSL urban-centre values (and no
+    # Numbeo pollution index in 15); 09: headquarters located with the GeoNames/OpenFlights gazetteer rule,
+    # unplaced ones count for no city; 09 and 10: the metro-area rule counts an asset for every index city
+    # within 70 km (see README).
+    assert set(differing["indicator_id"]) <= {"01", "09", "10", "12", "15", "20"}
+    assert set(differing.loc[differing["indicator_id"] == "12", "city_id"]) == {
+        "amsterdam", "rotterdam", "toronto", "montreal", "vancouver", "buenos-aires"}
+    assert set(differing.loc[differing["indicator_id"] == "20", "city_id"]) == {
+        "stockholm", "brussels", "warsaw", "jakarta", "budapest"}
 
 
 @pytest.fixture(scope="module")
@@ -118,35 +116,73 @@ def test_unicorn_gazetteer_is_built_from_the_raw_files_only(placements):
     assert len(placements) == len(unicorns)
     assert list(placements["company"]) == list(unicorns["Company"].str.strip())
     methods = set(placements["located_by"])
-    assert {"GeoNames index city", "OpenFlights airports"} <= methods
-    assert all(m in ("GeoNames index city", "OpenFlights airports") or m.startswith("unplaced:") for m in methods)
+    gazetteers = ("GeoNames index city", "GeoNames city", "GHSL urban centre", "OpenFlights airports")
+    assert {"GeoNames index city", "GeoNames city"} <= methods
+    assert all(m in gazetteers or m.startswith("unplaced:") for m in methods)
     unplaced = placements["located_by"].str.startswith("unplaced:")
     assert placements.loc[unplaced, ["lat", "lon"]].isna().all().all()
     assert placements.loc[~unplaced, ["lat", "lon"]].notna().all().all()
     assert placements.loc[unplaced, "city_id"].isna().all()
 
 
-def test_index_city_names_come_first_then_openflights_airports(placements):
+def test_index_city_names_come_first_then_geonames(placements):
     sources = sources_dir()
     cities = pd.read_csv(sources / "cities.csv", dtype=str, keep_default_na=False).set_index("id")
-    airports = build._read_airports(sources / "raw" / RAW_FILES["airports"])
     by_company = placements.set_index("company")
-    # Rule 1: "San Francisco" is an index city, although OpenFlights also has an airport city of that name.
-    assert (airports["city"] == "San Francisco").any()
     row = by_company.loc["Stripe"]
     assert (row["hq_city"], row["located_by"]) == ("San Francisco", "GeoNames index city")
     assert (row["lat"], row["lon"]) == (float(cities.loc["san-francisco", "lat"]),
                                         float(cities.loc["san-francisco", "lon"]))
-    # Rule 2: Palo Alto is no index city; the mean of its OpenFlights airports locates it.
-    palo_alto = airports[(airports["city"] == "Palo Alto") & (airports["country"] == "United States")]
-    rows = placements[placements["hq_city"] == "Palo Alto"]
-    assert len(rows) > 0 and (rows["located_by"] == "OpenFlights airports").all()
-    assert np.allclose(rows["lat"], palo_alto["lat"].mean()) and np.allclose(rows["lon"], palo_alto["lon"].mean())
-    assert (rows["city_id"] == "san-francisco").all()
-    # A name whose airports lie far apart (Portland, Oregon and Maine) locates nothing.
+    # A name whose places lie far apart (Portland, Oregon and Maine) locates nothing.
     portland = placements[(placements["hq_city"] == "Portland") & (placements["country"] == "United States")]
     assert len(portland) > 0
     assert portland["located_by"].str.contains("ambiguous").all() and portland["city_id"].isna().all()
+
+
+def _counted_for(placements, hq_city, country):
+    rows = placements[(placements["hq_city"] == hq_city) & (placements["country"] == country)]
+    assert len(rows) > 0, hq_city
+    return rows
+
+
+def test_gurugram_and_noida_count_for_delhi(placements):
+    for name in ("Gurugram", "Gurgaon", "Noida"):
+        rows = _counted_for(placements, name, "India")
+        assert rows["city_ids"].str.split(";").map(lambda ids: "delhi" in ids).all(), name
+
+
+def test_bay_area_and_boston_suburbs_count_for_their_city(placements):
+    for name in ("Redwood City", "San Mateo", "Sunnyvale", "Burlingame", "Santa Clara"):
+        rows = _counted_for(placements, name, "United States")
+        assert (rows["city_id"] == "san-francisco").all(), name
+    assert (_counted_for(placements, "Waltham", "United States")["city_id"] == "boston").all()
+
+
+def test_glendale_is_ambiguous_and_does_not_count_for_phoenix(placements):
+    rows = _counted_for(placements, "Glendale", "United States")
+    assert rows["located_by"].str.contains("ambiguous").all()
+    assert not rows["city_ids"].str.contains("phoenix").any()
+
+
+def test_an_asset_between_two_index_cities_counts_for_both(built):
+    tens = built[built["indicator_id"] == "10"].set_index("city_id")
+    # Basel's EuroAirport lies in France: the distance rule gives it to Basel without an exception.
+    assert "'BSL'" in tens.loc["basel", "note"] or "'MLH'" in tens.loc["basel", "note"]
+    # Schiphol lies within 70 km of both Amsterdam and Rotterdam, and counts for each.
+    assert "'AMS'" in tens.loc["amsterdam", "note"] and "'AMS'" in tens.loc["rotterdam", "note"]
+
+
+def test_metro_rule_is_non_exclusive_and_distance_based():
+    from city_data.metro import cities_within
+
+    cities = pd.DataFrame({"city_id": ["berlin", "tel-aviv", "far"], "lat": [52.52437, 32.08088, 0.0],
+                           "lon": [13.41053, 34.78057, 0.0]})
+    # Potsdam (27 km from Berlin) and Rehovot (22 km from Tel Aviv) are treated alike.
+    within, distance = cities_within([52.39886, 31.89421, 10.0], [13.06566, 34.81199, 10.0], cities)
+    assert within == [["berlin"], ["tel-aviv"], []]
+    assert np.all(distance[:2] < 70) and distance[2] > 70
+    both = pd.DataFrame({"city_id": ["a", "b"], "lat": [0.0, 0.0], "lon": [0.0, 0.9]})
+    assert cities_within([0.0], [0.45], both)[0] == [["a", "b"]]
 
 
 def test_place_names_match_without_accents_case_or_hyphens():
@@ -161,7 +197,8 @@ def test_place_names_match_without_accents_case_or_hyphens():
 def test_unicorn_values_are_the_sums_of_assigned_companies(built, placements):
     values = built[built["indicator_id"] == "09"].set_index("city_id")["value"]
     assigned = placements[placements["city_id"].notna()]
-    expected = assigned.groupby("city_id")["valuation"].sum().reindex(values.index).fillna(0.0).round(2)
+    counted = assigned.assign(city_id=assigned["city_ids"].str.split(";")).explode("city_id")
+    expected = counted.groupby("city_id")["valuation"].sum().reindex(values.index).fillna(0.0).round(2)
     assert np.allclose(values, expected, rtol=1e-9, atol=1e-9)
     assert (assigned["distance_km"] <= build.ASSIGNMENT_RADIUS_KM).all()
 
@@ -171,8 +208,8 @@ def test_unicorn_notes_say_how_values_were_derived(built, placements):
     unplaced = build.unplaced_by_country(placements)
     assert unplaced["companies"].sum() == placements["lat"].isna().sum()
     n = int(unplaced["companies"].sum())
-    method = ("HQ located via GeoNames index-city coordinates or OpenFlights airport city coordinates; "
-              f"{n} companies unplaced (of {len(placements)}; ")
+    method = ("HQ located via GeoNames index-city coordinates, GeoNames cities, GHSL urban-centre names or "
+              f"OpenFlights airport city coordinates; {n} companies unplaced (of {len(placements)}; ")
     assert rows["note"].str.contains(method, regex=False).all()
     us = unplaced.loc["United States"]
     new_york = rows.set_index("city_id").loc["new-york", "note"]

@@ -37,7 +37,7 @@ def test_loaders_return_copies():
 
 def test_panel_has_one_row_per_city_and_indicator(panel):
     assert panel.shape[0] == 125 * 24
-    assert {"city_id", "indicator_id", "value", "unit", "year", "level", "source", "licence", "note",
+    assert {"city_id", "indicator_id", "value", "unit", "year", "level", "source", "licence", "note", "flag",
             "licence_open"} <= set(panel.columns)
     assert not panel.duplicated(["city_id", "indicator_id"]).any()
     assert set(panel["city_id"]) == set(city_data.cities()["city_id"])
@@ -67,7 +67,7 @@ def test_rows_without_value_say_why(panel):
     assert missing[PROVENANCE].isna().all().all()
 
 
-@pytest.mark.parametrize("indicator_id", ["01", "03", "11"])
+@pytest.mark.parametrize("indicator_id", ["03", "11"])
 def test_indicators_without_source_are_empty(panel, indicator_id):
     rows = panel[panel["indicator_id"] == indicator_id]
     assert len(rows) == 125
@@ -82,11 +82,14 @@ def test_open_only_keeps_strictly_fewer_and_only_open_values(panel):
     assert open_panel.loc[kept, "licence"].map(is_open_licence).all()
     assert open_panel.loc[kept, "licence_open"].all()
     # Values under WHO (non-commercial), Numbeo, ARWU, CB Insights and Ookla terms are dropped.
-    for indicator_id in ("04", "05", "09", "14", "15", "20", "21"):
+    for indicator_id in ("04", "05", "09", "14", "20", "21"):
         assert open_panel.loc[open_panel["indicator_id"] == indicator_id, "value"].isna().all(), indicator_id
+    # 15 keeps its GHSL (CC BY 4.0) city values only; the WHO national values are non-commercial.
+    open_15 = open_panel[(open_panel["indicator_id"] == "15") & open_panel["value"].notna()]
+    assert len(open_15) >= 70 and open_15["source"].str.contains("GHSL").all()
     # World Bank, OWID/UNESCO, passport index, UNDP and OpenFlights values stay.
     for indicator_id in ("02", "06", "10", "12", "13", "16", "19"):
-        assert open_panel.loc[open_panel["indicator_id"] == indicator_id, "value"].notna().sum() >= 120
+        assert open_panel.loc[open_panel["indicator_id"] == indicator_id, "value"].notna().sum() >= 119
     assert open_panel["alt_value"].isna().all()
 
 
@@ -94,7 +97,8 @@ def test_unicorn_rows_name_their_gazetteer_and_unplaced_companies(panel):
     rows = panel[panel["indicator_id"] == "09"]
     assert len(rows) == 125 and rows["value"].notna().all() and (rows["level"] == "city").all()
     assert rows["note"].str.contains(
-        r"HQ located via GeoNames index-city coordinates or OpenFlights airport city coordinates; "
+        r"HQ located via GeoNames index-city coordinates, GeoNames cities, GHSL urban-centre names or "
+        r"OpenFlights airport city coordinates; "
         r"\d+ companies unplaced").all()
     for name in ("CB Insights", "Kaggle", "GeoNames", "OpenFlights"):
         assert rows["source"].str.contains(name).all(), name

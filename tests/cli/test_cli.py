@@ -73,7 +73,9 @@ def test_bad_panels_exit_2_with_a_clear_message(files, tmp_path, capsys, content
 
 def test_long_panel_keeps_indicator_ids_as_strings(tmp_path, capsys):
     rng = np.random.default_rng(1)
-    rows = [{"city_id": f"c{c}", "indicator_id": f"{i:02d}", "value": rng.uniform(1, 9)}
+    # whole numbers within every indicator's plausibility bounds (life expectancy 40-95, schooling 0-20)
+    rows = [{"city_id": f"c{c}", "indicator_id": f"{i:02d}",
+             "value": float(rng.integers(41, 95) if i == 16 else rng.integers(1, 20))}
             for c in range(8) for i in range(1, 25) if i not in (1, 3, 11)]
     path = tmp_path / "long.csv"
     pd.DataFrame(rows).assign(country="X", continent="Y").to_csv(path, index=False)

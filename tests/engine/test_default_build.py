@@ -32,18 +32,18 @@ def test_all_125_cities_ranked_on_the_50_to_100_scale(result):
 
 
 def test_indicators_without_source_are_excluded_and_recorded(result):
-    assert result.excluded_indicators["indicator_id"].tolist() == ["01", "03", "11"]
+    assert result.excluded_indicators["indicator_id"].tolist() == ["03", "11"]
     manifest = result.manifest()
-    assert [row["indicator_id"] for row in manifest["excluded_indicators"]] == ["01", "03", "11"]
-    # siblings renormalised: economic foundation keeps 1/6, shared by its two remaining indicators
-    assert result.effective_weights()["02"] == pytest.approx(1 / 12)
+    assert [row["indicator_id"] for row in manifest["excluded_indicators"]] == ["03", "11"]
+    # siblings renormalised: economic foundation keeps 1/6, shared by its three remaining indicators
+    assert result.effective_weights()["02"] == pytest.approx(1 / 18)
 
 
 def test_imputation_and_city_level_share_are_exposed(result):
     ranking = result.ranking.set_index("city_id")
     assert ranking["imputed_values"].sum() == len(result.imputation_log) > 0
     assert ranking["city_level_share"].between(0, 1).all()
-    assert ranking.loc["new-york", "imputed_values"] == 0
+    assert ranking.loc["paris", "imputed_values"] == 0
 
 
 def test_manifest_reproduces_the_build(result, tmp_path):

@@ -17,7 +17,7 @@ from indexlib.impute.check import _position_error, fold_assignment
 from indexlib.methodology import MissingData
 from indicators import load_framework
 from indicators.errors import DataValidationError, SpecificationError
-from _support import small_framework, small_panel
+from _support import plausible_panel, small_framework, small_panel
 
 
 def _frame(columns: dict[str, list[float]], index: str | list[str] = "abcdefgh") -> pd.DataFrame:
@@ -232,11 +232,7 @@ def test_check_reports_every_indicator_and_method_and_is_reproducible():
 
 # ---------------------------------------------------------------------------------------------- build
 def _minimal_panel(n: int = 10) -> pd.DataFrame:
-    ids = load_framework("gctsi-2025").indicator_ids
-    rng = np.random.default_rng(5)
-    frame = pd.DataFrame(rng.uniform(1, 100, size=(n, len(ids))), columns=ids)
-    frame.insert(0, "city_id", [f"city{k}" for k in range(n)])
-    return frame
+    return plausible_panel(load_framework("gctsi-2025"), n)
 
 
 def test_a_complete_minimal_panel_builds_with_the_default_methodology(tmp_path):

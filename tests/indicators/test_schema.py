@@ -113,3 +113,19 @@ def test_asem_imeta_reads_as_a_four_level_framework():
     assert fw.levels[fw.root] == 4 and len(fw.indicator_ids) == 49
     assert "GDP_group" in fw.unit_columns
     assert any(i.polarity == "-" for i in fw.indicators)
+
+
+def test_open_bounds_round_trip_through_strict_json_and_toml():
+    """JSON has no infinity: an open bound is written null and read back as inf; TOML writes inf."""
+    import json
+    import math
+    import tomllib
+
+    from indicators import Framework, load_framework
+
+    framework = load_framework()
+    open_sided = [i for i in framework.indicators if i.bounds is not None and math.isinf(i.bounds[1])]
+    assert open_sided, "the packaged framework has open-ended bounds"
+    text = json.dumps(framework.to_dict(), allow_nan=False)
+    assert Framework.parse(json.loads(text)) == framework
+    assert Framework.parse(tomllib.loads(framework.to_toml())) == framework

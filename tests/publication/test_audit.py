@@ -273,10 +273,16 @@ def test_cli_audit_on_the_2025_panel(tmp_path, capsys):
                  "correlations_dimension_index", "coverage_cities", "treatment", "added_value"):
         assert (out / f"{name}.csv").is_file(), name
     flags = pd.read_csv(out / "flags.csv", dtype=str)
-    national = flags[flags["flag"] == "national_figures_only"]
-    # both economic-foundation indicators (02 labour productivity, 04 broadband speed) are national figures
-    assert "economic_foundation" in national["subject"].tolist()
-    assert "national figures only" in printed
+    consistency = pd.read_csv(out / "consistency.csv").set_index("dimension")
+    share = consistency["country_level_values"] / consistency["values_present"]
+    only = sorted(share.index[consistency["city_level_values"] == 0])
+    mostly = sorted(share.index[(consistency["city_level_values"] > 0) & (share > 0.5)])
+    assert sorted(flags.loc[flags["flag"] == "national_figures_only", "subject"]) == only
+    assert sorted(flags.loc[flags["flag"] == "mostly_national_figures", "subject"]) == mostly
+    # economic foundation: 02 (labour productivity) and 04 (broadband speed) are national figures; only
+    # 01 (night-time lights, GHSL) is city-level, for 80 cities
+    assert "economic_foundation" in only + mostly
+    assert "country-level" in printed
 
 
 @settings(max_examples=15)
