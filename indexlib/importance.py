@@ -118,8 +118,8 @@ def correlation_ratio(x: np.ndarray, y: np.ndarray) -> float:
     eigenbasis, exact for every λ, and acts on the residual of the weighted least-squares line (which
     it leaves unchanged). So noise-free linear data, where GCV has nothing to choose between, give 1
     to rounding on any machine, and no flat stretch of large λ traps the search (scipy's own search,
-    Brent on a linear λ scale, stopped at local minima for 8 of the 27 components of the 2025 build).
-    Memory is O(n²) in the number of distinct values.
+    Brent on a linear λ scale, can stop there or at a local minimum). Memory is O(n²) in the number
+    of distinct values.
 
     >>> x = np.linspace(0, 1, 200)
     >>> round(correlation_ratio(x, np.sin(6 * x)), 3) > 0.99   # deterministic, non-linear
