@@ -288,9 +288,10 @@ def optimise_weights(result: IndexResult, level: Level = "dimension", target: pd
         return float(((shares(w[None]) - goal) ** 2).sum())
 
     def gradient(w: np.ndarray) -> np.ndarray:
-        step = 1e-7 * np.eye(k)
-        losses = ((shares(np.clip(np.vstack([w + step, w - step]), 0, None)) - goal) ** 2).sum(axis=1)
-        return (losses[:k] - losses[k:]) / 2e-7
+        # central differences, one-sided at a weight of 0 (the loss is not defined for negative weights)
+        upper, lower = w + 1e-7 * np.eye(k), np.clip(w - 1e-7 * np.eye(k), 0, None)
+        losses = ((shares(np.vstack([upper, lower])) - goal) ** 2).sum(axis=1)
+        return (losses[:k] - losses[k:]) / (np.diag(upper) - np.diag(lower))
 
     def run(start: np.ndarray) -> optimize.OptimizeResult:
         return optimize.minimize(loss, start, jac=gradient, method="SLSQP", bounds=[(0.0, 1.0)] * k,
