@@ -25,6 +25,11 @@ from indicators.errors import OutputError, SpecificationError
 RELEASE_FILES = {"ranking.csv", "ranking.xlsx", "results.json", "report.html", "manifest.json"}
 
 
+def read_exact(source, **options) -> pd.DataFrame:
+    """``pandas.read_csv`` that reads every float back to the last bit (pandas 2's default parser may not)."""
+    return pd.read_csv(source, float_precision="round_trip", **options)
+
+
 def _top_level(names) -> set[str]:
     """The files at the top of a release folder (audit/ and profiles/ hold the rest)."""
     return {name for name in names if "/" not in name}
@@ -57,14 +62,14 @@ def test_csv_guard_leaves_numbers_alone(number):
 
 def test_csv_guards_text_cells_but_keeps_negative_numbers_numeric():
     frame = pd.DataFrame({"name": ["=1+1", "-x", "ok"], "score": [-1.5, 2.0, -0.25], "rank": [-3, 1, 2]})
-    back = pd.read_csv(io.StringIO(csv_text(frame)))
+    back = read_exact(io.StringIO(csv_text(frame)))
     assert back["name"].tolist() == ["'=1+1", "'-x", "ok"]
     assert back["score"].tolist() == [-1.5, 2.0, -0.25] and back["rank"].tolist() == [-3, 1, 2]
 
 
 def test_csv_keeps_full_precision():
     value = 0.1 + 0.2
-    assert float(pd.read_csv(io.StringIO(csv_text(pd.DataFrame({"v": [value]}))))["v"][0]) == value
+    assert float(read_exact(io.StringIO(csv_text(pd.DataFrame({"v": [value]}))))["v"][0]) == value
 
 
 # ----------------------------------------------------------------------------------------- workbook
@@ -109,7 +114,7 @@ def test_sheet_names_are_cut_and_made_unique():
 def test_release_writes_every_file_and_the_ranking_with_names(named_panel, hostile_names, tmp_path):
     out = _release(named_panel, tmp_path / "r")
     assert _top_level(_files(out)) == RELEASE_FILES
-    ranking = pd.read_csv(out / "ranking.csv", dtype={"city_en": str})
+    ranking = read_exact(out / "ranking.csv", dtype={"city_en": str})
     columns = ranking.columns.tolist()
     assert columns[:5] == ["city_id", "city_en", "city_zh", "country", "continent"]
     assert ranking.loc[ranking["city_id"] == "c00", "city_en"].item() == "'" + hostile_names["c00"]
@@ -128,7 +133,7 @@ def test_ranking_csv_holds_the_builds_scores_exactly(named_panel, tmp_path):
     import indexlib
 
     out = _release(named_panel, tmp_path / "r")
-    ranking = pd.read_csv(out / "ranking.csv").set_index("city_id")
+    ranking = read_exact(out / "ranking.csv").set_index("city_id")
     result = indexlib.build(named_panel, None, small_framework())
     np.testing.assert_array_equal(ranking.loc[result.scores.index, "score"], result.scores[result.root])
     np.testing.assert_array_equal(ranking.loc[result.scores.index, "A"], result.scores["A"])
@@ -143,7 +148,7 @@ def test_two_releases_are_byte_identical(named_panel, tmp_path):
 
 def test_uncertainty_intervals_and_seed_are_published(named_panel, tmp_path):
     out = _release(named_panel, tmp_path / "r", uncertainty_runs=30, seed=7)
-    intervals = pd.read_csv(out / "rank_intervals.csv")
+    intervals = read_exact(out / "rank_intervals.csv")
     assert len(intervals) == 12 and {"p05_rank", "p95_rank"} <= set(intervals.columns)
     manifest = json.loads((out / "manifest.json").read_text())
     assert (manifest["seed"], manifest["uncertainty_runs"]) == (7, 30)
@@ -225,8 +230,8 @@ def test_options_that_cannot_be_honoured_are_errors(named_panel, tmp_path, capsy
 
 
 def test_the_packaged_edition_by_year_equals_the_embedded_build(tmp_path):
-    by_year = pd.read_csv(release(tmp_path / "y", year=2025) / "ranking.csv")
-    embedded = pd.read_csv(release(tmp_path / "e") / "ranking.csv")
+    by_year = read_exact(release(tmp_path / "y", year=2025) / "ranking.csv")
+    embedded = read_exact(release(tmp_path / "e") / "ranking.csv")
     pd.testing.assert_frame_equal(by_year, embedded)
     manifest = json.loads((tmp_path / "y" / "manifest.json").read_text())
     assert manifest["year"] == 2025 and manifest["inputs"]["panel"]["file"] == "city_data/data/panel_2025.csv"
