@@ -136,7 +136,7 @@ def test_index_city_names_come_first_then_geonames(placements):
     # A name whose places lie far apart (Portland, Oregon and Maine) locates nothing.
     portland = placements[(placements["hq_city"] == "Portland") & (placements["country"] == "United States")]
     assert len(portland) > 0
-    assert portland["located_by"].str.contains("ambiguous").all() and portland["city_id"].isna().all()
+    assert portland["located_by"].str.contains("ambiguous", na=False).all() and portland["city_id"].isna().all()
 
 
 def _counted_for(placements, hq_city, country):
@@ -160,8 +160,8 @@ def test_bay_area_and_boston_suburbs_count_for_their_city(placements):
 
 def test_glendale_is_ambiguous_and_does_not_count_for_phoenix(placements):
     rows = _counted_for(placements, "Glendale", "United States")
-    assert rows["located_by"].str.contains("ambiguous").all()
-    assert not rows["city_ids"].str.contains("phoenix").any()
+    assert rows["located_by"].str.contains("ambiguous", na=False).all()
+    assert not rows["city_ids"].str.contains("phoenix", na=False).any()
 
 
 def test_an_asset_between_two_index_cities_counts_for_both(built):
@@ -210,12 +210,12 @@ def test_unicorn_notes_say_how_values_were_derived(built, placements):
     n = int(unplaced["companies"].sum())
     method = ("HQ located via GeoNames index-city coordinates, GeoNames cities, GHSL urban-centre names or "
               f"OpenFlights airport city coordinates; {n} companies unplaced (of {len(placements)}; ")
-    assert rows["note"].str.contains(method, regex=False).all()
+    assert rows["note"].str.contains(method, regex=False, na=False).all()
     us = unplaced.loc["United States"]
     new_york = rows.set_index("city_id").loc["new-york", "note"]
     assert f"{int(us['companies'])} in United States, US$ {us['valuation']:.2f} bn" in new_york
     for name in ("CB Insights", "Kaggle", "GeoNames", "OpenFlights"):
-        assert rows["source"].str.contains(name).all(), name
+        assert rows["source"].str.contains(name, na=False).all(), name
 
 
 def test_main_reports_unplaced_companies(tmp_path, capsys, placements):

@@ -86,7 +86,7 @@ def test_open_only_keeps_strictly_fewer_and_only_open_values(panel):
         assert open_panel.loc[open_panel["indicator_id"] == indicator_id, "value"].isna().all(), indicator_id
     # 15 keeps its GHSL (CC BY 4.0) city values only; the WHO national values are non-commercial.
     open_15 = open_panel[(open_panel["indicator_id"] == "15") & open_panel["value"].notna()]
-    assert len(open_15) >= 70 and open_15["source"].str.contains("GHSL").all()
+    assert len(open_15) >= 70 and open_15["source"].str.contains("GHSL", na=False).all()
     # World Bank, OWID/UNESCO, passport index, UNDP and OpenFlights values stay.
     for indicator_id in ("02", "06", "10", "12", "13", "16", "19"):
         assert open_panel.loc[open_panel["indicator_id"] == indicator_id, "value"].notna().sum() >= 119
@@ -99,9 +99,9 @@ def test_unicorn_rows_name_their_gazetteer_and_unplaced_companies(panel):
     assert rows["note"].str.contains(
         r"HQ located via GeoNames index-city coordinates, GeoNames cities, GHSL urban-centre names or "
         r"OpenFlights airport city coordinates; "
-        r"\d+ companies unplaced").all()
+        r"\d+ companies unplaced", na=False).all()
     for name in ("CB Insights", "Kaggle", "GeoNames", "OpenFlights"):
-        assert rows["source"].str.contains(name).all(), name
+        assert rows["source"].str.contains(name, na=False).all(), name
     assert not rows["licence_open"].any()
 
 

@@ -28,8 +28,8 @@ def panel() -> pd.DataFrame:
 def test_pm25_has_one_unit_and_hong_kong_is_not_worst_by_a_unit_mix(panel):
     rows = panel[(panel["indicator_id"] == "15") & panel["value"].notna()]
     assert rows["unit"].str.startswith("ug/m3").all()
-    assert not rows["source"].str.contains("Numbeo").any()
-    assert rows["alt_source"].fillna("").str.contains("Numbeo").sum() == 0
+    assert not rows["source"].str.contains("Numbeo", na=False).any()
+    assert rows["alt_source"].fillna("").str.contains("Numbeo", na=False).sum() == 0
     worst = rows.loc[rows["value"].idxmax(), "city_id"]
     assert worst != "hong-kong"
     hong_kong = rows[rows["city_id"] == "hong-kong"].iloc[0]
@@ -64,20 +64,20 @@ def test_named_implausible_values_are_fixed_or_missing_with_a_note(panel):
 
 def test_stale_values_are_flagged(panel):
     twelve = panel[(panel["indicator_id"] == "12") & panel["value"].notna()]
-    assert twelve["flag"].str.contains("stale").all()
+    assert twelve["flag"].str.contains("stale", na=False).all()
     recent = panel[(panel["indicator_id"] == "13")]
-    assert not recent["flag"].fillna("").str.contains("stale").any()
+    assert not recent["flag"].fillna("").str.contains("stale", na=False).any()
 
 
 def test_night_lights_come_from_ghsl_with_shared_centres_flagged(panel):
     rows = panel[panel["indicator_id"] == "01"]
     present = rows[rows["value"].notna()]
     assert 70 <= len(present) <= 90 and (present["level"] == "city").all()
-    shared = present[present["flag"].str.contains("shared_urban_centre")]
+    shared = present[present["flag"].str.contains("shared_urban_centre", na=False)]
     assert {"osaka", "kyoto", "guangzhou", "shenzhen", "dongguan", "suzhou", "wuxi", "zhuhai", "macau"} == set(
         shared["city_id"])
     assert shared.groupby(shared["note"].str.extract(r"urban centre (\d+)")[0])["value"].nunique().eq(1).all()
-    assert rows.loc[rows["value"].isna(), "note"].str.contains("no GHSL urban centre").all()
+    assert rows.loc[rows["value"].isna(), "note"].str.contains("no GHSL urban centre", na=False).all()
 
 
 # ------------------------------------------------------------------ the rules on small hand-built frames
