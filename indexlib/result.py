@@ -120,9 +120,11 @@ class IndexResult:
         table["rank"] = overall["rank"]
         table["score"] = overall["score"]
         table["score_raw"] = overall["score_raw"]
-        for node in self.framework.reported_node_ids:
-            table[node] = self.scores[node]
-            table[f"{node}_rank"] = self.ranks[node].astype("Int64")
+        # whole-frame operations, not a column insert per node: a deep framework has thousands of nodes
+        reported = self.framework.reported_node_ids
+        node_ranks = self.ranks[reported].astype("Int64").set_axis([f"{n}_rank" for n in reported], axis=1)
+        interleaved = [c for node in reported for c in (node, f"{node}_rank")]
+        table = pd.concat([table, self.scores[reported], node_ranks], axis=1)[[*table.columns, *interleaved]]
         table["imputed_values"] = self.imputed.sum(axis=1).astype(int)
         if self.city_level_share is not None:
             table["city_level_share"] = self.city_level_share.reindex(self.values.index)

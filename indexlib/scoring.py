@@ -77,6 +77,8 @@ class ScoringPlan:
         node_ids = framework.aggregation_order
         element_ids = [*node_ids, *indicator_ids]
         position = {e: i for i, e in enumerate(element_ids)}
+        indicator_column = {e: i for i, e in enumerate(indicator_ids)}
+        node_column = {e: i for i, e in enumerate(node_ids)}
         steps = []
         for node_id in node_ids:
             children = framework.children(node_id)
@@ -86,8 +88,8 @@ class ScoringPlan:
             spec = AGGREGATORS.get(rule.method)
             steps.append(_NodeStep(
                 node_id=node_id,
-                indicator_children=np.array([indicator_ids.index(c) for c in ind], dtype=int),
-                node_children=np.array([node_ids.index(c) for c in nod], dtype=int),
+                indicator_children=np.array([indicator_column[c] for c in ind], dtype=int),
+                node_children=np.array([node_column[c] for c in nod], dtype=int),
                 weight_positions=np.array([position[c] for c in (*ind, *nod)], dtype=int),
                 kernel=spec.kernel,
                 options={"p": rule.p} if rule.method == "generalised" else {},
