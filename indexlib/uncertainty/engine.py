@@ -58,6 +58,7 @@ import pandas as pd
 from scipy import special, stats
 
 from indexlib.io import write_atomic
+from indexlib.limits import available_memory, require_memory
 from indexlib.methodology import Methodology, OutlierTreatment
 from indexlib.panel import Panel
 from indexlib.pipeline import _resolve, checked_plan, impute_and_treat, normalise_values, prepare
@@ -400,8 +401,19 @@ class UncertaintyModel:
             choices[section] = drawn[_option_index(unit[:, n_weight + k], len(drawn))]
         return RunTable(choices, weights, weight_choice)
 
+    def run_bytes(self, runs: int) -> int:
+        """Bytes of the uniform draw and the :class:`RunTable` of ``runs`` runs (8-byte cells)."""
+        columns = len(self.weight_columns()) + len(self.varied_sections)
+        per_run = columns + len(self.weight_ids) + len(SECTIONS) + (self.weight_method == "alternatives")
+        return 8 * int(runs) * per_run
+
     def draw(self, runs: int, seed: int) -> RunTable:
-        """Draw ``runs`` runs from ``numpy.random.default_rng(seed)`` (one (runs, C) uniform matrix)."""
+        """Draw ``runs`` runs from ``numpy.random.default_rng(seed)`` (one (runs, C) uniform matrix).
+
+        Raises :class:`~indicators.errors.SizeLimitError` when the runs cannot fit in memory.
+        """
+        require_memory(self.run_bytes(runs), what=f"drawing {runs:,} runs",
+                       advice="draw fewer runs (see indexlib.limits)")
         rng = np.random.default_rng(seed)
         columns = len(self.weight_columns()) + len(self.varied_sections)
         return self.runs_from_unit(rng.random((runs, columns)))
@@ -843,6 +855,7 @@ def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: 
     changes = {k: v for k, v in (("runs", runs), ("seed", seed)) if v is not None}
     if changes:
         spec = spec.replace(**changes)
+    _require_run_memory(model, spec.runs, chunk_size, keep_ranks)
     model.prepare_variants()
     table = model.draw(spec.runs, spec.seed)
     statistics = _RankStatistics(model.nominal_ranks, spec.runs, spec.top, keep_ranks, model.ties)
@@ -862,6 +875,20 @@ def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: 
         model=model,
         table=table,
     )
+
+
+def _require_run_memory(model: UncertaintyModel, runs: int, chunk_size: int, keep_ranks: bool) -> None:
+    """Refuse (:class:`~indicators.errors.SizeLimitError`) an analysis whose arrays cannot fit in memory:
+    the draw and run table, the per-run shift and parameters table, the kept ranks and one chunk's scores."""
+    n = len(model.city_ids)
+    per_run = model.run_bytes(1) + 8 * (3 + len(model.varied_sections) + len(model.weight_ids))
+    if keep_ranks:
+        per_run += (4 if model.ties == "average" or n >= 2**15 else 2) * n
+    chunk = 8 * min(chunk_size, runs) * n * len(model.framework.node_ids)
+    fits = max(available_memory() - chunk, 0) // per_run
+    require_memory(runs * per_run + chunk, what=f"an uncertainty analysis of {runs:,} runs of {n} cities",
+                   advice=f"use fewer runs (--runs; about {fits:,} fit in that memory)"
+                          + (" or a smaller --chunk-size" if chunk > runs * per_run else ""))
 
 
 def _rank_intervals(model: UncertaintyModel, statistics: _RankStatistics, spec: UncertaintySpec) -> pd.DataFrame:
