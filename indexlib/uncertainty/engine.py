@@ -63,7 +63,7 @@ from indexlib.methodology import Methodology, OutlierTreatment
 from indexlib.panel import Panel
 from indexlib.pipeline import _resolve, checked_plan, impute_and_treat, normalise_values, prepare
 from indexlib.rank import rank_scores
-from indexlib.scoring import ScoringPlan, first_non_positive
+from indexlib.scoring import ScoringPlan
 from indexlib.uncertainty.spec import (
     UncertaintySpec,
     aggregation_label,
@@ -478,7 +478,7 @@ class UncertaintyModel:
             plan = self._plan(variant.framework, aggregation, exclusion)
             columns = [variant.framework.indicator_ids.index(i) for i in plan.indicator_ids]
             normalised = variant.normalised[:, columns]
-            if plan.needs_positive:
+            if plan.domain is not None:
                 self._check_positive(variant, normalised, plan, aggregation)
             position = {e: k for k, e in enumerate(plan.element_ids)}
             slots = np.array([position.get(i, -1) for i in self.weight_ids], dtype=np.int64)
@@ -494,11 +494,11 @@ class UncertaintyModel:
         return self._groups[key]
 
     def _check_positive(self, variant: _Variant, normalised: np.ndarray, plan: ScoringPlan, aggregation: int) -> None:
-        found = first_non_positive(normalised)
+        found = plan.first_outside_domain(normalised)
         if found is not None:
             city, column, count = found
             raise SpecificationError(
-                f"aggregation alternative {self.labels['aggregation'][aggregation]!r} needs strictly positive "
+                f"aggregation alternative {self.labels['aggregation'][aggregation]!r} needs {plan.domain} "
                 f"normalised values, but under {variant.label} city {self.city_ids[city]!r} has "
                 f"{normalised[city, column]:g} on indicator {plan.indicator_ids[column]!r} ({count} such cells); "
                 "use a normalisation alternative that is positive, e.g. min-max with range = [1, 100] or a z-score "
@@ -1027,7 +1027,7 @@ def one_at_a_time(panel: Any = None, methodology: Any = None, framework: Any = N
         variant = model.variant(choice["missing"], choice["outliers"], choice["normalisation"])
         plan = model._plan(variant.framework, choice["aggregation"], 0)
         values = variant.normalised
-        return not plan.needs_positive or not bool((~(values > 0) & ~np.isnan(values)).any())
+        return plan.first_outside_domain(values) is None
 
     def add(name: str, factor: str, option: str, choice: dict[str, int], weights: np.ndarray | None = None) -> None:
         names.append(name)
