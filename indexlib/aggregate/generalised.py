@@ -14,8 +14,8 @@ computed scaled by the largest value m (p > 0) or the smallest (p < 0), an exact
 whose terms lie in [0, 1] and whose sum is at least the weight share of m, so it neither overflows
 nor underflows to 0. ``p = ±inf`` gives the limits directly. (A methodology file cannot set
 ``p = inf``, since methodologies forbid inf and NaN everywhere and a manifest must stay valid JSON;
-a large finite p, e.g. 1000, is within 0.5% of the maximum on any positive scale spanning a factor
-of 100.)
+a large finite p serves: since M_p ≥ max · s^(1/p), with s the weight share of the maximum, p = 1000
+is within 0.5% of the maximum whenever s ≥ 1/150.)
 Reference: Hardy, Littlewood & Pólya (1934) *Inequalities*, ch. 2; COINr ``a_genmean``.
 """
 
