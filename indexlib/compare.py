@@ -30,6 +30,7 @@ from indexlib.cli import add_build_inputs, add_year, arguments, command, format_
 from indexlib.io import write_folder
 from indexlib.pipeline import _resolve, build
 from indexlib.provenance import build_inputs, environment, scheme_record
+from indexlib.rank import rank_dtype
 from indexlib.result import IndexResult
 from indicators.errors import SpecificationError
 
@@ -114,10 +115,10 @@ def compare_weightings(schemes: list[str], panel: object = None, methodology: ob
         effective[spec] = result.effective_weights()
         moves = (rank - reference).sort_values(key=lambda s: -s.abs(), kind="stable").head(5)
         rows.append({"scheme": spec, **rank_agreement(reference, rank),
-                     "largest_moves": "; ".join(f"{c} {int(reference[c])}→{int(rank[c])}" for c in moves.index)})
+                     "largest_moves": "; ".join(f"{c} {reference[c]:g}→{rank[c]:g}" for c in moves.index)})
     summary = pd.DataFrame(rows, columns=["scheme", "spearman", "kendall", "mean_abs_shift", "max_abs_shift",
                                           "top10_overlap", "largest_moves"])
-    rank_table = pd.DataFrame(ranks).astype("Int64").rename_axis("city_id").reset_index()
+    rank_table = pd.DataFrame(ranks).astype(rank_dtype(meth.ties)).rename_axis("city_id").reset_index()
     rank_table = rank_table.sort_values("nominal", kind="stable").reset_index(drop=True)
     inputs = build_inputs(data, methodology, framework, meth)
     records = [r for r in map(scheme_record, schemes) if r is not None]

@@ -17,6 +17,7 @@ from scipy import stats
 
 from indexlib.cli import (add_build_inputs, add_year, arguments, build_from_args, command, format_table,
                           print_notes)
+from indexlib.rank import rank_dtype
 from indexlib.result import IndexResult
 from indicators.errors import DataValidationError
 
@@ -86,7 +87,7 @@ def compare_with_published(result: IndexResult, year: int = 2025) -> PublishedCo
                           for c, d in zip(facts["city_id"], facts["dimension_id"])]
     facts["our_rank"] = [our_ranks.at[c, d] if c in our_ranks.index else np.nan
                          for c, d in zip(facts["city_id"], facts["dimension_id"])]
-    facts["our_rank"] = facts["our_rank"].astype("Int64")
+    facts["our_rank"] = facts["our_rank"].astype(rank_dtype(result.methodology.ties))
     facts = facts.rename(columns={"rank": "published_rank", "score": "published_score"})
     dimensions = facts[["dimension_id", "city_id", "published_rank", "our_rank", "published_score", "our_score"]]
     return PublishedComparison(year, len(merged), rho, tau, len(top_ours & top_published),

@@ -7,6 +7,7 @@ and the result keeps every intermediate table, so any build can be regenerated f
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from indexlib.panel import Panel, city_level_share, read_panel
 from indexlib.provenance import build_inputs
 from indexlib.rank import rank_scores
 from indexlib.result import IndexResult
-from indexlib.scoring import ScoringPlan, first_non_positive
+from indexlib.scoring import ScoringPlan
 from indexlib.treat import treat_outliers
 from indicators import Framework, load_framework
 from indicators.errors import (
@@ -30,6 +31,7 @@ from indicators.errors import (
     DataValidationError,
     DegenerateIndicatorError,
     DomainError,
+    FrameworkError,
     SpecificationError,
     WeightsError,
 )
@@ -84,20 +86,32 @@ def _check_against_framework(meth: Methodology, fw: Framework, source: str) -> N
         raise SpecificationError(f"{source}: {exc}") from None
 
 
-def _without_nodes(framework: Framework, indicators: list[str], nodes: list[str]) -> Framework:
-    """``framework`` without the given indicators and the nodes they empty (weights stay relative)."""
-    if not nodes:
-        return framework.without_indicators(indicators)
-    data = framework.to_dict()
-    data["indicators"] = [i for i in data["indicators"] if i["id"] not in set(indicators)]
-    data["nodes"] = [n for n in data["nodes"] if n["id"] not in set(nodes)]
-    return Framework.parse(data, source=f"framework {framework.id!r} without node(s) {nodes}")
+def _without(framework: Framework, excluded: list[str], source: str, why: str, nodes: list[str] | None = None
+             ) -> Framework:
+    """The framework without the ``excluded`` indicators and the ``nodes`` they empty (weights stay
+    relative); a node left with only zero-weight children is named."""
+    try:
+        if not nodes:
+            return framework.without_indicators(excluded)
+        data = framework.to_dict()
+        data["indicators"] = [i for i in data["indicators"] if i["id"] not in set(excluded)]
+        data["nodes"] = [n for n in data["nodes"] if n["id"] not in set(nodes)]
+        return Framework.parse(data, source=f"framework {framework.id!r} without node(s) {nodes}")
+    except FrameworkError as exc:
+        problem = str(exc).split(": ", 1)[-1]
+        raise DegenerateIndicatorError(
+            f"{source}: indicator(s) {excluded} {why} and are excluded from the build, which leaves {problem}; "
+            "give a sibling a positive weight in the framework"
+        ) from None
+
 
 
 def prepare(panel: Panel, methodology: Methodology, framework: Framework) -> Prepared:
     """Exclude indicators without data, screen cities by coverage; everything recorded."""
     notes: list[str] = list(panel.notes)
-    values = panel.values[framework.indicator_ids]
+    # Cities in one canonical order (by id), whatever the order of the input rows: every sum over cities
+    # (means, standard deviations, medians) then adds in the same order, so outputs are byte-identical.
+    values = panel.values[framework.indicator_ids].sort_index(kind="stable")
     no_data = values.isna().all(axis=0)
     empty = [i for i in framework.indicator_ids if no_data[i]]
     excluded_indicators = [{"indicator_id": i, "reason": "no value for any city"} for i in empty]
@@ -110,7 +124,7 @@ def prepare(panel: Panel, methodology: Methodology, framework: Framework) -> Pre
                 f"{[i for n in empty_nodes for i in framework.indicators_under(n)]} are all missing); "
                 "a whole dimension cannot be scored (methodology.missing_dimensions = 'drop' drops it)"
             )
-        used = _without_nodes(framework, empty, empty_nodes)
+        used = _without(framework, empty, panel.source, "have no value for any city", empty_nodes)
         notes.append(
             f"indicator(s) {empty} have no value for any city and are excluded from this build; "
             "their siblings' weights are renormalised"
@@ -220,7 +234,8 @@ def impute_and_treat(prep: Prepared, methodology: Methodology, *, outliers: bool
                 f"{prep.panel.source}: indicator(s) {constant} are constant across the {len(filled)} ranked cities; "
                 "set normalisation.on_constant = 'exclude' to drop them from the build"
             )
-        framework = framework.without_indicators(constant)
+        framework = _without(framework, constant, prep.panel.source,
+                             f"are constant across the {len(filled)} ranked cities")
         filled = filled[framework.indicator_ids]
         notes.append(f"indicator(s) {constant} are constant across the ranked cities and are excluded from this "
                      "build; their siblings' weights are renormalised")
@@ -275,11 +290,11 @@ def checked_plan(framework: Framework, methodology: Methodology, normalised: np.
                  source: str) -> ScoringPlan:
     """Compile the aggregation and check its domain: positive-only means need values > 0."""
     plan = ScoringPlan.compile(framework, methodology.aggregation)
-    found = first_non_positive(normalised) if plan.needs_positive else None
+    found = plan.first_outside_domain(normalised)
     if found is not None:
         city, column, count = found
         raise DomainError(
-            f"{source}: the aggregation needs strictly positive normalised values, but city {city_ids[city]!r} has "
+            f"{source}: the aggregation needs {plan.domain} normalised values, but city {city_ids[city]!r} has "
             f"{normalised[city, column]:g} on indicator {framework.indicator_ids[column]!r} ({count} such cells); "
             "use a normalisation range that starts above 0, e.g. range = [1, 100]"
         )
@@ -307,6 +322,7 @@ class Validated:
     framework: Framework  # used: without excluded and constant indicators
     normalised: np.ndarray
     plan: ScoringPlan
+    raw: np.ndarray  # raw scores of every node (cities × plan.node_ids)
     notes: tuple[str, ...]
 
 
@@ -330,8 +346,26 @@ def validate(panel: str | Path | pd.DataFrame | Panel | None = None,
     treated, imputation_log, treatment_log, flags, used, notes = impute_and_treat(prep, meth)
     normalised = normalise_values(treated, used, meth)
     plan = checked_plan(used, meth, normalised, list(treated.index), source=data.source)
-    return Validated(prep, meth, treated, imputation_log, treatment_log, flags, used, normalised, plan,
-                     (*prep.warnings, *notes))
+    raw = plan.score(normalised)
+    notes = [*prep.warnings, *notes]
+    unscored = np.isnan(raw[:, -1])  # the root is scored last
+    if unscored.any():
+        # With missing.method = 'none', a city whose only values were on indicators excluded after the
+        # screen (constant ones) has nothing under the index: it is excluded and listed, never ranked
+        # with a NaN. Its all-NaN row did not enter any normalisation parameter.
+        dropped = list(treated.index[unscored])
+        reason = "no value on any indicator used in the build (its values were on excluded indicators)"
+        prep = dataclasses.replace(prep, excluded_cities=pd.concat(
+            [prep.excluded_cities, pd.DataFrame({"city_id": dropped, "reason": reason})], ignore_index=True))
+        treated, flags = treated[~unscored], flags[~unscored]
+        normalised, raw = normalised[~unscored], raw[~unscored]
+        notes.append(f"{len(dropped)} cit{'y' if len(dropped) == 1 else 'ies'} excluded: {reason}: "
+                     f"{', '.join(dropped[:20])}{' …' if len(dropped) > 20 else ''}")
+        if len(treated) < 3:
+            raise DataValidationError(f"{data.source}: only {len(treated)} cities have a value on an indicator used "
+                                      "in the build; at least 3 are needed")
+    return Validated(prep, meth, treated, imputation_log, treatment_log, flags, used, normalised, plan, raw,
+                     tuple(notes))
 
 
 def build(panel: str | Path | pd.DataFrame | Panel | None = None,
@@ -369,8 +403,7 @@ def build(panel: str | Path | pd.DataFrame | Panel | None = None,
     fw, data = prep.requested_framework, prep.panel
     treated, imputation_log, treatment_log, flags = (checked.values, checked.imputation_log, checked.treatment_log,
                                                      checked.treatment_flags)
-    used, normalised, plan = checked.framework, checked.normalised, checked.plan
-    raw = plan.score(normalised)
+    used, normalised, plan, raw = checked.framework, checked.normalised, checked.plan, checked.raw
     all_notes = list(checked.notes)
     if meth.missing.method == "none" and np.isnan(normalised).any():
         all_notes.append("missing.method = 'none': cities with missing values are aggregated over their available "

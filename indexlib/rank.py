@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["rank_scores"]
+__all__ = ["rank_dtype", "rank_scores"]
 
 
 def rank_scores(scores: np.ndarray, ties: str = "min") -> np.ndarray:
@@ -48,3 +48,12 @@ def rank_scores(scores: np.ndarray, ties: str = "min") -> np.ndarray:
     if has_nan:
         ranks[nan] = np.nan
     return ranks[0] if single else ranks
+
+
+def rank_dtype(ties: str) -> str:
+    """pandas dtype of a rank column: nullable integers, or nullable floats for ``"average"`` ties (2.5).
+
+    >>> rank_dtype("min"), rank_dtype("average")
+    ('Int64', 'Float64')
+    """
+    return "Float64" if ties == "average" else "Int64"

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from indexlib.io import write_folder
+from indexlib.rank import rank_dtype
 from indicators import Framework
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ class IndexResult:
         return pd.DataFrame({
             "score": self.scores[self.root],
             "score_raw": self.raw_scores[self.root],
-            "rank": self.ranks[self.root].astype("Int64"),
+            "rank": self.ranks[self.root].astype(rank_dtype(self.methodology.ties)),
         })
 
     @property
@@ -146,9 +147,11 @@ class IndexResult:
         table["rank"] = overall["rank"]
         table["score"] = overall["score"]
         table["score_raw"] = overall["score_raw"]
-        for node in self.framework.reported_node_ids:
-            table[node] = self.scores[node]
-            table[f"{node}_rank"] = self.ranks[node].astype("Int64")
+        # whole-frame operations, not a column insert per node: a deep framework has thousands of nodes
+        reported = self.framework.reported_node_ids
+        node_ranks = self.ranks[reported].astype(rank_dtype(self.methodology.ties)).set_axis([f"{n}_rank" for n in reported], axis=1)
+        interleaved = [c for node in reported for c in (node, f"{node}_rank")]
+        table = pd.concat([table, self.scores[reported], node_ranks], axis=1)[[*table.columns, *interleaved]]
         table["imputed_values"] = self.imputed.sum(axis=1).astype(int)
         table["imputed_weight_share"] = self.imputed_weight_share
         table["imputed_weight_flag"] = table["imputed_weight_share"] > IMPUTED_WEIGHT_THRESHOLD

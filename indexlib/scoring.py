@@ -20,12 +20,17 @@ from indicators.errors import SpecificationError
 __all__ = ["ScoringPlan", "first_non_positive"]
 
 
-def first_non_positive(normalised: np.ndarray) -> tuple[int, int, int] | None:
-    """``(row, column, count)`` of the first value ≤ 0 (NaN ignored), or ``None`` when all are > 0."""
-    bad = np.argwhere(~(normalised > 0) & ~np.isnan(normalised))
+def first_non_positive(normalised: np.ndarray, *, strict: bool = True) -> tuple[int, int, int] | None:
+    """``(row, column, count)`` of the first value ≤ 0 (``strict=False``: < 0), NaN ignored, or ``None``."""
+    below = ~(normalised > 0) if strict else normalised < 0
+    bad = np.argwhere(below & ~np.isnan(normalised))
     if not bad.size:
         return None
     return int(bad[0, 0]), int(bad[0, 1]), len(bad)
+
+
+#: The value domains aggregators need, weakest first (index = strength).
+DOMAINS = (None, "non-negative", "strictly positive")
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,7 @@ class _NodeStep:
     weight_positions: np.ndarray  # positions of the children in the element weight vector, same order
     kernel: Any
     options: dict[str, float]
-    needs_positive: bool
+    domain: str | None  # one of DOMAINS
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,8 @@ class ScoringPlan:
         node_ids = framework.aggregation_order
         element_ids = [*node_ids, *indicator_ids]
         position = {e: i for i, e in enumerate(element_ids)}
+        indicator_column = {e: i for i, e in enumerate(indicator_ids)}
+        node_column = {e: i for i, e in enumerate(node_ids)}
         steps = []
         for node_id in node_ids:
             children = framework.children(node_id)
@@ -86,20 +93,28 @@ class ScoringPlan:
             spec = AGGREGATORS.get(rule.method)
             steps.append(_NodeStep(
                 node_id=node_id,
-                indicator_children=np.array([indicator_ids.index(c) for c in ind], dtype=int),
-                node_children=np.array([node_ids.index(c) for c in nod], dtype=int),
+                indicator_children=np.array([indicator_column[c] for c in ind], dtype=int),
+                node_children=np.array([node_column[c] for c in nod], dtype=int),
                 weight_positions=np.array([position[c] for c in (*ind, *nod)], dtype=int),
                 kernel=spec.kernel,
                 options={"p": rule.p} if rule.method == "generalised" else {},
-                needs_positive=spec.needs_positive and not (rule.method == "generalised" and rule.p > 0),
+                # a power mean with p > 0 is defined for y >= 0 (y**p of a negative y is NaN or meaningless)
+                domain=(None if not spec.needs_positive else "non-negative"
+                        if rule.method == "generalised" and rule.p > 0 else "strictly positive"),
             ))
         weights = np.array([framework.element(e).weight for e in element_ids], dtype=float)
         return cls(indicator_ids, node_ids, element_ids, weights, tuple(steps))
 
     @property
-    def needs_positive(self) -> bool:
-        """True when some node's aggregator needs strictly positive values."""
-        return any(step.needs_positive for step in self.steps)
+    def domain(self) -> str | None:
+        """The strictest value domain some node's aggregator needs (one of :data:`DOMAINS`)."""
+        return max((step.domain for step in self.steps), key=DOMAINS.index)
+
+    def first_outside_domain(self, normalised: np.ndarray) -> tuple[int, int, int] | None:
+        """``(row, column, count)`` of the first normalised value outside :attr:`domain`, or ``None``."""
+        if self.domain is None:
+            return None
+        return first_non_positive(normalised, strict=self.domain == "strictly positive")
 
     def score_by_node(self, normalised: np.ndarray, weights: np.ndarray | None = None) -> list[np.ndarray]:
         """Scores of every node as a list in ``node_ids`` order, each (n,) or (R, n).

@@ -17,6 +17,7 @@ __all__ = [
     "DataValidationError",
     "DegenerateIndicatorError",
     "DomainError",
+    "SizeLimitError",
     "WeightsError",
     "OutputError",
     "UnknownMethodError",
@@ -58,6 +59,10 @@ class DegenerateIndicatorError(DataValidationError):
 
 class DomainError(DataValidationError):
     """Values outside a method's domain (zero or negative values under a geometric mean or a log)."""
+
+
+class SizeLimitError(SpecificationError):
+    """A requested size (runs, base samples, resamples) would need more memory than is available."""
 
 
 class WeightsError(IndexlibError, ValueError):

@@ -184,21 +184,28 @@ class Framework(_Model):
 
     @cached_property
     def levels(self) -> dict[str, int]:
-        """Level of each element: indicators are 1, a node is one above its highest child."""
+        """Level of each element: indicators are 1, a node is one above its highest child.
+
+        Computed bottom-up without recursion, so a tree of any depth works.
+        """
         level: dict[str, int] = {i.id: 1 for i in self.indicators}
-
-        def visit(node_id: str) -> int:
-            if node_id not in level:
-                level[node_id] = 1 + max(visit(c) for c in self._children[node_id])
-            return level[node_id]
-
-        visit(self.root)
+        for node_id in reversed(self._top_down):
+            level[node_id] = 1 + max(level[c] for c in self._children[node_id])
         return level
 
-    @property
+    @cached_property
+    def _top_down(self) -> tuple[str, ...]:
+        """Node ids in breadth-first order from the root: every node after its parent."""
+        order = [self.root]
+        for node_id in order:  # the list grows while it is walked: an iterative breadth-first search
+            order.extend(c for c in self._children[node_id] if c in self._children)
+        return tuple(order)
+
+    @cached_property
     def aggregation_order(self) -> list[str]:
         """Nodes ordered so that every node comes after all of its children (bottom-up)."""
-        return sorted(self.node_ids, key=lambda n: (self.levels[n], self.node_ids.index(n)))
+        declared = {n: k for k, n in enumerate(self.node_ids)}
+        return sorted(self.node_ids, key=lambda n: (self.levels[n], declared[n]))
 
     @property
     def dimension_ids(self) -> list[str]:
@@ -308,13 +315,22 @@ def _tree_problems(nodes: tuple[Node, ...], indicators: tuple[Indicator, ...]) -
             problems.append(f"node {node_id!r} is empty: no indicator or node names it as parent")
         elif all(k.weight == 0 for k in kids):
             problems.append(f"all weights among the children of {node_id!r} are zero; at least one must be > 0")
+    # A node whose chain of parents never ends (at the root or at a parent reported above) is in or
+    # below a cycle. Each chain is walked once, iteratively, so this is linear in the tree.
     parent_of = {n.id: n.parent for n in nodes}
+    ends: dict[str, bool] = {}
     for node in nodes:
-        current, steps = node.id, 0
-        while current is not None and steps <= len(nodes):
-            current = parent_of.get(current)
-            steps += 1
-        if current is not None:
+        path: list[str] = []
+        on_path: set[str] = set()
+        current: str | None = node.id
+        while current in parent_of and current not in ends and current not in on_path:
+            path.append(current)
+            on_path.add(current)
+            current = parent_of[current]
+        terminates = ends.get(current, True) if current not in on_path else False
+        for visited in path:
+            ends[visited] = terminates
+        if not ends[node.id]:
             problems.append(f"node {node.id!r} is part of a cycle of parents")
             break
     return problems

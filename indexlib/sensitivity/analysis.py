@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from indexlib.io import write_folder
+from indexlib.limits import require_memory
 from indexlib.sensitivity.sobol import SobolDesign, SobolResult, sobol_design, sobol_indices
 from indexlib.uncertainty.engine import DEFAULT_CHUNK_SIZE, ProgressCallback, RunTable, UncertaintyModel
 from indexlib.uncertainty.spec import UncertaintySpec, load_spec
@@ -189,6 +190,8 @@ def sensitivity_analysis(panel: Any = None, methodology: Any = None, framework: 
     if not factors:
         raise SpecificationError("the uncertainty spec varies nothing (fixed weights and no alternatives); "
                                  "a sensitivity analysis needs at least one factor")
+    _require_design_memory(model, len(factors), len(groups) if groups else len(factors), n_base, num_resamples,
+                           chunk_size)
     model.prepare_variants()
     design = sobol_design(factors, n_base, seed=seed, groups=groups)
     table = model.runs_from_unit(design.unit_samples)
@@ -204,6 +207,20 @@ def sensitivity_analysis(panel: Any = None, methodology: Any = None, framework: 
                           outputs=names)
     return IndexSensitivityResult(sobol, design, _factor_table(model, factors, groups), outputs[:, 0].copy(),
                                   model, table)
+
+
+def _require_design_memory(model: UncertaintyModel, n_factors: int, n_columns: int, n_base: int,
+                           num_resamples: int, chunk_size: int) -> None:
+    """Refuse (:class:`~indicators.errors.SizeLimitError`) a design whose arrays cannot fit in memory: the
+    Sobol' points, the run table, the outputs (runs × (1 + cities)), one chunk's scores, the bootstrap counts."""
+    if not isinstance(n_base, int) or not isinstance(num_resamples, int) or n_base < 1:
+        return  # sobol_design and sobol_indices report malformed values
+    runs, n = n_base * (n_factors + 2), len(model.city_ids)
+    estimate = (8 * runs * n_columns + model.run_bytes(runs) + 8 * runs * (1 + n)
+                + 8 * min(chunk_size, runs) * n * len(model.framework.node_ids) + 32 * n_base * max(num_resamples, 0))
+    require_memory(estimate, what=f"a Sobol' design of N = {n_base:,} base samples ({runs:,} runs of {n} cities) "
+                   f"with {num_resamples:,} bootstrap resamples",
+                   advice="use a smaller N (--n) or fewer --resamples")
 
 
 def _factor_table(model: UncertaintyModel, factors: list[str], groups: list[str]) -> pd.DataFrame:

@@ -44,6 +44,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.stats import norm, qmc
 
+from indexlib.limits import require_memory
 from indicators.errors import DataQualityWarning, DataValidationError, SpecificationError
 
 if TYPE_CHECKING:
@@ -315,6 +316,8 @@ def sobol_design(
         )
 
     # `seed=` (not `rng=`) is what SALib passes: the two keywords give different sequences.
+    require_memory(8 * n * ((n_factors + 2) * n_cols + 2 * n_cols),
+                   what=f"a Sobol' design of N = {n:,} base samples and {n_cols} columns", advice="use a smaller N")
     engine = qmc.Sobol(d=2 * n_cols, scramble=True, seed=int(seed))
     if skip_values:
         engine.fast_forward(int(skip_values))
@@ -588,6 +591,9 @@ def sobol_indices(
 
     n, d, n_out = design.n_base, design.n_factors, y.shape[1]
     n_res = int(num_resamples)
+    # bootstrap counts: float64 (R, N) plus the int64 draws and flat indices behind them
+    require_memory(32 * n * n_res, what=f"{n_res:,} bootstrap resamples of N = {n:,} base samples",
+                   advice="use fewer resamples (--resamples)")
     rng = np.random.default_rng(seed)
     counts = _bootstrap_counts(n, n_res, rng)
     # Rows never drawn by any resample do not enter SALib's range check for the half-widths.

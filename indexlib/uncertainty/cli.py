@@ -86,7 +86,7 @@ def run_uncertainty(args: argparse.Namespace) -> int:
     widest = table.sort_values(["interval_width", "nominal_rank"], ascending=[False, True]).head(args.show)
     columns = ["city_id", "nominal_rank", "median_rank", "p05_rank", "p95_rank", "interval_width",
                "mean_abs_shift", f"p_top{result.spec.top}"]
-    print(f"\ncities with the widest 5–95% rank intervals:")
+    print("\ncities with the widest 5–95% rank intervals:")
     print(format_table(widest[columns]))
     if len(scenarios.table):
         print("\none-at-a-time scenarios (largest mean shift first):")

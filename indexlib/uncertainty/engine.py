@@ -64,12 +64,13 @@ from scipy import special, stats
 from indexlib.impute.methods import MULTIVARIATE_METHODS
 from indexlib.io import write_folder
 from indexlib.provenance import build_inputs, environment, spec_inputs
+from indexlib.limits import available_memory, require_memory
 from indexlib.methodology import Methodology, OutlierTreatment
 from indexlib.panel import Panel
 from indexlib.pipeline import _resolve, checked_plan, impute_and_treat, normalise_values, prepare
 from indexlib.rank import rank_scores
-from indexlib.scoring import ScoringPlan, first_non_positive
-from indexlib.uncertainty.rank_statistics import RankHistogram, RankStatistics
+from indexlib.scoring import ScoringPlan
+from indexlib.uncertainty.rank_statistics import KEPT_RANKS_BUDGET, RankHistogram, RankStatistics
 from indexlib.uncertainty.spec import (
     UncertaintySpec,
     aggregation_label,
@@ -418,8 +419,19 @@ class UncertaintyModel:
             choices[section] = drawn[_option_index(unit[:, n_weight + k], len(drawn))]
         return RunTable(choices, weights, weight_choice)
 
+    def run_bytes(self, runs: int) -> int:
+        """Bytes of the uniform draw and the :class:`RunTable` of ``runs`` runs (8-byte cells)."""
+        columns = len(self.weight_columns()) + len(self.varied_sections)
+        per_run = columns + len(self.weight_ids) + len(SECTIONS) + (self.weight_method == "alternatives")
+        return 8 * int(runs) * per_run
+
     def draw(self, runs: int, seed: int) -> RunTable:
-        """Draw ``runs`` runs from ``numpy.random.default_rng(seed)`` (one (runs, C) uniform matrix)."""
+        """Draw ``runs`` runs from ``numpy.random.default_rng(seed)`` (one (runs, C) uniform matrix).
+
+        Raises :class:`~indicators.errors.SizeLimitError` when the runs cannot fit in memory.
+        """
+        require_memory(self.run_bytes(runs), what=f"drawing {runs:,} runs",
+                       advice="draw fewer runs (see indexlib.limits)")
         rng = np.random.default_rng(seed)
         columns = len(self.weight_columns()) + len(self.varied_sections)
         return self.runs_from_unit(rng.random((runs, columns)))
@@ -495,7 +507,7 @@ class UncertaintyModel:
             plan = self._plan(variant.framework, aggregation, exclusion)
             columns = [variant.framework.indicator_ids.index(i) for i in plan.indicator_ids]
             normalised = variant.normalised[:, columns]
-            if plan.needs_positive:
+            if plan.domain is not None:
                 self._check_positive(variant, normalised, plan, aggregation)
             position = {e: k for k, e in enumerate(plan.element_ids)}
             slots = np.array([position.get(i, -1) for i in self.weight_ids], dtype=np.int64)
@@ -511,11 +523,11 @@ class UncertaintyModel:
         return self._groups[key]
 
     def _check_positive(self, variant: _Variant, normalised: np.ndarray, plan: ScoringPlan, aggregation: int) -> None:
-        found = first_non_positive(normalised)
+        found = plan.first_outside_domain(normalised)
         if found is not None:
             city, column, count = found
             raise SpecificationError(
-                f"aggregation alternative {self.labels['aggregation'][aggregation]!r} needs strictly positive "
+                f"aggregation alternative {self.labels['aggregation'][aggregation]!r} needs {plan.domain} "
                 f"normalised values, but under {variant.label} city {self.city_ids[city]!r} has "
                 f"{normalised[city, column]:g} on indicator {plan.indicator_ids[column]!r} ({count} such cells); "
                 "use a normalisation alternative that is positive, e.g. min-max with range = [1, 100] or a z-score "
@@ -842,6 +854,7 @@ def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: 
     changes = {k: v for k, v in (("runs", runs), ("seed", seed)) if v is not None}
     if changes:
         spec = spec.replace(**changes)
+    _require_run_memory(model, spec.runs, chunk_size, keep_ranks)
     model.prepare_variants()
     table = model.draw(spec.runs, spec.seed)
     statistics = RankStatistics(model.nominal_ranks, spec.runs, spec.top, keep_ranks, model.ties)
@@ -861,6 +874,23 @@ def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: 
         model=model,
         table=table,
     )
+
+
+def _require_run_memory(model: UncertaintyModel, runs: int, chunk_size: int, keep_ranks: bool | None) -> None:
+    """Refuse (:class:`~indicators.errors.SizeLimitError`) an analysis whose arrays cannot fit in memory:
+    the draw and run table, the per-run shift and parameters table, the kept ranks (when kept: see
+    :class:`RankStatistics`) and one chunk's scores (at most ``CHUNK_CELLS`` city scores)."""
+    n = len(model.city_ids)
+    per_run = model.run_bytes(1) + 8 * (3 + len(model.varied_sections) + len(model.weight_ids))
+    itemsize = 4 if model.ties == "average" or n >= 2**15 else 2
+    if keep_ranks or (keep_ranks is None and runs * n * itemsize <= KEPT_RANKS_BUDGET):
+        per_run += itemsize * n
+    rows = max(1, min(chunk_size, runs, CHUNK_CELLS // max(n, 1)))
+    chunk = 8 * rows * n * len(model.framework.node_ids)
+    fits = max(available_memory() - chunk, 0) // per_run
+    require_memory(runs * per_run + chunk, what=f"an uncertainty analysis of {runs:,} runs of {n} cities",
+                   advice=f"use fewer runs (--runs; about {fits:,} fit in that memory)"
+                          + (" or a smaller --chunk-size" if chunk > runs * per_run else ""))
 
 
 def _rank_intervals(model: UncertaintyModel, statistics: RankStatistics, spec: UncertaintySpec) -> pd.DataFrame:
@@ -1004,7 +1034,7 @@ def one_at_a_time(panel: Any = None, methodology: Any = None, framework: Any = N
         variant = model.variant(choice["missing"], choice["outliers"], choice["normalisation"])
         plan = model._plan(variant.framework, choice["aggregation"], 0)
         values = variant.normalised
-        return not plan.needs_positive or not bool((~(values > 0) & ~np.isnan(values)).any())
+        return plan.first_outside_domain(values) is None
 
     def add(name: str, factor: str, option: str, choice: dict[str, int], weights: np.ndarray | None = None) -> None:
         names.append(name)
