@@ -17,9 +17,10 @@ from indexlib.cli import (
     output_folder,
     positive_int,
     print_notes,
+    year,
 )
 
-__all__ = ["run_audit", "run_profile", "run_release"]
+__all__ = ["run_audit", "run_changes", "run_profile", "run_release"]
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -100,5 +101,27 @@ def run_profile(args: argparse.Namespace) -> int:
     print(city_profile.to_text(), end="")
     if args.out:
         for path in city_profile.write(args.out, figures=not args.no_figures):
+            print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------- changes
+def _add_changes_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("base_year", type=year, help="the earlier edition; scores are rebased on it")
+    parser.add_argument("year", type=year, help="the later edition")
+    add_build_inputs(parser)
+    parser.add_argument("--out", type=output_folder, help="folder for changes.csv and changes.txt")
+    parser.add_argument("--top", type=positive_int, default=10, help="moves listed each way (default 10)")
+
+
+@arguments(_add_changes_arguments)
+@command("changes", "rank and score changes between two editions, scores rebased on the first")
+def run_changes(args: argparse.Namespace) -> int:
+    from indexlib.publish.changes import edition_changes
+
+    changes = edition_changes(args.data, args.base_year, args.year, args.method, args.framework)
+    print(changes.to_text(top=args.top), end="")
+    if args.out:
+        for path in changes.write(args.out):
             print(f"wrote {path}", file=sys.stderr)
     return 0
