@@ -26,7 +26,10 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 
+from city_data.edition import EDITION
+
 __all__ = [
+    "EDITION",
     "OPEN_LICENCES",
     "is_open_licence",
     "available_years",
@@ -149,12 +152,12 @@ def cities() -> pd.DataFrame:
     return _read("cities.csv", text).copy()
 
 
-def load_panel(year: int = 2025, *, open_only: bool = False) -> pd.DataFrame:
+def load_panel(year: int = EDITION, *, open_only: bool = False) -> pd.DataFrame:
     """The long panel: one row per city × indicator, with provenance.
 
     Parameters
     ----------
-    year : int, default 2025
+    year : int, default :data:`EDITION` (2025)
         Edition; see :func:`available_years`.
     open_only : bool, default False
         Keep only values whose licence is open (:func:`is_open_licence`); the other values become NaN
@@ -186,12 +189,12 @@ def load_panel(year: int = 2025, *, open_only: bool = False) -> pd.DataFrame:
     return frame
 
 
-def published(year: int = 2025) -> pd.DataFrame:
+def published(year: int = EDITION) -> pd.DataFrame:
     """The published ranking of the edition.
 
     Parameters
     ----------
-    year : int, default 2025
+    year : int, default :data:`EDITION` (2025)
         Edition.
 
     Returns
@@ -209,12 +212,12 @@ def published(year: int = 2025) -> pd.DataFrame:
     return _read(_checked_file("published", year), text).copy()
 
 
-def published_dimensions(year: int = 2025) -> pd.DataFrame:
+def published_dimensions(year: int = EDITION) -> pd.DataFrame:
     """Published facts about the six dimension rankings (top cities and their scores).
 
     Parameters
     ----------
-    year : int, default 2025
+    year : int, default :data:`EDITION` (2025)
         Edition.
 
     Returns

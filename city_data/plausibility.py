@@ -1,6 +1,6 @@
 """Rules the panel build applies to every value: age, series breaks, plausibility bounds, one unit.
 
-* **Age.** The age of a value is ``EDITION_YEAR`` minus its year. A value more than
+* **Age.** The age of a value is ``EDITION`` minus its year. A value more than
   :data:`STALE_AFTER_YEARS` old is kept and flagged ``stale``; one more than
   :data:`EXCLUDED_AFTER_YEARS` old no longer describes the edition's cities and is excluded (set missing,
   its source value kept in the note).
@@ -19,14 +19,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from city_data.edition import EDITION
 from indicators.bounds import out_of_bounds, wrong_units
 from indicators.schema import Framework
 
-__all__ = ["EDITION_YEAR", "STALE_AFTER_YEARS", "EXCLUDED_AFTER_YEARS", "SERIES_BREAK_CHANGE",
+__all__ = ["STALE_AFTER_YEARS", "EXCLUDED_AFTER_YEARS", "SERIES_BREAK_CHANGE",
            "latest_before_break", "add_flag", "apply_value_rules", "check_units"]
 
-#: The edition the panel describes.
-EDITION_YEAR = 2025
 #: A value older than this many years is flagged ``stale``.
 STALE_AFTER_YEARS = 10
 #: A value older than this many years is excluded.
@@ -107,13 +106,13 @@ def apply_value_rules(panel: pd.DataFrame, framework: Framework) -> pd.DataFrame
     """
     panel = panel.copy()
     present = panel["value"].notna().to_numpy()
-    age = (EDITION_YEAR - _year_of(panel["year"])).to_numpy(dtype=float)
+    age = (EDITION - _year_of(panel["year"])).to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         too_old = present & (age > EXCLUDED_AFTER_YEARS)
         stale = present & (age > STALE_AFTER_YEARS) & ~too_old
     panel["flag"] = add_flag(panel["flag"], stale, "stale")
     reasons = {int(i): f"value from {panel['year'].iloc[i]} is more than {EXCLUDED_AFTER_YEARS} years older than "
-                       f"the {EDITION_YEAR} edition" for i in np.flatnonzero(too_old)}
+                       f"the {EDITION} edition" for i in np.flatnonzero(too_old)}
     bounds = out_of_bounds(framework, panel["indicator_id"].to_numpy(), panel["value"].to_numpy(dtype=float))
     for position, reason in bounds.items():
         reasons.setdefault(position, f"value is {reason}")

@@ -56,10 +56,12 @@ class PublishedComparison:
     dimensions: pd.DataFrame
 
 
-def compare_with_published(result: IndexResult, year: int = 2025) -> PublishedComparison:
-    """Compare ``result`` with the ranking the report published for ``year``."""
+def compare_with_published(result: IndexResult, year: int | None = None) -> PublishedComparison:
+    """Compare ``result`` with the ranking the report published for ``year`` (default: the packaged
+    edition, :data:`city_data.EDITION`)."""
     import city_data
 
+    year = city_data.EDITION if year is None else year
     published = city_data.published(year)
     ours = result.ranking
     merged = ours.merge(published[["city_id", "rank", "score"]].rename(
@@ -119,7 +121,7 @@ def published_year(text: str) -> int:
 def run_compare_published(args: argparse.Namespace) -> int:
     result = build_from_args(args)
     print_notes(result)
-    comparison = compare_with_published(result, 2025 if args.year is None else args.year)
+    comparison = compare_with_published(result, args.year)
     out: Any = sys.stdout
     print(f"Published {comparison.year} ranking vs this build ({comparison.cities} cities in both)", file=out)
     print(f"  Spearman rank correlation: {comparison.spearman:.3f}", file=out)

@@ -152,7 +152,9 @@ def _embedded_panel(year: int) -> Panel:
 def embedded_panel(framework: Framework, *, year: int | None = None) -> Panel:
     """The packaged panel of ``year`` (default 2025) restricted to ``framework``'s indicators (which it must
     all have)."""
-    panel = _embedded_panel(2025 if year is None else int(year))
+    import city_data
+
+    panel = _embedded_panel(city_data.EDITION if year is None else int(year))
     unknown = [i for i in framework.indicator_ids if i not in panel.values.columns]
     if unknown:
         raise DataValidationError(

@@ -152,3 +152,15 @@ def test_available_years():
 def test_unknown_year_raises_and_names_available_years(loader, year):
     with pytest.raises(ValueError, match="available years: 2025"):
         loader(year)
+
+
+def test_every_edition_default_is_the_one_constant():
+    import inspect
+
+    import city_data
+    from indexlib.compare_published import compare_with_published
+
+    for function in (city_data.load_panel, city_data.published, city_data.published_dimensions):
+        assert inspect.signature(function).parameters["year"].default == city_data.EDITION, function.__name__
+    assert inspect.signature(compare_with_published).parameters["year"].default is None  # resolved to EDITION
+    assert city_data.EDITION in city_data.available_years()
