@@ -23,7 +23,7 @@ Saisana, M. & Domínguez-Torreiro, M. (2018). JRC statistical audit of the GTCI 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ from indexlib.treat import passes_rule, skew_kurtosis
 from indicators.errors import SpecificationError
 
 __all__ = ["Audit", "audit", "THRESHOLDS", "cronbach_alpha", "first_component_share", "added_value",
-           "level_mask", "records", "require_matplotlib"]
+           "level_mask", "flag_mask", "provenance_mask", "records", "require_matplotlib"]
 
 #: The thresholds of the flags (JRC audit practice; issue 11).
 THRESHOLDS = {
@@ -53,6 +53,10 @@ THRESHOLDS = {
 
 
 # ---------------------------------------------------------------------------------------------- statistics
+#: Provenance flags counted per city and per indicator (``<flag>_values``): values older than
+#: city_data.plausibility.STALE_AFTER_YEARS, and values taken before a series break.
+FLAGS_COUNTED = ("stale", "series_break")
+
 #: The name of the correlation heatmap's files (``.png``, ``.svg``).
 HEATMAP = "correlation_heatmap"
 
@@ -115,22 +119,35 @@ def added_value(ranks: pd.DataFrame, overall: str, dimensions: list[str], gap: i
     return table.sort_values(["rank", "city_id"], kind="stable").reset_index(drop=True)
 
 
-def level_mask(result: IndexResult, level: str = "country") -> pd.DataFrame | None:
-    """Cities × used indicators: True where the panel's value has provenance ``level`` (``"country"``:
-    a national figure copied to every city of the country; ``"city"``); None when the panel carries
-    no ``level``. Imputed cells are never True (they had no value)."""
+def provenance_mask(result: IndexResult, column: str, matches: Callable[[pd.Series], pd.Series]
+                    ) -> pd.DataFrame | None:
+    """Cities × used indicators: True where the panel's value has a provenance ``column`` that
+    ``matches`` (a function of the column's text, lower case); None when the panel lacks the column.
+    Imputed cells are never True (they had no value)."""
     provenance = result.panel.provenance
-    if provenance is None or "level" not in provenance.columns:
+    if provenance is None or column not in provenance.columns:
         return None
     values = result.values
-    country = provenance[provenance["has_value"].astype(bool)
-                         & (provenance["level"].astype(str).str.strip().str.lower() == level)]
-    rows = values.index.get_indexer(country["city_id"].astype(str))
-    columns = values.columns.get_indexer(country["indicator_id"].astype(str))
+    text = provenance[column].fillna("").astype(str).str.strip().str.lower()
+    chosen = provenance[provenance["has_value"].astype(bool) & matches(text).to_numpy(dtype=bool)]
+    rows = values.index.get_indexer(chosen["city_id"].astype(str))
+    columns = values.columns.get_indexer(chosen["indicator_id"].astype(str))
     keep = (rows >= 0) & (columns >= 0)
     mask = np.zeros(values.shape, dtype=bool)
     mask[rows[keep], columns[keep]] = True
     return pd.DataFrame(mask, index=values.index, columns=values.columns)
+
+
+def level_mask(result: IndexResult, level: str = "country") -> pd.DataFrame | None:
+    """Where the value has provenance ``level`` (``"country"``: a national figure copied to every city
+    of the country; ``"city"``); see :func:`provenance_mask`."""
+    return provenance_mask(result, "level", lambda text: text == level)
+
+
+def flag_mask(result: IndexResult, flag: str) -> pd.DataFrame | None:
+    """Where the value's provenance ``flag`` includes ``flag`` (``"stale"``, ``"series_break"``: see
+    :mod:`city_data.plausibility`); see :func:`provenance_mask`."""
+    return provenance_mask(result, "flag", lambda text: text.str.split(";").map(lambda flags: flag in flags))
 
 
 # ---------------------------------------------------------------------------------------------- the audit
@@ -232,9 +249,10 @@ def audit(result: IndexResult) -> Audit:
     # --- coverage and treatment
     imputed = result.imputed[indicators].to_numpy()
     country = level_mask(result)
+    flagged = {flag: flag_mask(result, flag) for flag in FLAGS_COUNTED}
     tables["coverage_cities"] = _coverage_cities(result, indicators, weights, imputed, country,
-                                                 level_mask(result, "city"))
-    tables["coverage_indicators"] = _coverage_indicators(result, indicators, dimension_of, imputed, country)
+                                                 level_mask(result, "city"), flagged)
+    tables["coverage_indicators"] = _coverage_indicators(result, indicators, dimension_of, imputed, country, flagged)
     tables["treatment"] = _treatment(result, indicators)
 
     # --- correlations (pairwise complete observations)
@@ -271,7 +289,8 @@ def audit(result: IndexResult) -> Audit:
 
 
 def _coverage_cities(result: IndexResult, indicators: list[str], weights: pd.Series, imputed: np.ndarray,
-                     country: pd.DataFrame | None, city: pd.DataFrame | None) -> pd.DataFrame:
+                     country: pd.DataFrame | None, city: pd.DataFrame | None,
+                     flagged: Mapping[str, pd.DataFrame | None]) -> pd.DataFrame:
     raw = result.panel.values.reindex(index=result.values.index, columns=indicators)
     present = raw.notna().to_numpy()
     w = weights.to_numpy()
@@ -289,14 +308,16 @@ def _coverage_cities(result: IndexResult, indicators: list[str], weights: pd.Ser
     else:
         table["country_level_weight_share"] = np.nan
         table["city_level_weight_share"] = np.nan
+    for flag, mask in flagged.items():
+        table[f"{flag}_values"] = mask[indicators].to_numpy().sum(axis=1) if mask is not None else 0
     return table.sort_values(["rank", "city_id"], kind="stable").reset_index(drop=True)
 
 
 def _coverage_indicators(result: IndexResult, indicators: list[str], dimension_of: pd.Series, imputed: np.ndarray,
-                         country: pd.DataFrame | None) -> pd.DataFrame:
+                         country: pd.DataFrame | None, flagged: Mapping[str, pd.DataFrame | None]) -> pd.DataFrame:
     raw = result.panel.values.reindex(index=result.values.index, columns=indicators)
     present = raw.notna()
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "indicator_id": indicators,
         "dimension": dimension_of.reindex(indicators).to_numpy(),
         "cities_with_value": present.sum().to_numpy(),
@@ -305,6 +326,9 @@ def _coverage_indicators(result: IndexResult, indicators: list[str], dimension_o
         "country_level_share": (country.mean().to_numpy() if country is not None else np.nan),
         "distinct_values": raw.nunique().to_numpy(),
     })
+    for flag, mask in flagged.items():
+        table[f"{flag}_values"] = mask[indicators].to_numpy().sum(axis=0) if mask is not None else 0
+    return table
 
 
 def _treatment(result: IndexResult, indicators: list[str]) -> pd.DataFrame:

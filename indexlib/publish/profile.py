@@ -31,7 +31,7 @@ __all__ = ["CityProfile", "profile", "find_city", "nearest_peers", "INTERVAL_COL
 #: Columns a rank-interval table must have (``UncertaintyResult.rank_intervals``).
 INTERVAL_COLUMNS = ("city_id", "p05_rank", "median_rank", "p95_rank")
 
-_PROVENANCE = ("unit", "year", "level", "source", "licence", "note")
+_PROVENANCE = ("unit", "year", "level", "source", "licence", "note", "flag")
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,8 @@ class CityProfile:
                 else:
                     details = ", ".join(str(row[k]) for k in ("unit", "year", "level") if _present(row[k]))
                     value = f"{_number(row['raw_value'])}" + (f" ({details})" if details else "")
+                    if _present(row["flag"]):  # stale, series_break, shared_urban_centre (city_data.plausibility)
+                        value += f" {{{row['flag'].replace(';', ', ')}}}"
                     reference = cite(_source_text(row))
                 treatment = f" [{row['treatment']}]" if row["treatment"] else ""
                 lines.append(f"    {row['indicator_id']} {row['name']}: {value} {reference} → "
@@ -283,7 +285,7 @@ def _indicator_table(result: IndexResult, city_id: str) -> pd.DataFrame:
             "polarity": element.polarity, "raw_value": float(raw[i]), "unit": unit,
             "year": _text(provenance.at[i, "year"]), "level": _text(provenance.at[i, "level"]),
             "source": _text(source), "licence": _text(provenance.at[i, "licence"]),
-            "note": _text(provenance.at[i, "note"]), "imputed": imputed,
+            "note": _text(provenance.at[i, "note"]), "flag": _text(provenance.at[i, "flag"]), "imputed": imputed,
             "imputed_from": str(log.at[i, "rule"]) if imputed else None,
             "imputed_value": float(log.at[i, "value"]) if imputed else None,
             "treated_value": float(result.values.at[city_id, i]),

@@ -301,3 +301,26 @@ def test_weight_shares_add_up_for_any_gaps_and_levels(gaps, levels):
     weights = result.effective_weights()
     imputed = result.imputed
     assert np.allclose(cities["imputed_weight_share"], (imputed * weights).sum(axis=1).reindex(cities.index))
+
+
+def test_stale_values_and_series_breaks_are_counted_per_city_and_indicator():
+    import warnings
+
+    import indexlib
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = indexlib.build()
+    report = indexlib.audit(result)
+    provenance = result.panel.provenance
+    flags = provenance[provenance["has_value"].astype(bool)].assign(
+        flags=lambda f: f["flag"].fillna("").astype(str).str.split(";"))
+    used = set(result.values.columns)
+    for flag in ("stale", "series_break"):
+        chosen = flags[flags["flags"].map(lambda found: flag in found) & flags["indicator_id"].isin(used)
+                       & flags["city_id"].isin(result.values.index)]
+        by_indicator = report["coverage_indicators"].set_index("indicator_id")[f"{flag}_values"]
+        assert by_indicator.to_dict() == {i: int((chosen["indicator_id"] == i).sum()) for i in by_indicator.index}
+        by_city = report["coverage_cities"].set_index("city_id")[f"{flag}_values"]
+        assert int(by_city.sum()) == len(chosen)
+    assert report["coverage_indicators"]["stale_values"].sum() > 0

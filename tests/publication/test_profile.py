@@ -221,3 +221,22 @@ def test_a_value_left_missing_is_shown_as_missing(tmp_path):
     assert "i1 one: no value [" in profile.to_text()
     assert "i1" not in profile.strengths["indicator_id"].tolist() + profile.weaknesses["indicator_id"].tolist()
     assert json.dumps(profile.to_dict(), allow_nan=False)
+
+
+def test_a_flagged_value_is_marked_in_the_profile():
+    import warnings
+
+    import indexlib
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = indexlib.build()
+    provenance = result.panel.provenance
+    flagged = provenance[provenance["flag"].fillna("").astype(str).str.len().gt(0)
+                         & provenance["has_value"].astype(bool)]
+    row = flagged.iloc[0]
+    city_profile = indexlib.profile(result, str(row["city_id"]))
+    table = city_profile.indicators.set_index("indicator_id")
+    assert table.at[row["indicator_id"], "flag"] == row["flag"]
+    line = next(text for text in city_profile.to_text().splitlines() if text.strip().startswith(f"{row['indicator_id']} "))
+    assert "{" + str(row["flag"]).replace(";", ", ") + "}" in line
