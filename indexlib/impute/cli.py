@@ -18,7 +18,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 @arguments(_add_arguments)
 @command("impute-check", "hide known values and measure every imputation method's error")
 def run_impute_check(args: argparse.Namespace) -> int:
-    from indexlib.impute.check import check_imputation
+    from indexlib.impute.check import ERROR_TIE, check_imputation
     from indexlib.pipeline import _resolve, imputation_attributes, prepare
 
     panel, methodology, framework = _resolve(args.data, args.method, args.framework)
@@ -38,6 +38,7 @@ def run_impute_check(args: argparse.Namespace) -> int:
     if check.unchecked:
         print(f"\nnot checked (fewer than {check.folds} values, or all equal): {', '.join(check.unchecked)}")
     chosen = methodology.missing.method
-    print(f"\nlowest error: {check.best}; this methodology imputes with {chosen!r}"
+    print(f"\nbest (lowest error; within {ERROR_TIE} of it, lowest rank error): {check.best}; this methodology "
+          f"imputes with {chosen!r}"
           + ("" if chosen in (check.best, "none") else f" (set missing.method = {check.best!r} to follow the check)"))
     return 0

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import indexlib
 from indexlib import Methodology
 from indexlib.impute import check_imputation, haversine_km, impute
-from indexlib.impute.check import _position_error, fold_assignment
+from indexlib.impute.check import _position_error, best_method, fold_assignment
 from indexlib.methodology import MissingData
 from indicators import load_framework
 from indicators.errors import DataValidationError, SpecificationError
@@ -223,7 +223,7 @@ def test_check_reports_every_indicator_and_method_and_is_reproducible():
     assert set(check.table["method"]) == set(METHODS) and len(check.table) == 3 * len(METHODS)
     cells = check.table.groupby("indicator_id")["cells"].first()
     assert cells.to_dict() == {"i1": 30, "i2": 28, "i3": 30}
-    assert (check.table["error"] >= 0).all() and check.best == check.summary["method"].iloc[0]
+    assert (check.table["error"] >= 0).all() and check.best == best_method(check.summary)
     assert check.summary["error"].is_monotonic_increasing
     pd.testing.assert_frame_equal(check_imputation(values, attributes, folds=4, seed=1).table, check.table)
     with pytest.raises(SpecificationError, match="at least 2 folds"):
@@ -312,7 +312,16 @@ def test_impute_check_command_prints_the_table_and_the_choice(tmp_path, capsys):
             "--folds", "3", "--seed", "2"]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "Imputation error by indicator (3 folds, seed 2)" in out and "lowest error:" in out
+    assert "Imputation error by indicator (3 folds, seed 2)" in out and "best (lowest error" in out
     assert all(m in out for m in METHODS)
     assert main(argv) == 0 and capsys.readouterr().out == out  # seeded: the same table again
     assert main([*argv[:-4], "--folds", "1"]) == 2
+
+
+def test_a_tie_on_error_is_decided_by_rank_error():
+    summary = pd.DataFrame({"method": ["nearest", "knn", "median"], "error": [0.093, 0.094, 0.150],
+                            "rank_error": [18.4, 17.0, 27.0]})
+    assert best_method(summary) == "knn"  # within ERROR_TIE of the lowest error, lower rank error
+    assert best_method(summary, tie=0.0) == "nearest"
+    apart = summary.assign(error=[0.080, 0.094, 0.150])
+    assert best_method(apart) == "nearest"  # more than ERROR_TIE apart: the error decides
