@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from city_data.edition import EDITION
+from indicators._numbers import EXACT_CSV
 
 __all__ = [
     "EDITION",
@@ -110,7 +111,8 @@ def file_sha256(name: str) -> str:
 def _read(name: str, text_columns: tuple[str, ...]) -> pd.DataFrame:
     # Only empty cells are missing: a note or a name reading "NA" stays text.
     frame = pd.read_csv(io.BytesIO(_resource(name).read_bytes()), encoding="utf-8",
-                        dtype={column: str for column in text_columns}, keep_default_na=False, na_values=[""])
+                        dtype={column: str for column in text_columns}, keep_default_na=False, na_values=[""],
+                        **EXACT_CSV)
     return frame
 
 

@@ -40,6 +40,7 @@ import pandas as pd
 from city_data import ghsl
 from city_data.metro import METRO_RADIUS_KM, cities_within, geonames_points, ghsl_name_points, points_by_name
 from indicators import load_framework
+from indicators._numbers import EXACT_CSV, to_floats
 from city_data.plausibility import apply_value_rules, check_units, latest_before_break
 
 __all__ = [
@@ -171,8 +172,8 @@ def _read_text_csv(path: Path, **kwargs) -> pd.DataFrame:
 
 
 def _number(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series.astype(str).str.strip().replace({"": None, "NA": None, "\\N": None}),
-                         errors="coerce")
+    text = series.astype(str).str.strip().replace({"NA": "", "\\N": ""})
+    return pd.Series(to_floats(text), index=series.index)
 
 
 def build_cities(sources_dir: Path) -> pd.DataFrame:
@@ -214,8 +215,8 @@ def _prepare_cities(cities: pd.DataFrame | None, sources_dir: Path) -> pd.DataFr
     cities = cities.rename(columns={"id": "city_id"}).reset_index(drop=True)
     _require_columns(cities, ("city_id", "name_en", "iso2", "iso3", "country", "lat", "lon"), "cities")
     cities = cities.copy()
-    cities["lat"] = pd.to_numeric(cities["lat"])
-    cities["lon"] = pd.to_numeric(cities["lon"])
+    cities["lat"] = to_floats(cities["lat"])
+    cities["lon"] = to_floats(cities["lon"])
     return cities
 
 
@@ -268,7 +269,7 @@ def _iso3_by_name(cities: pd.DataFrame, aliases: dict[str, str]) -> dict[str, st
 
 def _labour_productivity(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
     """02: GDP (PPP, current international $) per employed person, latest year with all three series."""
-    wdi = pd.read_csv(path, na_values=["NA"])
+    wdi = pd.read_csv(path, na_values=["NA"], **EXACT_CSV)
     _require_columns(wdi, ("iso3c", "year", "gdp_ppp", "labor_force", "unemployment_r"), path)
     wdi["value"] = wdi["gdp_ppp"] / (wdi["labor_force"] * (1 - wdi["unemployment_r"] / 100))
     latest = _latest(wdi, "iso3c", "year", "value")
@@ -278,7 +279,7 @@ def _labour_productivity(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
 
 def _broadband(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
     """04: median fixed broadband download speed, August 2024 (country names mapped to ISO3)."""
-    ookla = pd.read_csv(path)
+    ookla = pd.read_csv(path, **EXACT_CSV)
     _require_columns(ookla, ("mbps", "country"), path)
     ookla["iso3"] = ookla["country"].map(_iso3_by_name(cities, _OOKLA_COUNTRY_ALIASES))
     by_iso3 = ookla.dropna(subset=["iso3"]).drop_duplicates("iso3").set_index("iso3")
@@ -289,7 +290,7 @@ def _broadband(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
 
 def _read_owid(path: Path, key: str) -> pd.DataFrame:
     """An Our World in Data grapher extract: ``key`` and ``Year`` columns, the value in the last column."""
-    owid = pd.read_csv(path)
+    owid = pd.read_csv(path, **EXACT_CSV)
     _require_columns(owid, (key, "Year"), path)
     return owid.rename(columns={owid.columns[-1]: "value"})
 

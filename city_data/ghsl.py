@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from indicators._numbers import EXACT_CSV
+
 __all__ = ["GHSL_FILE", "GHSL_SOURCE", "GHSL_LICENCE", "ghsl_matches", "night_lights", "pm25_city"]
 
 #: The match table, relative to the ``raw/`` folder.
@@ -52,7 +54,7 @@ def ghsl_matches(raw: Path) -> pd.DataFrame:
     path = Path(raw) / GHSL_FILE
     if not path.is_file():
         raise FileNotFoundError(f"expected source file not found: {path}")
-    table = pd.read_csv(path, dtype={"city_id": str})
+    table = pd.read_csv(path, dtype={"city_id": str}, **EXACT_CSV)
     needed = ("city_id", "uc_id", "night_light_em", "pm25_concentration")
     missing = [c for c in needed if c not in table.columns]
     if missing:

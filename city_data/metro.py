@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from indicators._numbers import to_floats
+
 __all__ = ["METRO_RADIUS_KM", "haversine_km", "cities_within", "geonames_points", "ghsl_name_points",
            "points_by_name"]
 
@@ -134,6 +136,6 @@ def ghsl_name_points(path: Path, place_key) -> tuple[Points, set]:
                         keep_default_na=False)
     names = table.assign(name=table["uc_names"].str.split(";")).explode("name")
     frame = pd.DataFrame({"country": names["country_iso"], "key": names["name"].map(place_key),
-                          "lat": pd.to_numeric(names["centroid_lat"], errors="coerce"),
-                          "lon": pd.to_numeric(names["centroid_lng"], errors="coerce")})
+                          "lat": to_floats(names["centroid_lat"]),
+                          "lon": to_floats(names["centroid_lng"])})
     return points_by_name(frame.drop_duplicates())

@@ -18,6 +18,7 @@ import pandas as pd
 
 from indexlib.panel_file import ID_COLUMNS, MAX_LISTED, problems_error, quote, read_table
 from indicators import Framework
+from indicators._numbers import to_floats
 from indicators.bounds import bound_problems, unit_problems
 from indicators.errors import DataValidationError
 
@@ -175,13 +176,9 @@ def _parse_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series]
     cells as text (for messages)."""
     text = cells.map(lambda v: "" if v is None else (repr(v) if isinstance(v, float) else str(v)).strip())
     missing = text.isin(MISSING_MARKERS).to_numpy()
-    numbers = np.array(pd.to_numeric(text.where(~missing, None), errors="coerce"), dtype=float)
+    numbers = to_floats(text.where(~missing, ""))
     bad = np.isnan(numbers) & ~missing
-    # pandas before 3.0 coerces a literal beyond the float range ('1e999') to NaN, not ±inf: parse those
-    # with Python's float so they are reported as infinite under every pandas the project supports
-    overflow = bad & text.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+").to_numpy(dtype=bool)
-    numbers[overflow] = [float(v) for v in text[overflow]]
-    return numbers, bad & ~overflow, text
+    return numbers, bad, text
 
 
 def _marker_hints(bad_texts: list[pd.Series], source: str) -> list[str]:
@@ -236,7 +233,7 @@ def panel_from_frame(frame: pd.DataFrame, framework: Framework, *, source: str, 
 def _year_text(cells: pd.Series) -> pd.Series:
     """Years as text, ``"2025"`` also for the ``2025.0`` a spreadsheet or a float column gives."""
     text = _cell_text(cells)
-    numbers = pd.to_numeric(text, errors="coerce")
+    numbers = pd.Series(to_floats(text), index=text.index)
     whole = numbers.notna() & (numbers % 1 == 0) & (numbers.abs() < 1e6)
     return text.where(~whole, numbers[whole].astype("int64").astype(str))
 

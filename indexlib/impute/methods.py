@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from indexlib.methodology import MissingData
+from indicators._numbers import to_floats
 from indicators.errors import DataValidationError, SpecificationError
 
 __all__ = ["impute", "IMPUTATION_METHODS", "MULTIVARIATE_METHODS", "LOG_COLUMNS", "haversine_km", "summary_note"]
@@ -252,7 +253,7 @@ def _coordinates(attributes: pd.DataFrame | None, n: int) -> tuple[np.ndarray, n
     def column(name: str) -> np.ndarray:
         if attributes is None or name not in attributes.columns:
             return np.full(n, np.nan)
-        return pd.to_numeric(attributes[name], errors="coerce").to_numpy(dtype=float)
+        return to_floats(attributes[name])
 
     lat, lon = column("lat"), column("lon")
     bad = ~((np.abs(lat) <= 90) & (np.abs(lon) <= 180))

@@ -24,6 +24,7 @@ from indexlib.publish.audit import records, require_matplotlib
 from indexlib.publish.tables import csv_text
 from indexlib.result import IndexResult
 from indicators._config import read_input_bytes
+from indicators._numbers import EXACT_CSV
 from indicators.errors import DataValidationError, SpecificationError
 
 __all__ = ["CityProfile", "profile", "find_city", "nearest_peers", "INTERVAL_COLUMNS"]
@@ -331,7 +332,7 @@ def read_intervals(path: str | Path) -> pd.DataFrame:
     raw = read_input_bytes(Path(path), what="rank intervals", expected="rank_intervals.csv from "
                            "'indexlib uncertainty --out'", error=DataValidationError)
     try:
-        table = pd.read_csv(io.BytesIO(raw), dtype={"city_id": str})
+        table = pd.read_csv(io.BytesIO(raw), dtype={"city_id": str}, **EXACT_CSV)
     except (ValueError, pd.errors.ParserError) as exc:
         raise DataValidationError(f"{path}: cannot be read as a CSV table: {exc}") from None
     missing = [c for c in INTERVAL_COLUMNS if c not in table.columns]
