@@ -14,8 +14,9 @@ import pandas as pd
 
 __all__ = ["EXACT_CSV", "to_floats"]
 
-#: ``read_csv`` options that read every float column exactly.
-EXACT_CSV = {"float_precision": "round_trip"}
+#: ``read_csv`` options that read every float column exactly: pandas 3's default parser is exact (and
+#: deprecates ``float_precision``); before it, the round-trip parser is needed.
+EXACT_CSV: dict[str, str] = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
 
 
 def to_floats(values: Any) -> np.ndarray:

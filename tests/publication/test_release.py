@@ -18,6 +18,7 @@ from _support import small_framework
 from indexlib.cli import main
 from indexlib.io import MARKER
 from indexlib.methodology import Methodology
+from indicators._numbers import EXACT_CSV
 from indexlib.publish import csv_text, guard_csv_text, xlsx_bytes
 from indexlib.publish.release import release
 from indicators.errors import OutputError, SpecificationError
@@ -27,7 +28,7 @@ RELEASE_FILES = {"ranking.csv", "ranking.xlsx", "results.json", "report.html", "
 
 def read_exact(source, **options) -> pd.DataFrame:
     """``pandas.read_csv`` that reads every float back to the last bit (pandas 2's default parser may not)."""
-    return pd.read_csv(source, float_precision="round_trip", **options)
+    return pd.read_csv(source, **EXACT_CSV, **options)
 
 
 def _top_level(names) -> set[str]:
