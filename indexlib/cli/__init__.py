@@ -22,8 +22,6 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
-from indicators.errors import IndexlibError
-
 __all__ = ["main", "COMMAND_MODULES"]
 
 #: The command modules, in the order ``indexlib --help`` lists them.
@@ -77,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: usage errors exit 2, --help exits 0
         return int(exc.code or 0)
+    from indicators.errors import IndexlibError  # here, not above: `indexlib --help` need not load the library
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # notes are printed from the result instead

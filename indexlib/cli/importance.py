@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
-
-import numpy as np
 
 from indexlib.cli._args import add_build_inputs, add_year, build_from_args, format_table, output_folder, print_notes
 
@@ -21,7 +20,7 @@ def positive_fraction(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text[:80]!r} is not a number; expected a fraction such as 0.1") from None
-    if not 0 < value < np.inf:
+    if not 0 < value < math.inf:
         raise argparse.ArgumentTypeError(f"{value} is out of range; expected a number > 0 such as 0.1")
     return value
 

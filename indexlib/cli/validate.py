@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from indexlib.cli._args import add_build_inputs, add_year, panel_input
-from indicators.errors import DataValidationError
 
 __all__ = ["NAME", "HELP", "parser", "run"]
 
@@ -24,6 +23,7 @@ def parser(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import indexlib
+    from indicators.errors import DataValidationError
 
     try:
         checked = indexlib.validate(panel_input(args), args.method, args.framework)
