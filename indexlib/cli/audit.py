@@ -9,8 +9,8 @@ from indexlib.cli._args import add_build_inputs, build_from_args, format_table, 
 
 __all__ = ["NAME", "HELP", "parser", "run"]
 
-NAME = 'audit'
-HELP = 'statistical audit: coverage, treatment, correlations, consistency, flags, added value'
+NAME = "audit"
+HELP = "statistical audit: coverage, treatment, correlations, consistency, flags, added value"
 
 
 def parser(p: argparse.ArgumentParser) -> None:

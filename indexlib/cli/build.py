@@ -10,8 +10,8 @@ from indexlib.cli._args import (add_build_inputs, add_year, build_from_args, for
 
 __all__ = ["NAME", "HELP", "parser", "run"]
 
-NAME = 'build'
-HELP = 'compute the index and print the ranking'
+NAME = "build"
+HELP = "compute the index and print the ranking"
 
 
 def parser(p: argparse.ArgumentParser) -> None:
@@ -27,6 +27,8 @@ def parser(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from indicators.text import plural
+
     result = build_from_args(args)
     print_notes(result)
     ranking = result.ranking
@@ -42,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     print(format_table(shown))
     flagged = int(ranking["imputed_weight_flag"].sum())
     if flagged:
-        print(f"\n* {flagged} cit{'y' if flagged == 1 else 'ies'} with more than {IMPUTED_WEIGHT_THRESHOLD:.0%} of "
+        print(f"\n* {plural(flagged, 'city')} with more than {IMPUTED_WEIGHT_THRESHOLD:.0%} of "
               "the effective weight on imputed values: read their rank with care")
     if len(result.excluded_cities):
         print(f"\nexcluded by the coverage screen ({len(result.excluded_cities)}):")

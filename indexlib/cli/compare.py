@@ -9,8 +9,8 @@ from indexlib.cli._args import add_build_inputs, add_year, format_table, output_
 
 __all__ = ["NAME", "HELP", "parser", "run", "scheme_list"]
 
-NAME = 'compare'
-HELP = 'rank under alternative weightings, side by side with the nominal ranking'
+NAME = "compare"
+HELP = "rank under alternative weightings, side by side with the nominal ranking"
 
 
 _SCHEME_KINDS = ("ahp", "budget", "scheme")
@@ -31,7 +31,6 @@ def scheme_list(text: str) -> list[str]:
             raise argparse.ArgumentTypeError(f"{spec!r} names no scheme after ':'; expected {kind}:X with X a built-in "
                                              "scheme id or a TOML/JSON scheme file")
     return schemes
-
 
 
 def parser(p: argparse.ArgumentParser) -> None:

@@ -6,11 +6,11 @@ import argparse
 import sys
 from typing import Any
 
-from indexlib.cli._args import add_build_inputs, add_year, build_from_args, format_table, print_notes
+from indexlib.cli._args import add_build_inputs, add_year, build_from_args, format_table, print_notes, year
 
 __all__ = ["NAME", "HELP", "parser", "run", "published_year"]
 
-NAME = 'compare-published'
+NAME = "compare-published"
 HELP = "compare the build's ranking with the report's published ranking"
 
 
@@ -18,17 +18,13 @@ def published_year(text: str) -> int:
     """``--year``: an edition whose published ranking is packaged with :mod:`city_data`."""
     import city_data
 
+    edition = year(text)
     try:
-        year = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a year; expected e.g. 2025") from None
-    try:
-        city_data.published(year)
+        city_data.published(edition)
     except ValueError as exc:  # the message ends with the packaged years
         available = str(exc).rpartition("; ")[2]
-        raise argparse.ArgumentTypeError(f"no published ranking is packaged for {year}; {available}") from None
-    return year
-
+        raise argparse.ArgumentTypeError(f"no published ranking is packaged for {edition}; {available}") from None
+    return edition
 
 
 def parser(p: argparse.ArgumentParser) -> None:

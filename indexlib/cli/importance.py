@@ -10,7 +10,7 @@ from indexlib.cli._args import add_build_inputs, add_year, build_from_args, form
 
 __all__ = ["NAME", "HELP", "parser", "run", "positive_fraction"]
 
-NAME = 'importance'
+NAME = "importance"
 HELP = "nominal effective weights beside each component's actual importance"
 
 
@@ -23,7 +23,6 @@ def positive_fraction(text: str) -> float:
     if not 0 < value < math.inf:
         raise argparse.ArgumentTypeError(f"{value} is out of range; expected a number > 0 such as 0.1")
     return value
-
 
 
 def parser(p: argparse.ArgumentParser) -> None:
@@ -44,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
 
     from indexlib.importance import importance_table, optimise_weights
     from indexlib.io import write_folder
+    from indicators.text import plural
 
     result = build_from_args(args)
     print_notes(result)
@@ -65,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
         missed = frame.index[frame["missed"]]
         if len(missed):
             worst = frame["relative_error"].abs().max()
-            print(f"target NOT met: {len(missed)} of {len(frame)} component(s) miss their target share by more "
+            misses = "misses its" if len(missed) == 1 else "miss their"
+            print(f"target NOT met: {len(missed)} of {plural(len(frame), 'component')} {misses} target share by more "
                   f"than {optimised.tolerance:.0%} ({', '.join(missed)}; worst {worst:.0%}): the best "
                   "non-negative weights found do not give these importances")
         else:

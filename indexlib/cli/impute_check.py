@@ -8,7 +8,7 @@ from indexlib.cli._args import add_build_inputs, format_table, positive_int
 
 __all__ = ["NAME", "HELP", "parser", "run"]
 
-NAME = 'impute-check'
+NAME = "impute-check"
 HELP = "hide known values and measure every imputation method's error"
 
 

@@ -9,8 +9,8 @@ from indexlib.cli._args import add_build_inputs, build_from_args, output_folder,
 
 __all__ = ["NAME", "HELP", "parser", "run"]
 
-NAME = 'profile'
-HELP = 'the profile of one city: scores, ranks, every value with its source, strengths, peers'
+NAME = "profile"
+HELP = "the profile of one city: scores, ranks, every value with its source, strengths, peers"
 
 
 def parser(p: argparse.ArgumentParser) -> None:

@@ -9,8 +9,8 @@ from indexlib.cli._args import add_build_inputs, add_year, non_negative_int, out
 
 __all__ = ["NAME", "HELP", "parser", "run"]
 
-NAME = 'release'
-HELP = 'write a release folder: ranking CSV and XLSX, results.json, report.html, manifest.json'
+NAME = "release"
+HELP = "write a release folder: ranking CSV and XLSX, results.json, report.html, manifest.json"
 
 
 def parser(p: argparse.ArgumentParser) -> None:

@@ -7,8 +7,8 @@ import json
 
 __all__ = ["NAME", "HELP", "parser", "run"]
 
-NAME = 'schema'
-HELP = 'print the JSON Schema of the framework and of the methodology'
+NAME = "schema"
+HELP = "print the JSON Schema of the framework and of the methodology"
 
 
 def parser(p: argparse.ArgumentParser) -> None:

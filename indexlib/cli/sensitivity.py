@@ -17,7 +17,7 @@ from indexlib.cli.uncertainty import add_chunk_size, chunk_size, terminal_progre
 
 __all__ = ["NAME", "HELP", "parser", "run"]
 
-NAME = 'sensitivity'
+NAME = "sensitivity"
 HELP = "Sobol' indices: which assumption drives the rank shift and each city's rank"
 
 
@@ -31,7 +31,6 @@ def _confidence_level(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text} is out of range; expected a level strictly between 0 and 1, "
                                          "e.g. 0.95")
     return value
-
 
 
 def parser(p: argparse.ArgumentParser) -> None:
@@ -53,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from indexlib.sensitivity.analysis import SHIFT_OUTPUT, sensitivity_analysis
     from indexlib.uncertainty.engine import UncertaintyModel
     from indexlib.uncertainty.spec import load_spec
+    from indicators.text import plural
 
     model = UncertaintyModel(panel_input(args), args.method, args.framework, load_spec(args.spec), spec_source=args.spec)
     result = sensitivity_analysis(model=model, n_base=args.n, seed=args.seed, num_resamples=args.resamples,
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     counts = leading["factor"].value_counts()
     print("\nfactor with the largest total index, counted over the cities' ranks:")
     for factor, count in counts.items():
-        print(f"  {factor}: {count} cities")
+        print(f"  {factor}: {plural(count, 'city')}")
     if args.out:
         from indexlib.figures import figure_names, sobol_figure_files
         from indexlib.io import write_folder

@@ -17,8 +17,8 @@ from indexlib.cli._args import (add_build_inputs, add_year, format_table, non_ne
 
 __all__ = ["NAME", "HELP", "parser", "run", "terminal_progress", "add_chunk_size", "chunk_size"]
 
-NAME = 'uncertainty'
-HELP = 'Monte Carlo rank intervals under alternative weights, normalisations, aggregations…'
+NAME = "uncertainty"
+HELP = "Monte Carlo rank intervals under alternative weights, normalisations, aggregations…"
 
 
 def terminal_progress(label: str) -> Callable[[int, int], None] | None:

@@ -9,8 +9,8 @@ from indexlib.cli._args import add_build_inputs, add_year, panel_input
 
 __all__ = ["NAME", "HELP", "parser", "run"]
 
-NAME = 'validate'
-HELP = 'run every check a build runs (same message, exit 2); print every problem of a panel'
+NAME = "validate"
+HELP = "run every check a build runs (same message, exit 2); print every problem of a panel"
 
 
 def parser(p: argparse.ArgumentParser) -> None:
@@ -24,6 +24,7 @@ def parser(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import indexlib
     from indicators.errors import DataValidationError
+    from indicators.text import plural
 
     try:
         checked = indexlib.validate(panel_input(args), args.method, args.framework)
@@ -37,9 +38,9 @@ def run(args: argparse.Namespace) -> int:
     panel = checked.prepared.panel
     values = panel.values
     present = int(values.notna().to_numpy().sum())
-    print(f"{panel.source}: OK — {values.shape[0]} cities × {values.shape[1]} indicators, {present} values "
-          f"({present / values.size:.0%} coverage); a build ranks {len(checked.values)} cities on "
-          f"{len(checked.framework.indicator_ids)} indicators")
+    print(f"{panel.source}: OK — {plural(values.shape[0], 'city')} × {plural(values.shape[1], 'indicator')}, "
+          f"{plural(present, 'value')} ({present / values.size:.0%} coverage); a build ranks "
+          f"{plural(len(checked.values), 'city')} on {plural(len(checked.framework.indicator_ids), 'indicator')}")
     for note in checked.notes:
         print(f"note: {note}")
     return 0
