@@ -16,8 +16,8 @@ level). The methods:
   median of all cities, the one level the cap does not apply to.
 * ``knn``: the mean of the :math:`k` most similar cities that have the indicator, similarity being
   the Euclidean distance over the other indicators after standardising each to mean 0 and
-  standard deviation 1, ignoring cells missing in either city (scikit-learn ``KNNImputer``,
-  Troyanskaya et al. 2001).
+  standard deviation 1, ignoring cells missing in either city (scikit-learn ``KNNImputer``'s rule
+  in numpy, :func:`knn_fill`; Troyanskaya et al. 2001).
 * ``iterative``: each indicator regressed on the others in turn (Bayesian ridge), repeated up to
   10 rounds (scikit-learn ``IterativeImputer``; van Buuren & Groothuis-Oudshoorn 2011), on
   standardised values, clipped to the indicator's observed range.

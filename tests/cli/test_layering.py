@@ -93,6 +93,11 @@ def test_the_command_line_parser_loads_no_heavy_package():
     assert _loaded_after(code) == dict.fromkeys(HEAVY, False)
 
 
+def test_a_build_loads_no_heavy_package():
+    loaded = _loaded_after("import indexlib\nindexlib.build()")
+    assert not any(loaded[m] for m in ("sklearn", "scipy", "matplotlib", "openpyxl", "indexlib.uncertainty.engine"))
+
+
 def test_the_estimators_still_load_scikit_learn_on_use():
     loaded = _loaded_after("from indexlib.normalise import MinMaxNormaliser\n"
                            "import sklearn.base\nassert isinstance(MinMaxNormaliser(), sklearn.base.BaseEstimator)")
