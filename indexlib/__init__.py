@@ -11,26 +11,24 @@ True
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
-try:
-    __version__ = version("indexlib")
-except PackageNotFoundError:  # running from a source tree
-    __version__ = "0.0.0+source"
-
-from indexlib.errors import (  # noqa: E402
-    DataValidationError,
-    DomainError,
-    FrameworkError,
-    IndexlibError,
-    SpecificationError,
-    WeightsError,
-)
-from indexlib.methodology import Methodology, load_methodology  # noqa: E402
-from indexlib.panel import Panel, read_panel  # noqa: E402
-from indexlib.pipeline import Validated, build, validate  # noqa: E402
-from indexlib.result import IndexResult  # noqa: E402
-from indicators import Framework, load_framework  # noqa: E402
+if TYPE_CHECKING:
+    from indexlib.errors import (
+        DataValidationError,
+        DomainError,
+        FrameworkError,
+        IndexlibError,
+        SpecificationError,
+        WeightsError,
+    )
+    from indexlib.methodology import Methodology, load_methodology
+    from indexlib.panel import Panel, read_panel
+    from indexlib.pipeline import Validated, build, validate
+    from indexlib.publish.audit import Audit, audit
+    from indexlib.publish.profile import CityProfile, profile
+    from indexlib.result import IndexResult
+    from indicators import Framework, load_framework
 
 __all__ = [
     "__version__",
@@ -56,15 +54,42 @@ __all__ = [
     "DomainError",
 ]
 
+#: Where each public name lives. Loaded on first use, so that ``import indexlib`` (and the command
+#: line, ``indexlib --help`` above all) start fast: the engine imports pandas and builds pydantic models.
+_LAZY = {
+    **dict.fromkeys(["build", "validate", "Validated"], "indexlib.pipeline"),
+    "IndexResult": "indexlib.result",
+    **dict.fromkeys(["Methodology", "load_methodology"], "indexlib.methodology"),
+    **dict.fromkeys(["Panel", "read_panel"], "indexlib.panel"),
+    **dict.fromkeys(["Framework", "load_framework"], "indicators"),
+    **dict.fromkeys(["IndexlibError", "DataValidationError", "SpecificationError", "FrameworkError", "WeightsError",
+                     "DomainError"], "indexlib.errors"),
+    **dict.fromkeys(["audit", "Audit"], "indexlib.publish.audit"),
+    **dict.fromkeys(["profile", "CityProfile"], "indexlib.publish.profile"),
+}
 
-#: Heavier parts loaded on first use, so that ``import indexlib`` (and the command line) start fast.
-_LAZY = {"audit": "indexlib.publish.audit", "Audit": "indexlib.publish.audit",
-         "profile": "indexlib.publish.profile", "CityProfile": "indexlib.publish.profile"}
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("indexlib")
+    except PackageNotFoundError:  # running from a source tree
+        return "0.0.0+source"
 
 
 def __getattr__(name: str) -> object:
-    if name in _LAZY:
+    if name == "__version__":
+        value: object = _version()
+    elif name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'indexlib' has no attribute {name!r}")
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
+        raise AttributeError(f"module 'indexlib' has no attribute {name!r}")
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

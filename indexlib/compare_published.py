@@ -6,17 +6,12 @@ toward the published one. The comparison is over the cities present in both rank
 
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from indexlib.cli import (add_build_inputs, add_year, arguments, build_from_args, command, format_table,
-                          print_notes)
 from indexlib.rank import rank_dtype
 from indexlib.result import IndexResult
 from indicators.errors import DataValidationError
@@ -95,41 +90,3 @@ def compare_with_published(result: IndexResult, year: int | None = None) -> Publ
     return PublishedComparison(year, len(merged), rho, tau, len(top_ours & top_published),
                                ranks.reset_index(drop=True), largest.reset_index(drop=True),
                                dimensions.reset_index(drop=True))
-
-
-def published_year(text: str) -> int:
-    """``--year``: an edition whose published ranking is packaged with :mod:`city_data`."""
-    import city_data
-
-    try:
-        year = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a year; expected e.g. 2025") from None
-    try:
-        city_data.published(year)
-    except ValueError as exc:  # the message ends with the packaged years
-        available = str(exc).rpartition("; ")[2]
-        raise argparse.ArgumentTypeError(f"no published ranking is packaged for {year}; {available}") from None
-    return year
-
-
-@arguments(lambda p: (add_build_inputs(p),
-                      add_year(p, year_type=published_year,
-                               help_text="edition of the published ranking (default 2025), and the panel's year "
-                                         "(see build --year)")))
-@command("compare-published", "compare the build's ranking with the report's published ranking")
-def run_compare_published(args: argparse.Namespace) -> int:
-    result = build_from_args(args)
-    print_notes(result)
-    comparison = compare_with_published(result, args.year)
-    out: Any = sys.stdout
-    print(f"Published {comparison.year} ranking vs this build ({comparison.cities} cities in both)", file=out)
-    print(f"  Spearman rank correlation: {comparison.spearman:.3f}", file=out)
-    print(f"  Kendall rank correlation:  {comparison.kendall:.3f}", file=out)
-    print(f"  Top-10 overlap:            {comparison.top10_overlap} of 10", file=out)
-    print("\nThe 10 cities with the largest rank differences (ours − published), with our dimension scores:",
-          file=out)
-    print(format_table(comparison.largest_differences, floats=1), file=out)
-    print("\nPublished dimension scores beside ours (where the report publishes them):", file=out)
-    print(format_table(comparison.dimensions, floats=2), file=out)
-    return 0

@@ -26,8 +26,6 @@ indicators: closing the gap. Ecological Indicators 80: 12–22. doi:10.1016/j.ec
 
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import dataclass
 from typing import Literal
 
@@ -35,9 +33,6 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, optimize
 
-from indexlib.cli import (add_build_inputs, add_year, arguments, build_from_args, command, format_table, output_folder,
-                          print_notes)
-from indexlib.io import write_folder
 from indexlib.result import IndexResult
 from indexlib.scoring import ScoringPlan
 from indicators.errors import DataValidationError, SpecificationError
@@ -318,58 +313,3 @@ def optimise_weights(result: IndexResult, level: Level = "dimension", target: pd
     return WeightOptimisation(weights, target, achieved, importance_table(result, level), after,
                               float((error**2).sum()), bool(fit.success), error,
                               error.abs() > tolerance * target, tolerance)
-
-
-def positive_fraction(text: str) -> float:
-    """A number > 0, such as 0.1 for 10 % (argparse ``type``)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text[:80]!r} is not a number; expected a fraction such as 0.1") from None
-    if not 0 < value < np.inf:
-        raise argparse.ArgumentTypeError(f"{value} is out of range; expected a number > 0 such as 0.1")
-    return value
-
-
-@arguments(lambda p: (add_build_inputs(p), add_year(p),
-                      p.add_argument("--level", choices=["indicator", "dimension"], default="indicator"),
-                      p.add_argument("--optimise", action="store_true",
-                                     help="also search weights whose importance matches the nominal weights"),
-                      p.add_argument("--tolerance", type=positive_fraction, default=0.1,
-                                     help="with --optimise: flag a component whose importance share misses its "
-                                          "target by more than this fraction of it (default 0.1)"),
-                      p.add_argument("--out", type=output_folder,
-                                     help="write importance.csv (and optimised_weights.csv) here")))
-@command("importance", "nominal effective weights beside each component's actual importance")
-def run_importance(args: argparse.Namespace) -> int:
-    result = build_from_args(args)
-    print_notes(result)
-    table = importance_table(result, args.level)
-    print(f"Weights vs importance ({args.level} level; shares sum to 1; flagged: ratio > 2 or < 0.5)")
-    print(format_table(table[["id", "weight_share", "importance_share", "ratio", "flagged"]], floats=3))
-    files = {}
-    if args.out:
-        files["importance.csv"] = table.to_csv(index=False, float_format="%.6f", lineterminator="\n")
-    if args.optimise:
-        optimised = optimise_weights(result, args.level, tolerance=args.tolerance)
-        print(f"\nOptimised {args.level} weights (importance matched to the nominal weights; loss "
-              f"{optimised.loss:.2e}, RMS error {optimised.rms_error:.3f}; optimiser converged (local minimum): "
-              f"{optimised.converged}):")
-        frame = pd.DataFrame({"weight": optimised.weights, "target_share": optimised.target,
-                              "achieved_share": optimised.achieved, "error": optimised.error,
-                              "relative_error": optimised.relative_error, "missed": optimised.missed})
-        print(format_table(frame.reset_index(names="id"), floats=3))
-        missed = frame.index[frame["missed"]]
-        if len(missed):
-            worst = frame["relative_error"].abs().max()
-            print(f"target NOT met: {len(missed)} of {len(frame)} component(s) miss their target share by more "
-                  f"than {optimised.tolerance:.0%} ({', '.join(missed)}; worst {worst:.0%}): the best "
-                  "non-negative weights found do not give these importances")
-        else:
-            print(f"target met: every component within {optimised.tolerance:.0%} of its target share")
-        if args.out:
-            files["optimised_weights.csv"] = frame.to_csv(float_format="%.6f", lineterminator="\n")
-    if args.out:  # one folder: optimised_weights.csv of an earlier --optimise run is not left beside
-        for path in write_folder(args.out, files, owns=["importance.csv", "optimised_weights.csv"]):
-            print(f"wrote {path}", file=sys.stderr)
-    return 0

@@ -21,6 +21,7 @@ from indicators import Framework
 from indicators._numbers import to_floats
 from indicators.bounds import bound_problems, unit_problems
 from indicators.errors import DataValidationError
+from indicators.text import plural
 
 __all__ = ["Panel", "read_panel", "panel_from_frame", "MISSING_MARKERS", "ATTRIBUTE_COLUMNS"]
 
@@ -364,10 +365,14 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
                         "per city")
     values = pd.DataFrame(index=pd.Index(ids, name="city_id"))
     bad_texts: list[pd.Series] = []
+    absent = [indicator for indicator in indicator_ids if indicator not in frame.columns]
+    if absent:  # one line, however many: a panel of one dimension lacks most of the framework
+        shown = ", ".join(map(repr, absent[:MAX_LISTED])) + (", …" if len(absent) > MAX_LISTED else "")
+        notes.append(f"{plural(len(absent), 'indicator')} of the framework {plural(len(absent), 'has', number=False)} "
+                     f"no column in {source} ({shown}); treated as missing for every city")
     for indicator in indicator_ids:
         if indicator not in frame.columns:
             values[indicator] = np.nan
-            notes.append(f"indicator {indicator!r} has no column in {source}; it is treated as missing for every city")
             continue
         numbers, bad, text = _parse_numbers(frame[indicator])
         problems += _value_problems(numbers, bad, text, lambda i: f"{source}, row {rows[i]}, city "
@@ -430,7 +435,7 @@ def _mixed_units(frame: pd.DataFrame, ids: pd.Series, indicators: pd.Series, fra
         shown = []
         for unit, cities in rows.groupby("unit", sort=False)["city"]:
             listed = ", ".join(quote(c) for c in cities.iloc[:5])
-            shown.append(f"{quote(unit)} for {len(cities)} cit{'y' if len(cities) == 1 else 'ies'} ({listed}"
+            shown.append(f"{quote(unit)} for {plural(len(cities), 'city')} ({listed}"
                          f"{', …' if len(cities) > 5 else ''})")
         problems.append(f"indicator {quote(indicator)}: rows give different units: {'; '.join(shown)}")
     return problems

@@ -35,6 +35,7 @@ from indicators.errors import (
     SpecificationError,
     WeightsError,
 )
+from indicators.text import plural
 
 __all__ = ["build", "validate", "Validated", "prepare", "Prepared", "checked_plan", "present_50_100"]
 
@@ -157,7 +158,7 @@ def prepare(panel: Panel, methodology: Methodology, framework: Framework) -> Pre
         [{"city_id": c, "reason": "; ".join(r)} for c, r in reasons.items()], columns=["city_id", "reason"]
     )
     if len(excluded):
-        notes.append(f"{len(excluded)} cit{'y' if len(excluded) == 1 else 'ies'} excluded by the coverage screen: "
+        notes.append(f"{plural(len(excluded), 'city')} excluded by the coverage screen: "
                      f"{', '.join(excluded['city_id'])}")
     kept = values.drop(index=list(reasons))
     if kept.shape[0] < 3:
@@ -250,7 +251,8 @@ def impute_and_treat(prep: Prepared, methodology: Methodology, *, outliers: bool
         if len(failing):
             detail = ", ".join(f"{row.indicator_id} (after {row.action}: skew {row.skew_after:.2f}, kurtosis "
                                f"{row.kurtosis_after:.2f})" for row in failing.itertuples(index=False))
-            notes.append(f"{len(failing)} indicator(s) still fail the outlier rule (|skew| < "
+            verb = plural(len(failing), "fails", "fail", number=False)
+            notes.append(f"{plural(len(failing), 'indicator')} still {verb} the outlier rule (|skew| < "
                          f"{treatment.skew_threshold:g} or kurtosis < {treatment.kurtosis_threshold:g}) after "
                          f"treatment: {detail}")
     else:
@@ -359,7 +361,7 @@ def validate(panel: str | Path | pd.DataFrame | Panel | None = None,
             [prep.excluded_cities, pd.DataFrame({"city_id": dropped, "reason": reason})], ignore_index=True))
         treated, flags = treated[~unscored], flags[~unscored]
         normalised, raw = normalised[~unscored], raw[~unscored]
-        notes.append(f"{len(dropped)} cit{'y' if len(dropped) == 1 else 'ies'} excluded: {reason}: "
+        notes.append(f"{plural(len(dropped), 'city')} excluded: {reason}: "
                      f"{', '.join(dropped[:20])}{' …' if len(dropped) > 20 else ''}")
         if len(treated) < 3:
             raise DataValidationError(f"{data.source}: only {len(treated)} cities have a value on an indicator used "
@@ -410,7 +412,8 @@ def build(panel: str | Path | pd.DataFrame | Panel | None = None,
                          "indicators, with sibling weights renormalised per city")
     if np.isnan(raw).any():
         cities = sorted({treated.index[i] for i in np.argwhere(np.isnan(raw))[:, 0]})
-        all_notes.append(f"{len(cities)} cities have no score for some node (no data under it): {cities[:10]}")
+        all_notes.append(f"{plural(len(cities), 'city')} {plural(len(cities), 'has', number=False)} "
+                         f"no score for some node (no data under it): {cities[:10]}")
     presented = present_50_100(raw) if meth.presentation.scale == "50-100" else raw
     ranks = rank_scores(raw.T, meth.ties).T
     for note in all_notes:

@@ -24,9 +24,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from indicators._config import read_input_bytes
-from indicators.errors import SpecificationError
-
 __all__ = ["CORE_DEPENDENCIES", "environment", "file_record", "object_record", "build_inputs", "spec_inputs",
            "scheme_record"]
 
@@ -51,6 +48,9 @@ def environment() -> dict[str, str]:
 
 def file_record(path: str | Path, what: str) -> dict[str, str]:
     """``{"path", "sha256"}`` of an input file's bytes (``what`` names it in an error)."""
+    from indicators._config import read_input_bytes
+    from indicators.errors import SpecificationError
+
     raw = read_input_bytes(Path(path), what=what, expected=f"the {what} file", error=SpecificationError)
     return {"path": str(path), "sha256": hashlib.sha256(raw).hexdigest()}
 

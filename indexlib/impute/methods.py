@@ -16,7 +16,7 @@ level). The methods:
   median of all cities, the one level the cap does not apply to.
 * ``knn``: the mean of the :math:`k` most similar cities that have the indicator, similarity being
   the Euclidean distance over the other indicators after standardising each to mean 0 and
-  standard deviation 1, ignoring cells missing in either city (scikit-learn ``KNNImputer``,
+  standard deviation 1, ignoring cells missing in either city (scikit-learn ``KNNImputer``;
   Troyanskaya et al. 2001).
 * ``iterative``: each indicator regressed on the others in turn (Bayesian ridge), repeated up to
   10 rounds (scikit-learn ``IterativeImputer``; van Buuren & Groothuis-Oudshoorn 2011), on
@@ -208,9 +208,9 @@ def standardise(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _knn(data: np.ndarray, options: MissingData, attributes: pd.DataFrame | None
          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    z, mean, spread = standardise(data)
     from sklearn.impute import KNNImputer
 
-    z, mean, spread = standardise(data)
     imputer = KNNImputer(n_neighbors=options.neighbours, weights="uniform", keep_empty_features=True)
     filled = imputer.fit_transform(z) * spread + mean
     return filled, *_labels(data, f"knn ({options.neighbours} most similar cities)")

@@ -1,4 +1,8 @@
-"""Normalisation methods: one module each (kernel pair + scikit-learn transformer + registry entry).
+"""Normalisation methods: one module each (kernel pair + registry entry); the scikit-learn transformers.
+
+The transformer classes (``MinMaxNormaliser``…) live in :mod:`indexlib.normalise.estimators` and are
+loaded on first use, so that importing the package (and ``import indexlib``) does not import
+scikit-learn.
 
 >>> from indexlib.normalise import NORMALISERS
 >>> NORMALISERS.names()
@@ -7,13 +11,22 @@
 
 from __future__ import annotations
 
-from indexlib.normalise._base import NORMALISERS, BaseNormaliser, NormaliserSpec, polarity_vector
-from indexlib.normalise.goalposts import GoalpostNormaliser
-from indexlib.normalise.minmax import MinMaxNormaliser
-from indexlib.normalise.percentile import PercentileNormaliser
-from indexlib.normalise.rank import RankNormaliser
-from indexlib.normalise.reference import ReferenceNormaliser
-from indexlib.normalise.zscore import ZScoreNormaliser
+from typing import TYPE_CHECKING
+
+# the method modules register their kernels with NORMALISERS when imported
+from indexlib.normalise import goalposts, minmax, percentile, rank, reference, zscore  # noqa: F401
+from indexlib.normalise._base import NORMALISERS, NormaliserSpec, polarity_vector
+
+if TYPE_CHECKING:
+    from indexlib.normalise.estimators import (
+        BaseNormaliser,
+        GoalpostNormaliser,
+        MinMaxNormaliser,
+        PercentileNormaliser,
+        RankNormaliser,
+        ReferenceNormaliser,
+        ZScoreNormaliser,
+    )
 
 __all__ = [
     "NORMALISERS",
@@ -27,3 +40,15 @@ __all__ = [
     "GoalpostNormaliser",
     "ReferenceNormaliser",
 ]
+
+#: The scikit-learn transformers, imported from :mod:`indexlib.normalise.estimators` on first use.
+_ESTIMATORS = frozenset({"BaseNormaliser", "MinMaxNormaliser", "ZScoreNormaliser", "PercentileNormaliser",
+                         "RankNormaliser", "GoalpostNormaliser", "ReferenceNormaliser"})
+
+
+def __getattr__(name: str) -> object:
+    if name in _ESTIMATORS:
+        from indexlib.normalise import estimators
+
+        return getattr(estimators, name)
+    raise AttributeError(f"module 'indexlib.normalise' has no attribute {name!r}")

@@ -1,24 +1,26 @@
-"""Shared machinery of the normalisers: the scikit-learn transformer contract and polarity handling.
+"""Shared machinery of the normalisers: the registry and polarity handling (numpy only).
 
 Each normaliser module holds a pure numpy kernel pair (``fit_params`` learns what the method needs
-from a reference panel, ``apply`` maps any panel with those parameters), a thin scikit-learn
-transformer around them, and one registry entry.
+from a reference panel, ``apply`` maps any panel with those parameters) and one registry entry; the
+thin scikit-learn transformers around the kernels are in :mod:`indexlib.normalise.estimators`, which
+only an estimator's user imports (scikit-learn takes about a second to import).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
 
-from indicators.errors import DataValidationError, DegenerateIndicatorError, NotFittedError
+from indicators.errors import DataValidationError, DegenerateIndicatorError
 from indicators.registry import Registry
 
-__all__ = ["NormaliserSpec", "NORMALISERS", "polarity_vector", "BaseNormaliser", "check_not_constant"]
+if TYPE_CHECKING:
+    from indexlib.normalise.estimators import BaseNormaliser
+
+__all__ = ["NormaliserSpec", "NORMALISERS", "polarity_vector", "check_not_constant"]
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,15 @@ class NormaliserSpec:
     name: str
     fit_params: Callable[..., dict[str, np.ndarray]]
     apply: Callable[..., np.ndarray]
-    estimator: type[BaseNormaliser]
+    estimator_name: str  # the scikit-learn transformer: a class of indexlib.normalise.estimators
     bounded: bool  # output lies in feature_range
+
+    @property
+    def estimator(self) -> type[BaseNormaliser]:
+        """The transformer class, imported on first use (it loads scikit-learn, which the kernels do not need)."""
+        from indexlib.normalise import estimators
+
+        return getattr(estimators, self.estimator_name)  # type: ignore[no-any-return]
 
 
 NORMALISERS: Registry[NormaliserSpec] = Registry("normaliser")
@@ -60,60 +69,3 @@ def check_not_constant(low: np.ndarray, high: np.ndarray, names: Sequence[str], 
             f"{method} normalisation is undefined for constant indicator(s) {constant}: every city has the same "
             "value. Exclude the indicator (methodology on_constant='exclude') or use on_constant='midpoint'."
         )
-
-
-class BaseNormaliser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
-    """Base of the normalisers: validation at the boundary, kernels inside.
-
-    NaN values are disregarded when fitting and kept in the output (scikit-learn's scaler policy);
-    infinite values raise :class:`~indicators.errors.DataValidationError`.
-    """
-
-    method: str = ""
-
-    def _validate(self, X: Any, *, reset: bool) -> np.ndarray:
-        try:
-            return validate_data(self, X, reset=reset, ensure_all_finite="allow-nan", dtype=np.float64)
-        except ValueError as exc:
-            if isinstance(exc, DataValidationError):
-                raise
-            message = str(exc)
-            if "infinity" in message:
-                message = f"{type(self).__name__}: input contains inf (±infinity); every value must be finite or NaN"
-            raise DataValidationError(f"{type(self).__name__}: {message}") from None
-
-    def _names(self) -> list[str]:
-        if hasattr(self, "feature_names_in_"):
-            return [str(n) for n in self.feature_names_in_]
-        return [f"x{j}" for j in range(self.n_features_in_)]
-
-    def fit(self, X: Any, y: Any = None) -> BaseNormaliser:
-        """Learn the normalisation parameters from a reference panel (cities × indicators)."""
-        data = self._validate(X, reset=True)
-        if data.shape[0] < 2:
-            raise DataValidationError(
-                f"{type(self).__name__} needs at least 2 cities to fit; got n_samples={data.shape[0]}"
-            )
-        self.polarity_ = polarity_vector(self.polarity, data.shape[1])
-        spec = NORMALISERS.get(self.method)
-        self.params_ = spec.fit_params(data, self.polarity_, names=self._names(), **self._kernel_options())
-        return self
-
-    def transform(self, X: Any) -> np.ndarray:
-        """Normalise a panel with the parameters learned by :meth:`fit`."""
-        try:
-            check_is_fitted(self, "params_")
-        except Exception:
-            raise NotFittedError(
-                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with a reference panel first."
-            ) from None
-        data = self._validate(X, reset=False)
-        return NORMALISERS.get(self.method).apply(data, self.polarity_, self.params_, **self._kernel_options())
-
-    def _kernel_options(self) -> dict[str, Any]:
-        return {}
-
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        return tags

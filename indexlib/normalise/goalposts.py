@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from indexlib.normalise._base import NORMALISERS, BaseNormaliser, NormaliserSpec
+from indexlib.normalise._base import NORMALISERS, NormaliserSpec
 from indicators.errors import DataValidationError
 
-__all__ = ["goalposts_fit", "goalposts_apply", "GoalpostNormaliser"]
+__all__ = ["goalposts_fit", "goalposts_apply"]
 
 
 def goalposts_fit(X: np.ndarray, polarity: np.ndarray, *, names: Sequence[str], goalposts: Any = None,
@@ -47,32 +47,6 @@ def goalposts_apply(X: np.ndarray, polarity: np.ndarray, params: dict[str, np.nd
     return lower + (upper - lower) * share
 
 
-class GoalpostNormaliser(BaseNormaliser):
-    """Fixed-goalpost normaliser (scikit-learn transformer).
-
-    Parameters
-    ----------
-    goalposts : array-like of shape (n_indicators, 2)
-        ``(low, high)`` per indicator in raw units.
-    polarity : sequence of {'+', '-', 1, -1}, optional
-    feature_range : (float, float), default=(0, 100)
-    truncate : bool, default=True
-        Clip values beyond the goalposts to the ends of the range.
-    """
-
-    method = "goalposts"
-
-    def __init__(self, *, goalposts: Any = None, polarity: Any = None,
-                 feature_range: tuple[float, float] = (0.0, 100.0), truncate: bool = True) -> None:
-        self.goalposts = goalposts
-        self.polarity = polarity
-        self.feature_range = feature_range
-        self.truncate = truncate
-
-    def _kernel_options(self) -> dict[str, Any]:
-        return {"goalposts": self.goalposts, "feature_range": tuple(self.feature_range), "truncate": self.truncate}
-
-
 NORMALISERS.register("goalposts")(
-    NormaliserSpec("goalposts", goalposts_fit, goalposts_apply, GoalpostNormaliser, bounded=True)
+    NormaliserSpec("goalposts", goalposts_fit, goalposts_apply, "GoalpostNormaliser", bounded=True)
 )

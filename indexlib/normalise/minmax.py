@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from indexlib.normalise._base import NORMALISERS, BaseNormaliser, NormaliserSpec, check_not_constant
+from indexlib.normalise._base import NORMALISERS, NormaliserSpec, check_not_constant
 
-__all__ = ["minmax_fit", "minmax_apply", "MinMaxNormaliser"]
+__all__ = ["minmax_fit", "minmax_apply"]
 
 
 def minmax_fit(X: np.ndarray, polarity: np.ndarray, *, names: Sequence[str], on_constant: str = "error",
@@ -41,34 +41,4 @@ def minmax_apply(X: np.ndarray, polarity: np.ndarray, params: dict[str, np.ndarr
     return np.where(span > 0, y, (lower + upper) / 2.0)
 
 
-class MinMaxNormaliser(BaseNormaliser):
-    """Min-max normaliser with polarity (scikit-learn transformer).
-
-    Parameters
-    ----------
-    polarity : sequence of {'+', '-', 1, -1}, optional
-        One per indicator; ``'-'`` flips the indicator so lower raw values score higher.
-    feature_range : (float, float), default=(0, 100)
-    on_constant : {'error', 'midpoint'}, default='error'
-        A constant indicator raises :class:`~indicators.errors.DegenerateIndicatorError`, or maps
-        to the middle of ``feature_range``.
-
-    Examples
-    --------
-    >>> MinMaxNormaliser(polarity=["+", "-"]).fit_transform([[1.0, 10.0], [3.0, 20.0]]).tolist()
-    [[0.0, 100.0], [100.0, 0.0]]
-    """
-
-    method = "minmax"
-
-    def __init__(self, *, polarity: Any = None, feature_range: tuple[float, float] = (0.0, 100.0),
-                 on_constant: str = "error") -> None:
-        self.polarity = polarity
-        self.feature_range = feature_range
-        self.on_constant = on_constant
-
-    def _kernel_options(self) -> dict[str, Any]:
-        return {"feature_range": tuple(self.feature_range), "on_constant": self.on_constant}
-
-
-NORMALISERS.register("minmax")(NormaliserSpec("minmax", minmax_fit, minmax_apply, MinMaxNormaliser, bounded=True))
+NORMALISERS.register("minmax")(NormaliserSpec("minmax", minmax_fit, minmax_apply, "MinMaxNormaliser", bounded=True))

@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from indexlib.normalise._base import NORMALISERS, BaseNormaliser, NormaliserSpec, check_not_constant
+from indexlib.normalise._base import NORMALISERS, NormaliserSpec, check_not_constant
 
-__all__ = ["percentile_fit", "percentile_apply", "PercentileNormaliser", "rank_within_reference"]
+__all__ = ["percentile_fit", "percentile_apply", "rank_within_reference"]
 
 
 def percentile_fit(X: np.ndarray, polarity: np.ndarray, *, names: Sequence[str], on_constant: str = "error",
@@ -49,28 +49,6 @@ def percentile_apply(X: np.ndarray, polarity: np.ndarray, params: dict[str, np.n
     return np.where(constant, np.where(np.isnan(X), np.nan, (lower + upper) / 2.0), np.minimum(y, upper))
 
 
-class PercentileNormaliser(BaseNormaliser):
-    """Percentile-rank normaliser (scikit-learn transformer).
-
-    Parameters
-    ----------
-    polarity : sequence of {'+', '-', 1, -1}, optional
-    feature_range : (float, float), default=(0, 100)
-    on_constant : {'error', 'midpoint'}, default='error'
-    """
-
-    method = "percentile"
-
-    def __init__(self, *, polarity: Any = None, feature_range: tuple[float, float] = (0.0, 100.0),
-                 on_constant: str = "error") -> None:
-        self.polarity = polarity
-        self.feature_range = feature_range
-        self.on_constant = on_constant
-
-    def _kernel_options(self) -> dict[str, Any]:
-        return {"feature_range": tuple(self.feature_range), "on_constant": self.on_constant}
-
-
 NORMALISERS.register("percentile")(
-    NormaliserSpec("percentile", percentile_fit, percentile_apply, PercentileNormaliser, bounded=True)
+    NormaliserSpec("percentile", percentile_fit, percentile_apply, "PercentileNormaliser", bounded=True)
 )

@@ -12,12 +12,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from indexlib.normalise._base import NORMALISERS, BaseNormaliser, NormaliserSpec
+from indexlib.normalise._base import NORMALISERS, NormaliserSpec
 from indicators.errors import DataValidationError, DegenerateIndicatorError
 
-__all__ = ["reference_fit", "reference_apply", "ReferenceNormaliser"]
+__all__ = ["reference_fit", "reference_apply"]
 
 
 def reference_fit(X: np.ndarray, polarity: np.ndarray, *, names: Sequence[str], reference_row: int | None = None,
@@ -49,41 +48,6 @@ def reference_apply(X: np.ndarray, polarity: np.ndarray, params: dict[str, np.nd
     return lower + (upper - lower) * share
 
 
-class ReferenceNormaliser(BaseNormaliser):
-    """Distance-to-reference-city normaliser (scikit-learn transformer).
-
-    Parameters
-    ----------
-    reference : str or int
-        The reference city: an index label of the DataFrame passed to ``fit``, or a row position.
-    polarity : sequence of {'+', '-', 1, -1}, optional
-    feature_range : (float, float), default=(0, 100)
-    cap : bool, default=True
-    """
-
-    method = "reference"
-
-    def __init__(self, *, reference: str | int | None = None, polarity: Any = None,
-                 feature_range: tuple[float, float] = (0.0, 100.0), cap: bool = True) -> None:
-        self.reference = reference
-        self.polarity = polarity
-        self.feature_range = feature_range
-        self.cap = cap
-
-    def fit(self, X: Any, y: Any = None) -> ReferenceNormaliser:
-        if isinstance(X, pd.DataFrame) and self.reference in X.index:
-            self.reference_row_ = int(X.index.get_loc(self.reference))
-        elif isinstance(self.reference, (int, np.integer)):
-            self.reference_row_ = int(self.reference)
-        else:
-            raise DataValidationError(f"reference city {self.reference!r} is not in the panel's index")
-        return super().fit(X, y)  # type: ignore[return-value]
-
-    def _kernel_options(self) -> dict[str, Any]:
-        return {"reference_row": getattr(self, "reference_row_", None), "feature_range": tuple(self.feature_range),
-                "cap": self.cap}
-
-
 NORMALISERS.register("reference")(
-    NormaliserSpec("reference", reference_fit, reference_apply, ReferenceNormaliser, bounded=True)
+    NormaliserSpec("reference", reference_fit, reference_apply, "ReferenceNormaliser", bounded=True)
 )

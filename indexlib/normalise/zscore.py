@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from indexlib.normalise._base import NORMALISERS, BaseNormaliser, NormaliserSpec, check_not_constant
+from indexlib.normalise._base import NORMALISERS, NormaliserSpec, check_not_constant
 
-__all__ = ["zscore_fit", "zscore_apply", "ZScoreNormaliser"]
+__all__ = ["zscore_fit", "zscore_apply"]
 
 
 def zscore_fit(X: np.ndarray, polarity: np.ndarray, *, names: Sequence[str], on_constant: str = "error",
@@ -38,28 +38,4 @@ def zscore_apply(X: np.ndarray, polarity: np.ndarray, params: dict[str, np.ndarr
     return np.where(sd > 0, y, mean)
 
 
-class ZScoreNormaliser(BaseNormaliser):
-    """z-score normaliser with polarity (scikit-learn transformer).
-
-    Parameters
-    ----------
-    polarity : sequence of {'+', '-', 1, -1}, optional
-    mean, standard_deviation : float, default=0, 1
-        Target location and scale (e.g. 100 and 10 for positive scores).
-    on_constant : {'error', 'midpoint'}, default='error'
-    """
-
-    method = "zscore"
-
-    def __init__(self, *, polarity: Any = None, mean: float = 0.0, standard_deviation: float = 1.0,
-                 on_constant: str = "error") -> None:
-        self.polarity = polarity
-        self.mean = mean
-        self.standard_deviation = standard_deviation
-        self.on_constant = on_constant
-
-    def _kernel_options(self) -> dict[str, Any]:
-        return {"mean": self.mean, "standard_deviation": self.standard_deviation, "on_constant": self.on_constant}
-
-
-NORMALISERS.register("zscore")(NormaliserSpec("zscore", zscore_fit, zscore_apply, ZScoreNormaliser, bounded=False))
+NORMALISERS.register("zscore")(NormaliserSpec("zscore", zscore_fit, zscore_apply, "ZScoreNormaliser", bounded=False))

@@ -64,7 +64,7 @@ def test_bad_uncertainty_input_exits_2_with_a_message(tmp_path, capsys, spec_tex
 
 
 def test_progress_is_shown_only_on_a_terminal(monkeypatch, capsys):
-    from indexlib.uncertainty.cli import terminal_progress
+    from indexlib.cli.uncertainty import terminal_progress
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     assert terminal_progress("uncertainty") is None

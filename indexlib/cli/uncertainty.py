@@ -10,15 +10,18 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 
-from indexlib.cli import (add_build_inputs, add_year, arguments, command, format_table, non_negative_int,
-                          output_folder, panel_input, positive_int)
-from indexlib.uncertainty.engine import DEFAULT_CHUNK_SIZE, ProgressCallback
+from indexlib.cli._args import (add_build_inputs, add_year, format_table, non_negative_int, output_folder,
+                                panel_input, positive_int)
 
-__all__ = ["run_uncertainty", "terminal_progress"]
+__all__ = ["NAME", "HELP", "parser", "run", "terminal_progress", "add_chunk_size", "chunk_size"]
+
+NAME = "uncertainty"
+HELP = "Monte Carlo rank intervals under alternative weights, normalisations, aggregations…"
 
 
-def terminal_progress(label: str) -> ProgressCallback | None:
+def terminal_progress(label: str) -> Callable[[int, int], None] | None:
     """A progress line on stderr, only when stderr is a terminal (nothing in logs or pipes)."""
     if not sys.stderr.isatty():
         return None
@@ -35,26 +38,36 @@ def terminal_progress(label: str) -> ProgressCallback | None:
     return report
 
 
-def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_build_inputs(parser)
-    add_year(parser)
-    parser.add_argument("--runs", type=int, help="Monte Carlo runs (default: the spec's, 10000)")
-    parser.add_argument("--seed", type=int, help="seed of numpy.random.default_rng (default: the spec's, 0)")
-    parser.add_argument("--spec", help="uncertainty spec (TOML/JSON); default: weights ±25%% on the dimensions, "
-                                       "normalisation {min-max [1,100], z-score (100,10)}, aggregation "
-                                       "{arithmetic, geometric}, outlier treatment {on, off}")
-    parser.add_argument("--out", type=output_folder,
-                        help="folder for rank_intervals.csv, runs.csv.gz, scenarios.csv, scenario_ranks.csv, "
-                             "uncertainty.json and rank_intervals.png/.svg")
-    parser.add_argument("--chunk-size", type=positive_int, default=DEFAULT_CHUNK_SIZE,
-                        help="runs scored at once (bounds memory; results do not depend on it)")
-    parser.add_argument("--show", type=non_negative_int, default=10, help="cities with the widest intervals to print")
-    parser.add_argument("--no-figures", action="store_true", help="do not draw rank_intervals.png/.svg")
+def add_chunk_size(p: argparse.ArgumentParser, help_text: str) -> None:
+    """``--chunk-size`` of the commands that run the uncertainty engine; see :func:`chunk_size`."""
+    p.add_argument("--chunk-size", type=positive_int, default=None, help=help_text)
 
 
-@arguments(_add_arguments)
-@command("uncertainty", "Monte Carlo rank intervals under alternative weights, normalisations, aggregations…")
-def run_uncertainty(args: argparse.Namespace) -> int:
+def chunk_size(args: argparse.Namespace) -> int:
+    """``--chunk-size``, or the engine's default: read here so that ``--help`` does not import the engine."""
+    from indexlib.uncertainty.engine import DEFAULT_CHUNK_SIZE
+
+    return DEFAULT_CHUNK_SIZE if args.chunk_size is None else int(args.chunk_size)
+
+
+def parser(p: argparse.ArgumentParser) -> None:
+    """The options of ``indexlib uncertainty``."""
+    add_build_inputs(p)
+    add_year(p)
+    p.add_argument("--runs", type=int, help="Monte Carlo runs (default: the spec's, 10000)")
+    p.add_argument("--seed", type=int, help="seed of numpy.random.default_rng (default: the spec's, 0)")
+    p.add_argument("--spec", help="uncertainty spec (TOML/JSON); default: weights ±25%% on the dimensions, "
+                                  "normalisation {min-max [1,100], z-score (100,10)}, aggregation "
+                                  "{arithmetic, geometric}, outlier treatment {on, off}")
+    p.add_argument("--out", type=output_folder,
+                   help="folder for rank_intervals.csv, runs.csv.gz, scenarios.csv, scenario_ranks.csv, "
+                        "uncertainty.json and rank_intervals.png/.svg")
+    add_chunk_size(p, "runs scored at once (bounds memory; results do not depend on it)")
+    p.add_argument("--show", type=non_negative_int, default=10, help="cities with the widest intervals to print")
+    p.add_argument("--no-figures", action="store_true", help="do not draw rank_intervals.png/.svg")
+
+
+def run(args: argparse.Namespace) -> int:
     from indexlib.uncertainty.engine import UncertaintyModel, one_at_a_time, uncertainty_analysis
     from indexlib.uncertainty.spec import load_spec
 
@@ -63,7 +76,7 @@ def run_uncertainty(args: argparse.Namespace) -> int:
     if changes:
         spec = spec.replace(**changes)  # validates --runs >= 1 and --seed >= 0
     model = UncertaintyModel(panel_input(args), args.method, args.framework, spec, spec_source=args.spec)
-    result = uncertainty_analysis(model=model, chunk_size=args.chunk_size,
+    result = uncertainty_analysis(model=model, chunk_size=chunk_size(args),
                                   progress=terminal_progress("uncertainty"))
     scenarios = one_at_a_time(model=model)
     summary = result.summary()

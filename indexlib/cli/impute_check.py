@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import argparse
 
-from indexlib.cli import add_build_inputs, arguments, command, format_table, positive_int
+from indexlib.cli._args import add_build_inputs, format_table, positive_int
 
-__all__ = ["run_impute_check"]
+__all__ = ["NAME", "HELP", "parser", "run"]
 
-
-def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_build_inputs(parser)
-    parser.add_argument("--folds", type=positive_int, default=5, help="K of the K-fold split (>= 2; default 5)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the fold assignment (default 0)")
+NAME = "impute-check"
+HELP = "hide known values and measure every imputation method's error"
 
 
-@arguments(_add_arguments)
-@command("impute-check", "hide known values and measure every imputation method's error")
-def run_impute_check(args: argparse.Namespace) -> int:
+def parser(p: argparse.ArgumentParser) -> None:
+    """The options of ``indexlib impute-check``."""
+    add_build_inputs(p)
+    p.add_argument("--folds", type=positive_int, default=5, help="K of the K-fold split (>= 2; default 5)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the fold assignment (default 0)")
+
+
+def run(args: argparse.Namespace) -> int:
     from indexlib.impute.check import ERROR_TIE, check_imputation
     from indexlib.pipeline import _resolve, imputation_attributes, prepare
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from indexlib.cli import (add_build_inputs, add_year, arguments, command, format_table, non_negative_int,
-                          output_folder, panel_input, positive_int)
-from indexlib.uncertainty.cli import terminal_progress
-from indexlib.uncertainty.engine import DEFAULT_CHUNK_SIZE
+from indexlib.cli._args import (add_build_inputs, add_year, format_table, non_negative_int, output_folder,
+                                panel_input, positive_int)
+from indexlib.cli.uncertainty import add_chunk_size, chunk_size, terminal_progress
 
-__all__ = ["run_sensitivity"]
+__all__ = ["NAME", "HELP", "parser", "run"]
+
+NAME = "sensitivity"
+HELP = "Sobol' indices: which assumption drives the rank shift and each city's rank"
 
 
 def _confidence_level(text: str) -> float:
@@ -31,33 +33,30 @@ def _confidence_level(text: str) -> float:
     return value
 
 
-def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_build_inputs(parser)
-    add_year(parser)
-    parser.add_argument("--n", type=positive_int, default=1024,
-                        help="base sample size N, a power of 2 (runs: N (D + 2))")
-    parser.add_argument("--seed", type=non_negative_int, default=0,
-                        help="seed of the Sobol' sequence and the bootstrap")
-    parser.add_argument("--spec", help="uncertainty spec (TOML/JSON) whose assumptions are the factors; default: "
-                                       "the uncertainty command's default")
-    parser.add_argument("--out", type=output_folder, help="folder for sobol.csv, sensitivity.json and sobol.png/.svg")
-    parser.add_argument("--resamples", type=int, default=100, help="bootstrap resamples of the confidence intervals")
-    parser.add_argument("--conf-level", type=_confidence_level, default=0.95,
-                        help="confidence level of the intervals")
-    parser.add_argument("--chunk-size", type=positive_int, default=DEFAULT_CHUNK_SIZE, help="runs ranked at once")
-    parser.add_argument("--no-figures", action="store_true", help="do not draw sobol.png/.svg")
+def parser(p: argparse.ArgumentParser) -> None:
+    """The options of ``indexlib sensitivity``."""
+    add_build_inputs(p)
+    add_year(p)
+    p.add_argument("--n", type=positive_int, default=1024, help="base sample size N, a power of 2 (runs: N (D + 2))")
+    p.add_argument("--seed", type=non_negative_int, default=0, help="seed of the Sobol' sequence and the bootstrap")
+    p.add_argument("--spec", help="uncertainty spec (TOML/JSON) whose assumptions are the factors; default: "
+                                  "the uncertainty command's default")
+    p.add_argument("--out", type=output_folder, help="folder for sobol.csv, sensitivity.json and sobol.png/.svg")
+    p.add_argument("--resamples", type=int, default=100, help="bootstrap resamples of the confidence intervals")
+    p.add_argument("--conf-level", type=_confidence_level, default=0.95, help="confidence level of the intervals")
+    add_chunk_size(p, "runs ranked at once")
+    p.add_argument("--no-figures", action="store_true", help="do not draw sobol.png/.svg")
 
 
-@arguments(_add_arguments)
-@command("sensitivity", "Sobol' indices: which assumption drives the rank shift and each city's rank")
-def run_sensitivity(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from indexlib.sensitivity.analysis import SHIFT_OUTPUT, sensitivity_analysis
     from indexlib.uncertainty.engine import UncertaintyModel
     from indexlib.uncertainty.spec import load_spec
+    from indicators.text import plural
 
     model = UncertaintyModel(panel_input(args), args.method, args.framework, load_spec(args.spec), spec_source=args.spec)
     result = sensitivity_analysis(model=model, n_base=args.n, seed=args.seed, num_resamples=args.resamples,
-                                  conf_level=args.conf_level, chunk_size=args.chunk_size,
+                                  conf_level=args.conf_level, chunk_size=chunk_size(args),
                                   progress=terminal_progress("sensitivity"))
     design = result.design
     print(f"Sobol' sensitivity analysis: N = {design.n_base}, {design.n_factors} factors, {design.n_runs:,} runs, "
@@ -71,7 +70,7 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     counts = leading["factor"].value_counts()
     print("\nfactor with the largest total index, counted over the cities' ranks:")
     for factor, count in counts.items():
-        print(f"  {factor}: {count} cities")
+        print(f"  {factor}: {plural(count, 'city')}")
     if args.out:
         from indexlib.figures import figure_names, sobol_figure_files
         from indexlib.io import write_folder

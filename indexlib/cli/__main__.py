@@ -1,0 +1,7 @@
+"""``python -m indexlib.cli`` runs the command line."""
+
+import sys
+
+from indexlib.cli import main
+
+sys.exit(main())

@@ -1,0 +1,135 @@
+"""Argument helpers shared by the command modules: option types, the build options, printing.
+
+Checked when the command line is parsed, so a bad option fails at once (exit 2, usage message
+naming the option), not after a long computation. Nothing here imports the heavy parts of indexlib.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["positive_int", "non_negative_int", "output_folder", "year", "add_build_inputs", "add_year",
+           "panel_input", "build_from_args", "print_notes", "format_table", "plural"]
+
+
+def positive_int(text: str) -> int:
+    """An integer >= 1 (argparse ``type``)."""
+    return _bounded_int(text, 1, "a positive integer (1, 2, …)")
+
+
+def non_negative_int(text: str) -> int:
+    """An integer >= 0 (argparse ``type``)."""
+    return _bounded_int(text, 0, "an integer >= 0")
+
+
+def _bounded_int(text: str, low: int, expected: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer; expected {expected}") from None
+    if value < low:
+        raise argparse.ArgumentTypeError(f"{value} is out of range; expected {expected}")
+    return value
+
+
+def output_folder(text: str) -> str:
+    """A folder for outputs (argparse ``type``): checked by :func:`indexlib.io.check_output_folder`.
+
+    Refused before any computing (exit 2, naming the path): an empty path, a file or a path below
+    one, a dangling symbolic link, a name too long, a place that cannot be written, a non-empty
+    folder that indexlib did not write, the current folder. Nothing is created here.
+    """
+    from indexlib.io import check_output_folder
+    from indicators.errors import OutputError
+
+    try:
+        check_output_folder(text)
+    except OutputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def year(text: str) -> int:
+    """A year such as 2025 (argparse ``type``)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year; expected e.g. 2025") from None
+
+
+def add_build_inputs(parser: argparse.ArgumentParser, *, data: bool = True) -> None:
+    """The options every command that builds the index shares (``data=False``: the panel is given otherwise)."""
+    if data:
+        parser.add_argument("--data", help="panel file (CSV/TSV/Parquet/XLSX, wide or long); default: embedded "
+                                           "2025 panel")
+    parser.add_argument("--framework", help="built-in framework id, TOML/JSON file or COINr iMeta CSV; "
+                                            "default: gctsi-2025")
+    parser.add_argument("--method", help="methodology TOML/JSON file; default: the built-in default methodology")
+
+
+def add_year(parser: argparse.ArgumentParser, *, year_type: Callable[[str], int] = year, help_text: str = "") -> None:
+    """``--year`` of a command reading a panel, which :func:`panel_input` honours."""
+    parser.add_argument("--year", type=year_type, help=help_text or "the year to use from a panel holding several "
+                        "(its 'year' or 'Time' column); without --data, the packaged edition")
+
+
+def panel_input(args: argparse.Namespace) -> Any:
+    """The panel argument of a build: the ``--data`` path, or with ``--year`` the panel read for that year."""
+    if getattr(args, "year", None) is None:
+        return args.data
+    from indexlib.panel import read_panel
+    from indicators import load_framework
+
+    return read_panel(args.data, load_framework(args.framework), year=args.year)
+
+
+def build_from_args(args: argparse.Namespace) -> Any:
+    import indexlib
+
+    if getattr(args, "open_only", False):
+        return _build_open_only(args)
+    return indexlib.build(panel_input(args), args.method, args.framework)
+
+
+def _build_open_only(args: argparse.Namespace) -> Any:
+    """Build on the openly licensed values of the embedded panel (``city_data.load_panel(open_only=True)``).
+
+    A dimension without open data can only be dropped: unless the methodology file sets
+    ``missing_dimensions`` itself, ``--open-only`` sets it to ``'drop'`` and says so.
+    """
+    import city_data
+    import indexlib
+    from indexlib.methodology import load_methodology
+    from indicators.errors import SpecificationError
+    from indexlib.panel import panel_from_frame
+    from indicators import load_framework
+
+    if args.data:
+        raise SpecificationError("--open-only selects the openly licensed values of the embedded 2025 panel; "
+                                 "it cannot be combined with --data")
+    methodology = load_methodology(args.method)
+    if "missing_dimensions" not in methodology.model_fields_set:
+        methodology = methodology.replace(missing_dimensions="drop")
+        print("note: --open-only sets methodology.missing_dimensions = 'drop': a dimension without open data is "
+              "dropped from the build (listed in the notes)", file=sys.stderr)
+    framework = load_framework(args.framework)
+    names = city_data.cities()[["city_id", "name_en", "country", "continent"]].rename(columns={"name_en": "city_en"})
+    frame = city_data.load_panel(city_data.EDITION, open_only=True).drop(columns=["licence_open"]).merge(names, on="city_id")
+    panel = panel_from_frame(frame.astype(object).where(frame.notna(), ""), framework,
+                             source=f"embedded {city_data.EDITION} panel, open licences only (city_data)")
+    return indexlib.build(panel, methodology, framework)
+
+
+def print_notes(result: Any) -> None:
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+
+
+def format_table(frame: pd.DataFrame, floats: int = 2) -> str:
+    return frame.to_string(index=False, float_format=lambda v: f"{v:.{floats}f}")
