@@ -101,6 +101,8 @@ def _same_widths(text: str, sep: str) -> bool:
     checked record by record.
     """
     data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    if not data.size:
+        return True
     if (data == ord('"')).any():
         return False
     returns = np.flatnonzero(data == 13)
@@ -142,14 +144,19 @@ def _width_problems(path: Path, text: str, sep: str) -> list[str]:
 
 
 def _parse_text(path: Path, text: str, sep: str) -> pd.DataFrame:
-    lines = text.split("\n")
-    lead = next((k for k, line in enumerate(lines) if line.strip()), 0)  # pandas takes a blank first line as the width
+    # pandas takes a blank first line as the width: the leading blank lines are cut (found without splitting
+    # the whole text into lines), and a text of blank lines only is read as it is
+    blank_lines = re.match(r"(?:[^\S\n]*\n)*", text)
+    cut = blank_lines.end() if blank_lines else 0
+    if cut and text.find("\n", cut) < 0 and not text[cut:].strip():
+        cut = 0
+    lead = text.count("\n", 0, cut)
     try:
         # header=None: the header row is read as written (pandas would rename a duplicate 'x' to 'x.1',
         # and take an extra first field of every row as an index); skip_blank_lines=False keeps the row
-        # numbers of the file.
-        cells = pd.read_csv(io.StringIO("\n".join(lines[lead:])), sep=sep, header=None, dtype=str,
-                            keep_default_na=False, skip_blank_lines=False)
+        # numbers of the file. Bytes, not a StringIO, which would hold four bytes per character.
+        cells = pd.read_csv(io.BytesIO(text[cut:].encode("utf-8")), sep=sep, header=None, dtype=str,
+                            keep_default_na=False, skip_blank_lines=False, encoding="utf-8")
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
     except pd.errors.ParserError as exc:
@@ -166,6 +173,8 @@ def _parse_text(path: Path, text: str, sep: str) -> pd.DataFrame:
     problems = _width_problems(path, text, sep)
     if problems:
         raise problems_error(str(path), problems)
+    if not lead:
+        return cells
     blank = pd.DataFrame("", index=range(lead), columns=cells.columns)
     return pd.concat([blank, cells], ignore_index=True)
 
