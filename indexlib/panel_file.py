@@ -21,7 +21,8 @@ import pandas as pd
 from indicators._config import decode_utf8, read_input_bytes
 from indicators.errors import DataValidationError
 
-__all__ = ["quote", "problems_error", "read_table", "Table", "QUOTE_LIMIT", "MAX_LISTED", "ID_COLUMNS"]
+__all__ = ["quote", "problems_error", "read_table", "Table", "QUOTE_LIMIT", "MAX_LISTED", "ID_COLUMNS", "strip_cells",
+           "all_text"]
 
 #: Columns naming the city of a row (``uCode`` is COINr's).
 ID_COLUMNS = ("city_id", "uCode")
@@ -53,6 +54,22 @@ def problems_error(source: str, problems: list[str]) -> DataValidationError:
 _TEXT_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": ","}
 
 
+def all_text(cells: pd.Series) -> bool:
+    """Whether every cell is a ``str`` (as the text reader gives them), checked in C by pandas."""
+    return pd.api.types.infer_dtype(cells, skipna=False) in ("string", "empty")
+
+
+def strip_cells(cells: pd.Series) -> pd.Series:
+    """Text cells without surrounding whitespace; other cells unchanged.
+
+    A column of text only (every CSV column) is stripped by one vectorised call rather than a
+    Python function per cell, which dominated reading a large panel.
+    """
+    if all_text(cells):
+        return cells.str.strip() if len(cells) else cells
+    return cells.map(lambda v: v.strip() if isinstance(v, str) else v)
+
+
 @dataclass(frozen=True)
 class Table:
     """A table as read from a file: text cells, the header as written, and each row's row number."""
@@ -76,8 +93,34 @@ def _decode(path: Path, raw: bytes) -> str:
                        expected="a UTF-8 file (in Excel: Save As 'CSV UTF-8'; elsewhere re-save it with encoding UTF-8)")
 
 
+def _same_widths(text: str, sep: str) -> bool:
+    """Whether every non-empty line of an unquoted text has as many separators as every other.
+
+    Counted with numpy over the bytes, so that a well-formed large file is not split into Python
+    records; anything else (quotes, a lone carriage return, differing widths) returns False and is
+    checked record by record.
+    """
+    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    if not data.size:
+        return True
+    if (data == ord('"')).any():
+        return False
+    returns = np.flatnonzero(data == 13)
+    if returns.size and not (data[np.minimum(returns + 1, data.size - 1)] == 10).all() or data[-1:].tolist() == [13]:
+        return False
+    ends = np.append(np.flatnonzero(data == 10), data.size)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    lengths = ends - starts - (data[np.maximum(ends - 1, 0)] == 13) * (ends > starts)
+    separators = np.flatnonzero(data == ord(sep))
+    widths = np.searchsorted(separators, ends) - np.searchsorted(separators, starts)
+    widths = widths[lengths > 0]  # an empty line is no record
+    return bool(widths.size == 0 or (widths == widths[0]).all())
+
+
 def _width_problems(path: Path, text: str, sep: str) -> list[str]:
     """Rows with fewer or more fields than the header (pandas would pad a short row with empty cells)."""
+    if _same_widths(text, sep):
+        return []
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(text) + 1))  # a long cell is reported by the checks, not refused here
     try:
@@ -101,14 +144,19 @@ def _width_problems(path: Path, text: str, sep: str) -> list[str]:
 
 
 def _parse_text(path: Path, text: str, sep: str) -> pd.DataFrame:
-    lines = text.split("\n")
-    lead = next((k for k, line in enumerate(lines) if line.strip()), 0)  # pandas takes a blank first line as the width
+    # pandas takes a blank first line as the width: the leading blank lines are cut (found without splitting
+    # the whole text into lines), and a text of blank lines only is read as it is
+    blank_lines = re.match(r"(?:[^\S\n]*\n)*", text)
+    cut = blank_lines.end() if blank_lines else 0
+    if cut and text.find("\n", cut) < 0 and not text[cut:].strip():
+        cut = 0
+    lead = text.count("\n", 0, cut)
     try:
         # header=None: the header row is read as written (pandas would rename a duplicate 'x' to 'x.1',
         # and take an extra first field of every row as an index); skip_blank_lines=False keeps the row
-        # numbers of the file.
-        cells = pd.read_csv(io.StringIO("\n".join(lines[lead:])), sep=sep, header=None, dtype=str,
-                            keep_default_na=False, skip_blank_lines=False)
+        # numbers of the file. Bytes, not a StringIO, which would hold four bytes per character.
+        cells = pd.read_csv(io.BytesIO(text[cut:].encode("utf-8")), sep=sep, header=None, dtype=str,
+                            keep_default_na=False, skip_blank_lines=False, encoding="utf-8")
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
     except pd.errors.ParserError as exc:
@@ -125,6 +173,8 @@ def _parse_text(path: Path, text: str, sep: str) -> pd.DataFrame:
     problems = _width_problems(path, text, sep)
     if problems:
         raise problems_error(str(path), problems)
+    if not lead:
+        return cells
     blank = pd.DataFrame("", index=range(lead), columns=cells.columns)
     return pd.concat([blank, cells], ignore_index=True)
 
@@ -170,7 +220,8 @@ def read_table(path: Path) -> Table:
             # workbook openpyxl cannot parse
             raise DataValidationError(f"{path}: cannot be read as an Excel workbook ({type(exc).__name__}: {exc}); "
                                       "expected an .xlsx file saved by Excel or LibreOffice") from None
-    cells = cells.map(lambda v: v.strip() if isinstance(v, str) else v)
+    if cells.shape[1]:
+        cells = pd.concat([strip_cells(cells.iloc[:, k]) for k in range(cells.shape[1])], axis=1)
     blank = (cells == "").all(axis=1).to_numpy() if cells.shape[1] else np.ones(len(cells), dtype=bool)
     filled = np.flatnonzero(~blank)
     if not filled.size:

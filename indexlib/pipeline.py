@@ -205,17 +205,27 @@ def _absent_attributes(attributes: pd.DataFrame, missing: Any) -> str:
     return "; ".join(parts)
 
 
-def impute_and_treat(prep: Prepared, methodology: Methodology, *, outliers: bool | None = None
+def impute_values(prep: Prepared, methodology: Methodology) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The screened values imputed by ``methodology.missing``: filled values, imputation log, and the city
+    attributes the method used."""
+    attributes = imputation_attributes(prep.panel, methodology, prep.values.index)
+    filled, imputation_log = impute(prep.values, methodology.missing, attributes=attributes)
+    return filled, imputation_log, attributes
+
+
+def impute_and_treat(prep: Prepared, methodology: Methodology, *, outliers: bool | None = None,
+                     imputed: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None
                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, Framework, list[str]]:
     """Impute, handle constant indicators and treat outliers.
 
+    ``imputed`` is :func:`impute_values` of the same ``prep`` and ``methodology.missing`` when already
+    computed (the uncertainty analysis shares one imputation between its treatment variants).
     Returns the treated values, imputation log, treatment log, treatment flags, the framework
     actually used (constant indicators may be excluded) and new notes.
     """
     notes: list[str] = []
     missing = methodology.missing
-    attributes = imputation_attributes(prep.panel, methodology, prep.values.index)
-    filled, imputation_log = impute(prep.values, missing, attributes=attributes)
+    filled, imputation_log, attributes = imputed if imputed is not None else impute_values(prep, methodology)
     note = summary_note(imputation_log, missing.method, absent=_absent_attributes(attributes, missing))
     if note:
         notes.append(note)

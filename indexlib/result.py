@@ -98,11 +98,7 @@ class IndexResult:
     @property
     def imputed(self) -> pd.DataFrame:
         """Boolean mask (cities × indicators): True where the value was imputed."""
-        mask = pd.DataFrame(False, index=self.values.index, columns=self.values.columns)
-        for city, indicator in zip(self.imputation_log["city_id"], self.imputation_log["indicator_id"]):
-            if indicator in mask.columns:
-                mask.at[city, indicator] = True
-        return mask
+        return imputed_mask(self.imputation_log, self.values.index, self.values.columns)
 
     @property
     def imputed_weight_share(self) -> pd.Series:
@@ -227,6 +223,17 @@ class IndexResult:
         run leaves it as it was, and other files in it are kept.
         """
         return write_folder(out_dir, self.files(), owns=self.OUTPUTS)
+
+
+def imputed_mask(log: pd.DataFrame, cities: pd.Index, indicators: pd.Index) -> pd.DataFrame:
+    """Boolean cities × indicators mask of the cells an imputation log lists, set in one indexed assignment
+    (log rows of an indicator or a city not in the table are not part of it)."""
+    mask = np.zeros((len(cities), len(indicators)), dtype=bool)
+    rows = cities.get_indexer(pd.Index(log["city_id"]))
+    columns = indicators.get_indexer(pd.Index(log["indicator_id"]))
+    listed = (rows >= 0) & (columns >= 0)
+    mask[rows[listed], columns[listed]] = True
+    return pd.DataFrame(mask, index=cities, columns=indicators)
 
 
 def _json_default(value: Any) -> Any:

@@ -34,9 +34,12 @@ def to_floats(values: Any) -> np.ndarray:
     text = series.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else
                       (repr(v) if isinstance(v, float) else str(v)).strip())
     numbers = np.array(pd.to_numeric(text.where(text != "", None), errors="coerce"), dtype=np.float64)
-    # pandas before 3.0 coerces a literal beyond the float range ('1e999') to NaN, not ±inf
-    overflow = np.isnan(numbers) & text.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+").to_numpy(dtype=bool)
-    numbers[overflow] = 0.0
+    # pandas before 3.0 coerces a literal beyond the float range ('1e999') to NaN, not ±inf; the
+    # pattern is matched on the unparsed cells only
+    unparsed = np.flatnonzero(np.isnan(numbers) & (text != "").to_numpy())
+    if unparsed.size:
+        overflow = text.iloc[unparsed].str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+").to_numpy(dtype=bool)
+        numbers[unparsed[overflow]] = 0.0  # read below, with the other numbers
     parsed = ~np.isnan(numbers)
     chosen = text.to_numpy(dtype=object)[parsed].astype(str)
     try:

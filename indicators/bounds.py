@@ -43,8 +43,9 @@ def out_of_bounds(framework: Framework, indicator_ids: Sequence[str], values: np
     ids = np.asarray(indicator_ids, dtype=object)
     values = np.asarray(values, dtype=float)
     found: dict[int, str] = {}
+    given = set(ids.tolist())  # a wide panel checks one indicator per call: skip the others' comparisons
     for indicator in framework.indicators:
-        if indicator.bounds is None and not indicator.integer:
+        if (indicator.bounds is None and not indicator.integer) or indicator.id not in given:
             continue
         here = (ids == indicator.id) & ~np.isnan(values)
         unit = f" ({indicator.unit})" if indicator.unit else ""

@@ -152,10 +152,47 @@ def _group_codes(attributes: pd.DataFrame | None, group: str) -> np.ndarray | No
     """Integer code per city (-1: no label), or None when the attribute is absent."""
     if attributes is None or group not in attributes.columns:
         return None
-    labels = attributes[group].astype(object)
-    blank = labels.map(lambda v: isinstance(v, str) and not v.strip())
-    codes, _ = pd.factorize(labels.where(~blank, None), use_na_sentinel=True)
-    return codes
+    codes, labels = pd.factorize(attributes[group].astype(object), use_na_sentinel=True)
+    # a label of whitespace only is no label; checked once per distinct label, not per city
+    named = np.array([not (isinstance(v, str) and not v.strip()) for v in labels], dtype=bool)
+    renumbered = np.full(len(labels) + 1, -1)
+    renumbered[:-1][named] = np.arange(int(named.sum()))
+    return renumbered[codes]
+
+
+def _group_statistics(columns: np.ndarray, todo: np.ndarray, value_order: np.ndarray, codes: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    r"""Per group (code ≥ 0) and indicator: donors, cells to fill, distinct donor values and median.
+
+    ``columns`` and ``todo`` are indicators × cities; ``value_order`` sorts each indicator's cities by
+    value, missing last. A stable sort of that order by group (a radix sort of small integers) puts
+    each group's values in order, missing last, so the median is
+    :math:`(x_{(\lfloor (c-1)/2 \rfloor)} + x_{(\lfloor c/2 \rfloor)})/2` of the group's :math:`c` sorted
+    values, as ``numpy.nanmedian`` computes it, with no pass over all cities per group.
+    """
+    groups = int(codes.max()) + 1
+    small = codes.astype(np.int16 if groups < 2**15 else np.int64)
+    sorted_codes = np.sort(small)
+    offset = int(np.searchsorted(sorted_codes, 0))  # cities without a label sort first and are left out
+    starts = np.searchsorted(sorted_codes, np.arange(groups)) - offset
+    first = np.zeros(len(codes) - offset, dtype=bool)
+    first[starts] = True
+    shape = (groups, columns.shape[0])
+    count, recipients, distinct = (np.zeros(shape, dtype=np.intp) for _ in range(3))
+    median = np.full(shape, np.nan)
+    for j in range(columns.shape[0]):  # one stable radix sort per indicator, every group at once
+        order = value_order[j][np.argsort(small[value_order[j]], kind="stable")][offset:]
+        ordered = columns[j, order]
+        new = ~np.isnan(ordered)
+        count[:, j] = np.add.reduceat(new, starts, dtype=np.intp)
+        recipients[:, j] = np.add.reduceat(todo[j, order], starts, dtype=np.intp)
+        new[1:] &= (ordered[1:] != ordered[:-1]) | first[1:]
+        distinct[:, j] = np.add.reduceat(new, starts, dtype=np.intp)
+        present = count[:, j] > 0
+        low = ordered[starts[present] + (count[present, j] - 1) // 2]
+        high = ordered[starts[present] + count[present, j] // 2]
+        median[present, j] = (low + high) / 2
+    return count, recipients, distinct, median
 
 
 def _group_median(data: np.ndarray, options: MissingData, attributes: pd.DataFrame | None
@@ -163,38 +200,36 @@ def _group_median(data: np.ndarray, options: MissingData, attributes: pd.DataFra
     filled = data.copy()
     rules = np.full(data.shape, "", dtype=object)
     levels = np.full(data.shape, "", dtype=object)
-    observed = ~np.isnan(data)
-    todo = ~observed
+    todo = np.isnan(data)
+    columns = np.ascontiguousarray(data.T)
+    value_order = np.argsort(columns, axis=1, kind="stable")  # shared by every group level
     for group, needed, distinct_needed in zip(options.groups, options.min_values, options.min_distinct):
         codes = _group_codes(attributes, group)
-        if codes is None:
+        if codes is None or codes.max(initial=-1) < 0:
             continue
-        for code in range(int(codes.max(initial=-1)) + 1):  # one pass per group, not per cell
-            members = codes == code
-            count = observed[members].sum(axis=0)
-            recipients = (todo & members[:, None]).sum(axis=0)
-            block = data[members]
-            distinct = distinct_counts(block)
-            accepted = ((recipients > 0) & (count >= needed) & (distinct >= distinct_needed)
-                        & (recipients <= options.max_copies))
-            if not accepted.any():
-                continue
-            with np.errstate(all="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns are not accepted anyway
-                median = np.nanmedian(block, axis=0)
-            usable = todo & members[:, None] & accepted[None, :]
-            rows, columns = np.nonzero(usable)
-            filled[rows, columns] = median[columns]
-            rules[rows, columns] = [f"median of {group} ({count[c]} cities, {distinct[c]} distinct values)"
-                                    for c in columns]
-            levels[rows, columns] = f"median of {group}"
-            todo &= ~usable
+        count, recipients, distinct, median = _group_statistics(columns, np.ascontiguousarray(todo.T), value_order,
+                                                                codes)
+        accepted = ((recipients > 0) & (count >= needed) & (distinct >= distinct_needed)
+                    & (recipients <= options.max_copies))
+        if not accepted.any():
+            continue
+        usable = todo & (codes >= 0)[:, None] & accepted[np.maximum(codes, 0)]
+        rows, columns_used = np.nonzero(usable)
+        filled[rows, columns_used] = median[codes[rows], columns_used]
+        labels = np.full(accepted.shape, "", dtype=object)
+        chosen_groups, chosen_columns = np.nonzero(accepted)  # one label per group and indicator, not per cell
+        labels[chosen_groups, chosen_columns] = [f"median of {group} ({c} cities, {d} distinct values)" for c, d in
+                                                 zip(count[chosen_groups, chosen_columns],
+                                                     distinct[chosen_groups, chosen_columns])]
+        rules[rows, columns_used] = labels[codes[rows], columns_used]
+        levels[rows, columns_used] = f"median of {group}"
+        todo &= ~usable
     if todo.any():
         overall = np.nanmedian(data, axis=0)
-        rows, columns = np.nonzero(todo)
-        filled[rows, columns] = overall[columns]
-        rules[rows, columns] = ALL_CITIES
-        levels[rows, columns] = ALL_CITIES
+        rows, columns_used = np.nonzero(todo)
+        filled[rows, columns_used] = overall[columns_used]
+        rules[rows, columns_used] = ALL_CITIES
+        levels[rows, columns_used] = ALL_CITIES
     return filled, rules, levels
 
 

@@ -67,7 +67,7 @@ from indexlib.provenance import build_inputs, environment, spec_inputs
 from indexlib.limits import available_memory, require_memory
 from indexlib.methodology import Methodology, OutlierTreatment
 from indexlib.panel import Panel
-from indexlib.pipeline import _resolve, checked_plan, impute_and_treat, normalise_values, prepare
+from indexlib.pipeline import _resolve, checked_plan, impute_and_treat, impute_values, normalise_values, prepare
 from indexlib.rank import rank_scores
 from indexlib.scoring import ScoringPlan
 from indexlib.uncertainty.rank_statistics import KEPT_RANKS_BUDGET, RankHistogram, RankStatistics
@@ -195,6 +195,7 @@ class UncertaintyModel:
         self.ties = meth.ties
         self._variants: dict[tuple[int, int, int], _Variant] = {}
         self._treated: dict[tuple[Any, ...], tuple[pd.DataFrame, Framework]] = {}
+        self._imputed: dict[tuple[str, str | None], tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = {}
         self._plans: dict[tuple[tuple[str, ...], int, int], ScoringPlan] = {}
         self._groups: dict[tuple[int, ...], _Group] = {}
         self._set_options()
@@ -481,13 +482,22 @@ class UncertaintyModel:
                 if excluded is not None:
                     prep = replace(prep, values=prep.values.drop(columns=[excluded]),
                                    framework=prep.framework.without_indicators([excluded]))
-                treated, _, _, _, used, _ = impute_and_treat(prep, meth)
+                treated, _, _, _, used, _ = impute_and_treat(prep, meth, imputed=self._imputation(prep, meth, excluded))
                 self._treated[treated_key] = (treated, used)
             treated, used = self._treated[treated_key]
             label = ", ".join([self.labels["missing"][missing], f"outliers {self.labels['outliers'][outliers]}",
                                self.labels["normalisation"][normalisation]])
             self._variants[key] = _Variant(normalise_values(treated, used, meth), used, label)
         return self._variants[key]
+
+    def _imputation(self, prep: Any, meth: Methodology, excluded: str | None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """The imputation of ``prep`` by ``meth.missing``, computed once per method and dropped indicator (the
+        treatment and normalisation variants, and the nominal build, share it)."""
+        key = (meth.missing.model_dump_json(), excluded)
+        if key not in self._imputed:
+            self._imputed[key] = impute_values(prep, meth)
+        return self._imputed[key]
 
     def _plan(self, framework: Framework, aggregation: int, exclusion: int) -> ScoringPlan:
         excluded = self.options["exclusion"][exclusion]
@@ -542,7 +552,7 @@ class UncertaintyModel:
     # ------------------------------------------------------------------ evaluation
     def _nominal(self) -> None:
         meth = self.methodology
-        treated, _, _, _, used, _ = impute_and_treat(self.prep, meth)
+        treated, _, _, _, used, _ = impute_and_treat(self.prep, meth, imputed=self._imputation(self.prep, meth, None))
         normalised = normalise_values(treated, used, meth)
         plan = checked_plan(used, meth, normalised, list(self.city_ids), source=self.panel.source)
         raw = plan.score(normalised)
