@@ -47,7 +47,8 @@ import pandas as pd
 from indexlib.io import write_folder
 from indexlib.limits import require_memory
 from indexlib.sensitivity.sobol import SobolDesign, SobolResult, sobol_design, sobol_indices
-from indexlib.uncertainty.engine import DEFAULT_CHUNK_SIZE, ProgressCallback, RunTable, UncertaintyModel
+from indexlib.uncertainty.model import UncertaintyModel
+from indexlib.uncertainty.runs import DEFAULT_CHUNK_SIZE, ProgressCallback, RunTable
 from indexlib.uncertainty.spec import UncertaintySpec, load_spec
 from indicators.errors import SpecificationError
 
