@@ -63,6 +63,7 @@ from indexlib.uncertainty.runs import (
     ProgressCallback,
     RunTable,
     option_index,
+    unit_draws,
 )
 from indexlib.uncertainty.spec import (
     UncertaintySpec,
@@ -376,16 +377,16 @@ class UncertaintyModel:
         per_run = columns + len(self.weight_ids) + len(SECTIONS) + (self.weight_method == "alternatives")
         return 8 * int(runs) * per_run
 
-    def draw(self, runs: int, seed: int) -> RunTable:
-        """Draw ``runs`` runs from ``numpy.random.default_rng(seed)`` (one (runs, C) uniform matrix).
+    def draw(self, runs: int, seed: int, *, first: int = 0) -> RunTable:
+        """Draw runs ``first … first + runs − 1`` of ``seed`` from their chunked seeded streams
+        (:func:`~indexlib.uncertainty.runs.unit_draws`).
 
         Raises :class:`~indicators.errors.SizeLimitError` when the runs cannot fit in memory.
         """
         require_memory(self.run_bytes(runs), what=f"drawing {runs:,} runs",
                        advice="draw fewer runs (see indexlib.limits)")
-        rng = np.random.default_rng(seed)
         columns = len(self.weight_columns()) + len(self.varied_sections)
-        return self.runs_from_unit(rng.random((runs, columns)))
+        return self.runs_from_unit(unit_draws(columns, seed, first, first + runs))
 
     # ------------------------------------------------------------------ variants and plans
     def methodology_for(self, choice: dict[str, int], weights: np.ndarray | None) -> Methodology:

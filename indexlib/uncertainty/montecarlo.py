@@ -26,8 +26,12 @@ References
 
 from __future__ import annotations
 
-import gzip
+import io
 import json
+import tempfile
+import weakref
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,13 +51,20 @@ from indexlib.uncertainty.runs import (
     SECTION_COLUMN,
     SECTIONS,
     ProgressCallback,
+    STREAM_RUNS,
     RunTable,
+    stream_blocks,
 )
 from indexlib.uncertainty.spec import UncertaintySpec
 from indicators import Framework
 from indicators.errors import SpecificationError
 
-__all__ = ["uncertainty_analysis", "UncertaintyResult"]
+__all__ = ["uncertainty_analysis", "UncertaintyResult", "RUN_TABLE_BUDGET", "RunBlock", "evaluate_runs", "run_parameters"]
+
+#: The run table, the parameters table and ``runs.csv.gz`` are held in memory up to about this many
+#: bytes (:func:`table_bytes`); beyond, ``runs.csv.gz`` is written to a temporary file stream by stream,
+#: no run table is kept and a run is redrawn from its stream when it is rebuilt.
+RUN_TABLE_BUDGET = 256 * 2**20
 
 
 @dataclass(frozen=True)
@@ -67,9 +78,10 @@ class UncertaintyResult:
     rank_intervals : DataFrame
         One row per city, by nominal rank: ``city_id, city_en, nominal_rank, median_rank,
         p05_rank, p95_rank, interval_width, mean_rank, mean_abs_shift, p_top<top>``.
-    parameters : DataFrame
+    parameters : DataFrame or None
         One row per run: ``run``, each varied choice, each weight ``w:<id>``, and the run's
-        ``mean_abs_shift``.
+        ``mean_abs_shift``; ``None`` when the runs were streamed to disk (more than
+        :data:`RUN_TABLE_BUDGET`): ``runs.csv.gz`` then holds them.
     run_shift : ndarray (N,)
         Mean absolute rank shift of each run against the nominal ranks,
         :math:`\\bar R_S = \\frac1n \\sum_c |r_c - r_c^{nom}|` (Saisana et al. 2005).
@@ -86,13 +98,14 @@ class UncertaintyResult:
 
     spec: UncertaintySpec
     rank_intervals: pd.DataFrame
-    parameters: pd.DataFrame
+    parameters: pd.DataFrame | None
     run_shift: np.ndarray
     mean_abs_shift: float
     histogram: RankHistogram | None
     ranks: np.ndarray | None
     model: UncertaintyModel
-    table: RunTable = field(repr=False)
+    table: RunTable | None = field(repr=False)
+    runs_csv: bytes | Path = field(repr=False)
 
     @property
     def runs(self) -> int:
@@ -115,7 +128,13 @@ class UncertaintyResult:
     def _choice(self, run: int) -> dict[str, int]:
         if not 0 <= run < self.runs:
             raise SpecificationError(f"run {run} does not exist; runs are numbered 0 … {self.runs - 1}")
-        return {s: int(self.table.choices[s][run]) for s in SECTIONS}
+        return {s: int(self._run(run).choices[s][0]) for s in SECTIONS}
+
+    def _run(self, run: int) -> RunTable:
+        """The parameters of run ``run`` (redrawn from its stream when the run table was not kept)."""
+        if self.table is None:
+            return self.model.draw(1, self.seed, first=run)
+        return RunTable({s: c[run:run + 1] for s, c in self.table.choices.items()}, self.table.weights[run:run + 1])
 
     def methodology_for_run(self, run: int) -> Methodology:
         """The methodology that rebuilds run ``run``: the chosen sections and its weights.
@@ -124,7 +143,7 @@ class UncertaintyResult:
         ranks the cities exactly as the run did.
         """
         choice = self._choice(run)
-        weights = self.table.weights[run] if self.model.weight_ids else None
+        weights = self._run(run).weights[0] if self.model.weight_ids else None
         return self.model.methodology_for(choice, weights)
 
     def framework_for_run(self, run: int) -> Framework:
@@ -173,17 +192,17 @@ class UncertaintyResult:
     #: The files :meth:`write` writes (and owns in the output folder).
     OUTPUTS = ("rank_intervals.csv", "runs.csv.gz", "uncertainty.json")
 
-    def files(self) -> dict[str, str | bytes]:
+    def files(self) -> dict[str, str | bytes | Path]:
         """The contents of :attr:`OUTPUTS`, by file name.
 
         Byte-identical for the same inputs and seed: fixed float formats, gzip with ``mtime=0``
         and no file name, JSON with sorted options and no time stamps.
         """
-        # Floats in their shortest round-trip form (pandas' default): a run can be rebuilt from the file.
-        runs = self.parameters.to_csv(index=False, lineterminator="\n")
         return {
             "rank_intervals.csv": self.rank_intervals.to_csv(index=False, float_format="%.6f", lineterminator="\n"),
-            "runs.csv.gz": gzip.compress(runs.encode("utf-8"), compresslevel=6, mtime=0),
+            # Floats in their shortest round-trip form (pandas' default): a run can be rebuilt from the
+            # file. A path when the runs were streamed to disk.
+            "runs.csv.gz": self.runs_csv,
             "uncertainty.json": json.dumps(self.manifest(), ensure_ascii=False, indent=2) + "\n",
         }
 
@@ -195,13 +214,16 @@ class UncertaintyResult:
 def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: Any = None,
                          spec: UncertaintySpec | str | Path | None = None, *, runs: int | None = None,
                          seed: int | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE, keep_ranks: bool | None = None,
-                         progress: ProgressCallback | None = None,
-                         model: UncertaintyModel | None = None) -> UncertaintyResult:
+                         progress: ProgressCallback | None = None, model: UncertaintyModel | None = None,
+                         engine: str = "local", scheduler: Any = None) -> UncertaintyResult:
     r"""Monte Carlo uncertainty analysis of the ranking (Saisana, Saltelli & Tarantola 2005).
 
-    Draws ``runs`` combinations of the spec's uncertain assumptions from
-    ``numpy.random.default_rng(seed)`` and ranks the cities under each, without rebuilding the
-    index per run (see the module docstring). For every city :math:`c` with nominal rank
+    Draws ``runs`` combinations of the spec's uncertain assumptions from chunked seeded streams
+    (:func:`~indexlib.uncertainty.runs.unit_draws`: one stream of
+    ``numpy.random.SeedSequence(seed).spawn(k)`` per 10,000 runs) and ranks the cities under each,
+    without rebuilding the index per run (see the module docstring). Memory is bounded whatever
+    the number of runs: beyond :data:`RUN_TABLE_BUDGET` the runs go to ``runs.csv.gz`` in a
+    temporary file stream by stream and are not kept in memory. For every city :math:`c` with nominal rank
     :math:`r_c^{nom}` and simulated ranks :math:`r_c^{(1)}, \dots, r_c^{(N)}` it reports
 
     * the median and the 5th and 95th percentiles (inverted empirical CDF, so always a simulated
@@ -230,11 +252,17 @@ def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: 
         Keep every run's ranks (``N × n`` int16: 25 MB for 100,000 runs of 125 cities). ``None``
         keeps them when they take at most 256 MiB. Percentiles are computed exactly from the kept
         ranks, else from a banded histogram of ranks (:class:`RankHistogram`); both give the same
-        numbers.
+        numbers. ``True`` beyond 256 MiB keeps them in a temporary file (a memory map).
     progress : callable(done, total), optional
-        Called after every chunk.
+        Called after every stream of :data:`~indexlib.uncertainty.runs.STREAM_RUNS` runs.
     model : UncertaintyModel, optional
         A model already built for the same inputs and spec (skips the preparation).
+    engine : {"local", "dask"}, default="local"
+        Where the streams are evaluated: in this process, or on a Dask cluster (needs
+        ``pip install "indexlib[dask]"``). Results are identical.
+    scheduler : str or distributed.Client, optional
+        With ``engine="dask"``: the scheduler's address or a client; ``None`` starts a
+        ``distributed.LocalCluster``.
 
     Returns
     -------
@@ -277,16 +305,44 @@ def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: 
         spec = spec.replace(**changes)
     _require_run_memory(model, spec.runs, chunk_size, keep_ranks)
     model.prepare_variants()
-    table = model.draw(spec.runs, spec.seed)
+    streamed = table_bytes(model, spec.runs) > RUN_TABLE_BUDGET
     statistics = RankStatistics(model.nominal_ranks, spec.runs, spec.top, keep_ranks, model.ties)
-    for run_ids, ranks in model.iterate_ranks(table, chunk_size=chunk_size, progress=progress):
-        statistics.add(run_ids, ranks)
-    intervals = _rank_intervals(model, statistics, spec)
-    parameters = run_parameters(model, table)
-    parameters["mean_abs_shift"] = statistics.run_shift
-    return UncertaintyResult(
+    options = {"seed": spec.seed, "top": spec.top, "keep_ranks": statistics.ranks is not None,
+               "histogram": statistics.histogram is not None, "keep_table": not streamed, "chunk_size": chunk_size}
+    ranges = stream_blocks(spec.runs)
+    if engine == "local":
+        blocks: Iterator[RunBlock] = (evaluate_runs(model, lo, hi, **options) for lo, hi in ranges)
+    elif engine == "dask":
+        from indexlib.distributed import map_blocks
+
+        blocks = map_blocks(evaluate_runs, model, ranges, options, scheduler=scheduler)
+    else:
+        raise SpecificationError(f"unknown engine {engine!r}; engines: 'local', 'dask'")
+    header = run_parameters(model, model.draw(0, spec.seed))
+    header["mean_abs_shift"] = np.empty(0)
+    runs_csv = _GzipText(spilled=streamed)
+    try:
+        runs_csv.write(header.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+        tables = []
+        for block in blocks:
+            statistics.merge(block.statistics, block.first)
+            runs_csv.write(block.csv)
+            if block.table is not None:
+                tables.append(block.table)
+            if progress is not None:
+                progress(block.first + block.statistics.runs, spec.runs)
+        contents = runs_csv.close()
+    except BaseException:
+        runs_csv.discard()
+        raise
+    table = None if streamed else RunTable.concatenate(tables)
+    parameters = None
+    if table is not None:
+        parameters = run_parameters(model, table)
+        parameters["mean_abs_shift"] = statistics.run_shift
+    result = UncertaintyResult(
         spec=spec,
-        rank_intervals=intervals,
+        rank_intervals=_rank_intervals(model, statistics, spec),
         parameters=parameters,
         run_shift=statistics.run_shift,
         mean_abs_shift=float(statistics.shift_sum.sum() / (spec.runs * statistics.n)),
@@ -294,20 +350,84 @@ def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: 
         ranks=statistics.ranks,
         model=model,
         table=table,
+        runs_csv=contents,
     )
+    if isinstance(contents, Path):
+        weakref.finalize(result, contents.unlink, missing_ok=True)
+    return result
+
+
+@dataclass(frozen=True)
+class RunBlock:
+    """The rank statistics, the ``runs.csv`` rows (UTF-8, no header) and, if kept, the run table of the
+    runs ``first … first + statistics.runs − 1``: what an engine computes for one random stream."""
+
+    first: int
+    statistics: RankStatistics
+    csv: bytes
+    table: RunTable | None
+
+
+def evaluate_runs(model: UncertaintyModel, start: int, stop: int, *, seed: int, top: int, keep_ranks: bool,
+                  histogram: bool, keep_table: bool, chunk_size: int) -> RunBlock:
+    """Draw, rank and count runs ``start … stop − 1`` of ``seed`` (the work of one task of any engine)."""
+    table = model.draw(stop - start, seed, first=start)
+    statistics = RankStatistics(model.nominal_ranks, len(table), top, keep_ranks, model.ties, histogram=histogram)
+    for run_ids, ranks in model.iterate_ranks(table, chunk_size=chunk_size):
+        statistics.add(run_ids, ranks)
+    frame = run_parameters(model, table, start)
+    frame["mean_abs_shift"] = statistics.run_shift
+    csv = frame.to_csv(index=False, header=False, lineterminator="\n").encode("utf-8")
+    return RunBlock(start, statistics, csv, table if keep_table else None)
+
+
+def table_bytes(model: UncertaintyModel, runs: int) -> int:
+    """Bytes of the run table, the parameters table and their CSV text (about 24 characters a cell)."""
+    return model.run_bytes(runs) + runs * (3 + len(model.varied_sections) + len(model.weight_ids)) * (8 + 24)
+
+
+class _GzipText:
+    """``runs.csv.gz`` compressed as it is written, in memory or in a temporary file (``spilled``).
+
+    zlib's gzip wrapper with ``mtime`` 0: the same bytes as ``gzip.compress(text, 6, mtime=0)``
+    however the text is split into writes.
+    """
+
+    def __init__(self, spilled: bool) -> None:
+        self._compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+        self._file: Any = (tempfile.NamedTemporaryFile(prefix="indexlib-runs-", suffix=".csv.gz", delete=False)
+                           if spilled else io.BytesIO())
+
+    def write(self, data: bytes) -> None:
+        self._file.write(self._compressor.compress(data))
+
+    def close(self) -> bytes | Path:
+        self._file.write(self._compressor.flush())
+        if isinstance(self._file, io.BytesIO):
+            return self._file.getvalue()
+        self._file.close()
+        return Path(self._file.name)
+
+    def discard(self) -> None:
+        if not isinstance(self._file, io.BytesIO):
+            self._file.close()
+            Path(self._file.name).unlink(missing_ok=True)
 
 
 def _require_run_memory(model: UncertaintyModel, runs: int, chunk_size: int, keep_ranks: bool | None) -> None:
     """Refuse (:class:`~indicators.errors.SizeLimitError`) an analysis whose arrays cannot fit in memory:
-    the draw and run table, the per-run shift and parameters table, the kept ranks (when kept: see
-    :class:`RankStatistics`) and one chunk's scores (at most ``CHUNK_CELLS`` city scores)."""
+    the per-run shift, the run and parameters tables (unless streamed to disk), the kept ranks (when
+    kept in memory: see :class:`RankStatistics`), one stream's tables and one chunk's scores (at most
+    ``CHUNK_CELLS`` city scores)."""
     n = len(model.city_ids)
-    per_run = model.run_bytes(1) + 8 * (3 + len(model.varied_sections) + len(model.weight_ids))
+    per_run = 8
+    if table_bytes(model, runs) <= RUN_TABLE_BUDGET:
+        per_run += table_bytes(model, 1)
     itemsize = 4 if model.ties == "average" or n >= 2**15 else 2
-    if keep_ranks or (keep_ranks is None and runs * n * itemsize <= KEPT_RANKS_BUDGET):
+    if (keep_ranks is None or keep_ranks) and runs * n * itemsize <= KEPT_RANKS_BUDGET:
         per_run += itemsize * n
     rows = max(1, min(chunk_size, runs, CHUNK_CELLS // max(n, 1)))
-    chunk = 8 * rows * n * len(model.framework.node_ids)
+    chunk = 8 * rows * n * len(model.framework.node_ids) + table_bytes(model, min(runs, STREAM_RUNS))
     fits = max(available_memory() - chunk, 0) // per_run
     require_memory(runs * per_run + chunk, what=f"an uncertainty analysis of {runs:,} runs of {n} cities",
                    advice=f"use fewer runs (--runs; about {fits:,} fit in that memory)"
