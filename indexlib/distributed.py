@@ -64,11 +64,13 @@ def dask_client(scheduler: Any = None) -> Iterator[Any]:
 
 
 def map_blocks(function: Callable[..., Any], model: Any, ranges: list[tuple[int, int]], options: dict[str, Any],
-               *, scheduler: Any = None) -> Iterator[Any]:
-    """Yield ``function(model, start, stop, **options)`` for every range, in the order of ``ranges``,
-    computed on a Dask cluster (see the module docstring)."""
+               *, scheduler: Any = None, scatter: dict[str, Any] | None = None) -> Iterator[Any]:
+    """Yield ``function(model, start, stop, **options, **scatter)`` for every range, in the order of
+    ``ranges``, computed on a Dask cluster (see the module docstring). ``model`` and the values of
+    ``scatter`` are sent to every worker once."""
     with dask_client(scheduler) as client:
         shared = client.scatter(model, broadcast=True, hash=False)
+        options = {**options, **{k: client.scatter(v, broadcast=True, hash=False) for k, v in (scatter or {}).items()}}
         window = max(1, TASKS_PER_WORKER * max(len(client.scheduler_info().get("workers", {})), 1))
         pending: deque[Any] = deque()
         todo = iter(ranges)

@@ -13,7 +13,7 @@ import sys
 
 from indexlib.cli import (add_build_inputs, add_year, arguments, command, format_table, non_negative_int,
                           output_folder, panel_input, positive_int)
-from indexlib.uncertainty.cli import terminal_progress
+from indexlib.uncertainty.cli import add_engine_arguments, engine_options, terminal_progress
 from indexlib.uncertainty.engine import DEFAULT_CHUNK_SIZE
 
 __all__ = ["run_sensitivity"]
@@ -46,6 +46,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="confidence level of the intervals")
     parser.add_argument("--chunk-size", type=positive_int, default=DEFAULT_CHUNK_SIZE, help="runs ranked at once")
     parser.add_argument("--no-figures", action="store_true", help="do not draw sobol.png/.svg")
+    add_engine_arguments(parser)
 
 
 @arguments(_add_arguments)
@@ -58,7 +59,7 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     model = UncertaintyModel(panel_input(args), args.method, args.framework, load_spec(args.spec), spec_source=args.spec)
     result = sensitivity_analysis(model=model, n_base=args.n, seed=args.seed, num_resamples=args.resamples,
                                   conf_level=args.conf_level, chunk_size=args.chunk_size,
-                                  progress=terminal_progress("sensitivity"))
+                                  progress=terminal_progress("sensitivity"), **engine_options(args))
     design = result.design
     print(f"Sobol' sensitivity analysis: N = {design.n_base}, {design.n_factors} factors, {design.n_runs:,} runs, "
           f"{result.sobol.num_resamples} bootstrap resamples, seed {design.seed}; "

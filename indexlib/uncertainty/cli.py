@@ -15,7 +15,7 @@ from indexlib.cli import (add_build_inputs, add_year, arguments, command, format
                           output_folder, panel_input, positive_int)
 from indexlib.uncertainty.engine import DEFAULT_CHUNK_SIZE, ProgressCallback
 
-__all__ = ["run_uncertainty", "terminal_progress"]
+__all__ = ["run_uncertainty", "terminal_progress", "add_engine_arguments"]
 
 
 def terminal_progress(label: str) -> ProgressCallback | None:
@@ -35,6 +35,26 @@ def terminal_progress(label: str) -> ProgressCallback | None:
     return report
 
 
+# --- engine flags (issue 12): shared by the uncertainty and sensitivity commands ---------------------
+def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--engine {local,dask}`` and ``--scheduler ADDRESS``."""
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="where runs are evaluated: this process, or a Dask cluster (pip install "
+                             "\"indexlib[dask]\"); same seed, same results")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="with --engine dask: the scheduler's address (default: start a LocalCluster)")
+
+
+def engine_options(args: argparse.Namespace) -> dict[str, str | None]:
+    """The ``engine`` and ``scheduler`` keywords of the analyses; ``--scheduler`` needs ``--engine dask``."""
+    if args.scheduler is not None and args.engine != "dask":
+        from indicators.errors import SpecificationError
+
+        raise SpecificationError("--scheduler needs --engine dask")
+    return {"engine": args.engine, "scheduler": args.scheduler}
+# --- end of engine flags ---------------------------------------------------------------------------
+
+
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     add_build_inputs(parser)
     add_year(parser)
@@ -50,6 +70,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="runs scored at once (bounds memory; results do not depend on it)")
     parser.add_argument("--show", type=non_negative_int, default=10, help="cities with the widest intervals to print")
     parser.add_argument("--no-figures", action="store_true", help="do not draw rank_intervals.png/.svg")
+    add_engine_arguments(parser)
 
 
 @arguments(_add_arguments)
@@ -64,7 +85,7 @@ def run_uncertainty(args: argparse.Namespace) -> int:
         spec = spec.replace(**changes)  # validates --runs >= 1 and --seed >= 0
     model = UncertaintyModel(panel_input(args), args.method, args.framework, spec, spec_source=args.spec)
     result = uncertainty_analysis(model=model, chunk_size=args.chunk_size,
-                                  progress=terminal_progress("uncertainty"))
+                                  progress=terminal_progress("uncertainty"), **engine_options(args))
     scenarios = one_at_a_time(model=model)
     summary = result.summary()
 
