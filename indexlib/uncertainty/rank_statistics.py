@@ -215,10 +215,10 @@ class RankStatistics:
         assert self.ranks is not None
         order = inverted_cdf_order(self.runs, q)
         out = np.empty(self.n)
-        block = max(1, KEPT_RANKS_BUDGET // 8 // max(self.runs, 1))  # a float64 copy of a block of cities
+        # Partition copies of blocks of cities in the ranks' own (exact) type, 1/8 of the budget each.
+        block = max(1, KEPT_RANKS_BUDGET // 8 // max(self.runs * self.ranks.itemsize, 1))
         for lo in range(0, self.n, block):
-            part = self.ranks[:, lo:lo + block].astype(np.float64)
-            out[lo:lo + block] = np.partition(part, order, axis=0)[order]
+            out[lo:lo + block] = np.partition(self.ranks[:, lo:lo + block], order, axis=0)[order]
         return out
 
     def mean_rank(self) -> np.ndarray:
