@@ -103,8 +103,11 @@ def child(workload: str, engine: str, workers: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workload", choices=[*WORKLOADS, "all"], default="all")
+    parser.add_argument("--runs", type=int, help="override the workload's number of runs")
     parser.add_argument("--child", nargs=3, metavar=("WORKLOAD", "ENGINE", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.runs:
+        WORKLOADS.update({k: args.runs for k in WORKLOADS})
     if args.child:
         print(json.dumps(child(args.child[0], args.child[1], int(args.child[2]))))
         return
@@ -112,7 +115,7 @@ def main() -> None:
     for workload in WORKLOADS if args.workload == "all" else [args.workload]:
         for engine, workers in (("local", 1), ("dask", 1), ("dask", 2)):
             out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", workload, engine,
-                                  str(workers)], check=True, capture_output=True, text=True).stdout
+                                  str(workers), *(["--runs", str(args.runs)] if args.runs else [])], check=True, capture_output=True, text=True).stdout
             rows.append(json.loads(out.strip().splitlines()[-1]))
             row = rows[-1]
             print(f"{workload:>5} {row['runs']:>9,} runs × {row['cities']:>6,} cities  {engine:>5} × {workers}: "

@@ -20,7 +20,10 @@ from typing import Any
 
 from indicators.errors import IndexlibError
 
-__all__ = ["DaskUnavailableError", "map_blocks", "dask_client"]
+__all__ = ["DaskUnavailableError", "ENGINES", "evaluate_blocks", "map_blocks", "dask_client"]
+
+#: The engines of ``engine=``: this process, or a Dask cluster.
+ENGINES = ("local", "dask")
 
 #: Outstanding tasks per worker: enough to keep every worker busy while the client merges.
 TASKS_PER_WORKER = 2
@@ -61,6 +64,20 @@ def dask_client(scheduler: Any = None) -> Iterator[Any]:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def evaluate_blocks(function: Callable[..., Any], model: Any, ranges: list[tuple[int, int]], options: dict[str, Any],
+                    *, engine: str = "local", scheduler: Any = None, scatter: dict[str, Any] | None = None
+                    ) -> Iterator[Any]:
+    """Yield ``function(model, start, stop, **options, **scatter)`` for every range, in order, on the
+    ``engine`` (``"local"``: in this process; ``"dask"``: :func:`map_blocks`)."""
+    if engine == "local":
+        return (function(model, lo, hi, **options, **(scatter or {})) for lo, hi in ranges)
+    if engine == "dask":
+        return map_blocks(function, model, ranges, options, scheduler=scheduler, scatter=scatter)
+    from indicators.errors import SpecificationError
+
+    raise SpecificationError(f"unknown engine {engine!r}; engines: {', '.join(map(repr, ENGINES))}")
 
 
 def map_blocks(function: Callable[..., Any], model: Any, ranges: list[tuple[int, int]], options: dict[str, Any],

@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from indexlib.distributed import evaluate_blocks
 from indexlib.io import write_folder
 from indexlib.limits import require_memory
 from indexlib.sensitivity.sobol import SobolDesign, SobolResult, sobol_design, sobol_indices
@@ -164,14 +165,10 @@ def sensitivity_analysis(panel: Any = None, methodology: Any = None, framework: 
     progress : callable(done, total), optional
     model : UncertaintyModel, optional
         A model already built for the same inputs and spec.
-    engine : {"local", "dask"}, default="local"
-        Where the design's runs are ranked, in blocks of
-        :data:`~indexlib.uncertainty.runs.STREAM_RUNS`: in this process, or on a Dask cluster
-        (``pip install "indexlib[dask]"``; the model and the design are sent to each worker once).
-        Results are identical.
-    scheduler : str or distributed.Client, optional
-        With ``engine="dask"``: the scheduler's address or a client; ``None`` starts a
-        ``distributed.LocalCluster``.
+    engine, scheduler
+        Where the design's runs are ranked, in blocks of :data:`~indexlib.uncertainty.runs.STREAM_RUNS`:
+        as for :func:`~indexlib.uncertainty.uncertainty_analysis` (with Dask the model and the design
+        are sent to each worker once). Results are identical.
 
     Returns
     -------
@@ -208,16 +205,8 @@ def sensitivity_analysis(panel: Any = None, methodology: Any = None, framework: 
     n_runs = len(table)
     outputs = np.empty((n_runs, 1 + len(model.city_ids)))
     ranges = stream_blocks(n_runs)
-    options = {"chunk_size": chunk_size}
-    if engine == "local":
-        blocks = (design_outputs(model, lo, hi, unit=design.unit_samples, **options) for lo, hi in ranges)
-    elif engine == "dask":
-        from indexlib.distributed import map_blocks
-
-        blocks = map_blocks(design_outputs, model, ranges, options, scheduler=scheduler,
-                            scatter={"unit": design.unit_samples})
-    else:
-        raise SpecificationError(f"unknown engine {engine!r}; engines: 'local', 'dask'")
+    blocks = evaluate_blocks(design_outputs, model, ranges, {"chunk_size": chunk_size}, engine=engine,
+                             scheduler=scheduler, scatter={"unit": design.unit_samples})
     for (lo, hi), block in zip(ranges, blocks):
         outputs[lo:hi] = block
         if progress is not None:

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from indexlib.distributed import evaluate_blocks
 from indexlib.io import write_folder
 from indexlib.limits import available_memory, require_memory
 from indexlib.methodology import Methodology
@@ -257,12 +258,10 @@ def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: 
         Called after every stream of :data:`~indexlib.uncertainty.runs.STREAM_RUNS` runs.
     model : UncertaintyModel, optional
         A model already built for the same inputs and spec (skips the preparation).
-    engine : {"local", "dask"}, default="local"
-        Where the streams are evaluated: in this process, or on a Dask cluster (needs
-        ``pip install "indexlib[dask]"``). Results are identical.
-    scheduler : str or distributed.Client, optional
-        With ``engine="dask"``: the scheduler's address or a client; ``None`` starts a
-        ``distributed.LocalCluster``.
+    engine, scheduler
+        ``"local"`` (this process) or ``"dask"`` (needs ``pip install "indexlib[dask]"``) with the
+        scheduler's address or client (``None``: a new ``LocalCluster``); see
+        :func:`indexlib.distributed.evaluate_blocks`. Results are identical.
 
     Returns
     -------
@@ -309,15 +308,8 @@ def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: 
     statistics = RankStatistics(model.nominal_ranks, spec.runs, spec.top, keep_ranks, model.ties)
     options = {"seed": spec.seed, "top": spec.top, "keep_ranks": statistics.ranks is not None,
                "histogram": statistics.histogram is not None, "keep_table": not streamed, "chunk_size": chunk_size}
-    ranges = stream_blocks(spec.runs)
-    if engine == "local":
-        blocks: Iterator[RunBlock] = (evaluate_runs(model, lo, hi, **options) for lo, hi in ranges)
-    elif engine == "dask":
-        from indexlib.distributed import map_blocks
-
-        blocks = map_blocks(evaluate_runs, model, ranges, options, scheduler=scheduler)
-    else:
-        raise SpecificationError(f"unknown engine {engine!r}; engines: 'local', 'dask'")
+    blocks: Iterator[RunBlock] = evaluate_blocks(evaluate_runs, model, stream_blocks(spec.runs), options,
+                                                 engine=engine, scheduler=scheduler)
     header = run_parameters(model, model.draw(0, spec.seed))
     header["mean_abs_shift"] = np.empty(0)
     runs_csv = _GzipText(spilled=streamed)
