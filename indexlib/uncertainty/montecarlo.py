@@ -60,7 +60,8 @@ from indexlib.uncertainty.spec import UncertaintySpec
 from indicators import Framework
 from indicators.errors import SpecificationError
 
-__all__ = ["uncertainty_analysis", "UncertaintyResult", "RUN_TABLE_BUDGET", "RunBlock", "evaluate_runs", "run_parameters"]
+__all__ = ["uncertainty_analysis", "UncertaintyResult", "RUN_TABLE_BUDGET", "RunBlock", "evaluate_runs",
+           "run_parameters", "table_bytes"]
 
 #: The run table, the parameters table and ``runs.csv.gz`` are held in memory up to about this many
 #: bytes (:func:`table_bytes`); beyond, ``runs.csv.gz`` is written to a temporary file stream by stream,
@@ -90,11 +91,16 @@ class UncertaintyResult:
         Mean of ``run_shift`` over all runs.
     histogram : RankHistogram or None
         Per-city counts of the simulated ranks (banded; ``histogram.dense()[c, h]`` is the number
-        of runs in which city ``c`` has rank ``h / 2``), when the ranks were not kept.
+        of runs in which city ``c`` has rank ``h / 2``), when the ranks were not kept in memory.
     ranks : ndarray (N, n) or None
-        Every run's ranks (int16; float32 with ``ties="average"``), when kept.
+        Every run's ranks (int16; float32 with ``ties="average"``), when kept (a ``numpy.memmap``
+        of a temporary file beyond 256 MiB).
     model : UncertaintyModel
         The evaluated model (panel, methodology, framework, options).
+    table : RunTable or None
+        The parameters of every run (``None`` when streamed: runs are then redrawn from their stream).
+    runs_csv : bytes or Path
+        ``runs.csv.gz``: its bytes, or the temporary file it was streamed to (removed with the result).
     """
 
     spec: UncertaintySpec
