@@ -14,13 +14,9 @@ reproduce the run's ranks exactly.
 
 References
 ----------
-.. [1] Saisana, M., Saltelli, A. and Tarantola, S. (2005). Uncertainty and sensitivity analysis
-   techniques as tools for the quality assessment of composite indicators. *Journal of the Royal
-   Statistical Society A* 168(2): 307–323. doi:10.1111/j.1467-985X.2005.00350.x
-.. [2] Saltelli, A. et al. (2008). *Global Sensitivity Analysis: The Primer*. Wiley.
-   doi:10.1002/9780470725184
-.. [3] OECD/JRC (2008). *Handbook on Constructing Composite Indicators*, step 8. OECD Publishing.
-.. [4] Hyndman, R. J. and Fan, Y. (1996). Sample quantiles in statistical packages. *The American
+.. [1] Saisana, Saltelli & Tarantola (2005), *J. R. Stat. Soc. A* 168(2): 307–323 (see
+   :mod:`indexlib.uncertainty.model`). doi:10.1111/j.1467-985X.2005.00350.x
+.. [2] Hyndman, R. J. and Fan, Y. (1996). Sample quantiles in statistical packages. *The American
    Statistician* 50(4): 361–365. doi:10.1080/00031305.1996.10473566
 """
 

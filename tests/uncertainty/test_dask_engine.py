@@ -18,12 +18,14 @@ from indexlib.uncertainty import UncertaintyModel, uncertainty_analysis
 from indexlib.uncertainty.runs import STREAM_RUNS
 from indicators.errors import IndexlibError
 
-distributed = pytest.importorskip("distributed", reason="the Dask engine needs the dask extra (pip install "
-                                                         "'indexlib[dask]')")
+def needs_dask():
+    return pytest.importorskip("distributed", reason="the Dask engine needs the dask extra (pip install "
+                                                     "'indexlib[dask]')")
 
 
 @pytest.fixture(scope="module")
 def client():
+    distributed = needs_dask()
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
         with distributed.Client(cluster) as client:
             yield client
@@ -57,9 +59,13 @@ def test_without_the_extra_the_error_says_how_to_install(model, monkeypatch):
     assert issubclass(DaskUnavailableError, IndexlibError)
 
 
-def test_unknown_engine_and_scheduler_are_refused(model):
+def test_unknown_engine_is_refused(model):
     with pytest.raises(IndexlibError, match="unknown engine 'spark'"):
         uncertainty_analysis(model=model, runs=10, seed=0, engine="spark")
+
+
+def test_a_scheduler_that_is_not_an_address_is_refused():
+    needs_dask()
     with pytest.raises(IndexlibError, match="scheduler must be an address"):
         with dask_client(42):
             pass
