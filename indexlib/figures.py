@@ -23,7 +23,7 @@ from indexlib.io import write_folder
 
 if TYPE_CHECKING:
     from indexlib.sensitivity.analysis import IndexSensitivityResult
-    from indexlib.uncertainty.engine import UncertaintyResult
+    from indexlib.uncertainty.montecarlo import UncertaintyResult
 
 __all__ = ["FIGURE_STYLE", "figure_names", "matplotlib_available", "pyplot", "rank_interval_figure",
            "rank_interval_figure_files", "render_figure", "sobol_figure", "sobol_figure_files"]

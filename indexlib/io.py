@@ -91,11 +91,15 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
     return path
 
 
-def _write_file(path: Path, data: str | bytes) -> None:
-    """Write ``data`` (text as UTF-8, newlines as given) to ``path`` and flush it to disk."""
-    raw = data if isinstance(data, bytes) else data.encode("utf-8")
+def _write_file(path: Path, data: str | bytes | Path) -> None:
+    """Write ``data`` (text as UTF-8, newlines as given; a :class:`~pathlib.Path`: that file's bytes,
+    copied without reading it whole) to ``path`` and flush it to disk."""
     with open(path, "wb") as f:
-        f.write(raw)
+        if isinstance(data, Path):
+            with open(data, "rb") as source:
+                shutil.copyfileobj(source, f, 2**20)
+        else:
+            f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
         f.flush()
         os.fsync(f.fileno())
     os.chmod(path, 0o666 & ~_umask())  # the permissions a plain open() gives
@@ -197,7 +201,7 @@ def _check_replaceable(given: Path, target: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- writing
-def write_folder(target: str | Path, files: Mapping[str, str | bytes], *, owns: Iterable[str] = (),
+def write_folder(target: str | Path, files: Mapping[str, str | bytes | Path], *, owns: Iterable[str] = (),
                  keep_others: bool = True) -> list[Path]:
     """Write ``files`` (name → text or bytes) into the folder ``target``, replacing it as a whole.
 
@@ -209,7 +213,8 @@ def write_folder(target: str | Path, files: Mapping[str, str | bytes], *, owns: 
     target : path
         The output folder (created with its parents if missing; a symbolic link is followed).
     files : mapping
-        Relative path (``name`` or ``sub/name``, ``/``-separated) → content; text is written as UTF-8.
+        Relative path (``name`` or ``sub/name``, ``/``-separated) → content; text is written as UTF-8,
+        a :class:`~pathlib.Path` is copied.
         The writer owns the first component of each path (a subfolder is replaced as a whole).
     owns : iterable of str
         Further names this writer may write: an old entry of that name is removed, not carried over.
@@ -257,7 +262,7 @@ def _top_component(name: str) -> str:
     return parts[0]
 
 
-def _swap_in(target: Path, staging: Path, files: Mapping[str, str | bytes], owned: set[str] | None
+def _swap_in(target: Path, staging: Path, files: Mapping[str, str | bytes | Path], owned: set[str] | None
              ) -> Path | None:
     """Fill ``staging`` (carrying over what is not ``owned``; nothing when ``None``) and rename it to
     ``target``; returns where the old folder went (``None``: there was none).

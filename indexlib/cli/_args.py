@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["positive_int", "non_negative_int", "output_folder", "year", "add_build_inputs", "add_year",
-           "panel_input", "build_from_args", "print_notes", "format_table", "plural"]
+           "panel_input", "build_from_args", "print_notes", "format_table"]
 
 
 def positive_int(text: str) -> int:

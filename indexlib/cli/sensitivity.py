@@ -13,7 +13,8 @@ import sys
 
 from indexlib.cli._args import (add_build_inputs, add_year, format_table, non_negative_int, output_folder,
                                 panel_input, positive_int)
-from indexlib.cli.uncertainty import add_chunk_size, chunk_size, terminal_progress
+from indexlib.cli.uncertainty import (add_chunk_size, add_engine_arguments, chunk_size, engine_options,
+                                      terminal_progress)
 
 __all__ = ["NAME", "HELP", "parser", "run"]
 
@@ -46,6 +47,7 @@ def parser(p: argparse.ArgumentParser) -> None:
     p.add_argument("--conf-level", type=_confidence_level, default=0.95, help="confidence level of the intervals")
     add_chunk_size(p, "runs ranked at once")
     p.add_argument("--no-figures", action="store_true", help="do not draw sobol.png/.svg")
+    add_engine_arguments(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     model = UncertaintyModel(panel_input(args), args.method, args.framework, load_spec(args.spec), spec_source=args.spec)
     result = sensitivity_analysis(model=model, n_base=args.n, seed=args.seed, num_resamples=args.resamples,
                                   conf_level=args.conf_level, chunk_size=chunk_size(args),
-                                  progress=terminal_progress("sensitivity"))
+                                  progress=terminal_progress("sensitivity"), **engine_options(args))
     design = result.design
     print(f"Sobol' sensitivity analysis: N = {design.n_base}, {design.n_factors} factors, {design.n_runs:,} runs, "
           f"{result.sobol.num_resamples} bootstrap resamples, seed {design.seed}; "

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from indexlib.cli._args import (add_build_inputs, add_year, format_table, non_negative_int, output_folder,
                                 panel_input, positive_int)
 
-__all__ = ["NAME", "HELP", "parser", "run", "terminal_progress", "add_chunk_size", "chunk_size"]
+__all__ = ["NAME", "HELP", "parser", "run", "terminal_progress", "add_chunk_size", "chunk_size", "add_engine_arguments", "engine_options"]
 
 NAME = "uncertainty"
 HELP = "Monte Carlo rank intervals under alternative weights, normalisations, aggregations…"
@@ -43,6 +43,28 @@ def add_chunk_size(p: argparse.ArgumentParser, help_text: str) -> None:
     p.add_argument("--chunk-size", type=positive_int, default=None, help=help_text)
 
 
+# --- engine flags (issue 12): shared by the uncertainty and sensitivity commands ---------------------
+def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--engine {local,dask}`` and ``--scheduler ADDRESS``."""
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="where runs are evaluated: this process, or a Dask cluster (pip install "
+                             "\"indexlib[dask]\"); same seed, same results")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="with --engine dask: the scheduler's address (default: start a LocalCluster)")
+
+
+def engine_options(args: argparse.Namespace) -> dict[str, str | None]:
+    """The ``engine`` and ``scheduler`` keywords of the analyses; ``--scheduler`` needs ``--engine dask``."""
+    if args.scheduler is not None and args.engine != "dask":
+        from indicators.errors import SpecificationError
+
+        raise SpecificationError("--scheduler needs --engine dask")
+    return {"engine": args.engine, "scheduler": args.scheduler}
+# --- end of engine flags ---------------------------------------------------------------------------
+
+
+
+
 def chunk_size(args: argparse.Namespace) -> int:
     """``--chunk-size``, or the engine's default: read here so that ``--help`` does not import the engine."""
     from indexlib.uncertainty.engine import DEFAULT_CHUNK_SIZE
@@ -65,6 +87,7 @@ def parser(p: argparse.ArgumentParser) -> None:
     add_chunk_size(p, "runs scored at once (bounds memory; results do not depend on it)")
     p.add_argument("--show", type=non_negative_int, default=10, help="cities with the widest intervals to print")
     p.add_argument("--no-figures", action="store_true", help="do not draw rank_intervals.png/.svg")
+    add_engine_arguments(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         spec = spec.replace(**changes)  # validates --runs >= 1 and --seed >= 0
     model = UncertaintyModel(panel_input(args), args.method, args.framework, spec, spec_source=args.spec)
     result = uncertainty_analysis(model=model, chunk_size=chunk_size(args),
-                                  progress=terminal_progress("uncertainty"))
+                                  progress=terminal_progress("uncertainty"), **engine_options(args))
     scenarios = one_at_a_time(model=model)
     summary = result.summary()
 

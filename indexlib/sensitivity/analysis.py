@@ -44,10 +44,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from indexlib.distributed import evaluate_blocks
 from indexlib.io import write_folder
 from indexlib.limits import require_memory
 from indexlib.sensitivity.sobol import SobolDesign, SobolResult, sobol_design, sobol_indices
-from indexlib.uncertainty.engine import DEFAULT_CHUNK_SIZE, ProgressCallback, RunTable, UncertaintyModel
+from indexlib.uncertainty.model import UncertaintyModel
+from indexlib.uncertainty.runs import DEFAULT_CHUNK_SIZE, ProgressCallback, RunTable, stream_blocks
 from indexlib.uncertainty.spec import UncertaintySpec, load_spec
 from indicators.errors import SpecificationError
 
@@ -127,7 +129,8 @@ def sensitivity_analysis(panel: Any = None, methodology: Any = None, framework: 
                          spec: UncertaintySpec | str | Path | None = None, *, n_base: int = 1024, seed: int = 0,
                          num_resamples: int = 100, conf_level: float = 0.95,
                          chunk_size: int = DEFAULT_CHUNK_SIZE, progress: ProgressCallback | None = None,
-                         model: UncertaintyModel | None = None) -> IndexSensitivityResult:
+                         model: UncertaintyModel | None = None, engine: str = "local",
+                         scheduler: Any = None) -> IndexSensitivityResult:
     r"""First- and total-order Sobol' indices of the rank shift and of every city's rank.
 
     With :math:`D` factors (see the module docstring) the Saltelli design has :math:`N (D + 2)`
@@ -162,6 +165,10 @@ def sensitivity_analysis(panel: Any = None, methodology: Any = None, framework: 
     progress : callable(done, total), optional
     model : UncertaintyModel, optional
         A model already built for the same inputs and spec.
+    engine, scheduler
+        Where the design's runs are ranked, in blocks of :data:`~indexlib.uncertainty.runs.STREAM_RUNS`:
+        as for :func:`~indexlib.uncertainty.uncertainty_analysis` (with Dask the model and the design
+        are sent to each worker once). Results are identical.
 
     Returns
     -------
@@ -195,18 +202,34 @@ def sensitivity_analysis(panel: Any = None, methodology: Any = None, framework: 
     model.prepare_variants()
     design = sobol_design(factors, n_base, seed=seed, groups=groups)
     table = model.runs_from_unit(design.unit_samples)
-    n_runs, n_cities = len(table), len(model.city_ids)
-    # Outputs in nominal rank order, so the table reads like the ranking.
+    n_runs = len(table)
+    outputs = np.empty((n_runs, 1 + len(model.city_ids)))
+    ranges = stream_blocks(n_runs)
+    blocks = evaluate_blocks(design_outputs, model, ranges, {"chunk_size": chunk_size}, engine=engine,
+                             scheduler=scheduler, scatter={"unit": design.unit_samples})
+    for (lo, hi), block in zip(ranges, blocks):
+        outputs[lo:hi] = block
+        if progress is not None:
+            progress(hi, n_runs)
     order = np.argsort(model.nominal_ranks, kind="stable")
-    outputs = np.empty((n_runs, 1 + n_cities))
-    for runs, ranks in model.iterate_ranks(table, chunk_size=chunk_size, progress=progress):
-        outputs[runs, 0] = np.abs(ranks - model.nominal_ranks).mean(axis=1)
-        outputs[runs, 1:] = ranks[:, order]
     names = [SHIFT_OUTPUT, *(f"rank:{model.city_ids[c]}" for c in order)]
     sobol = sobol_indices(design, outputs, num_resamples=num_resamples, conf_level=conf_level, seed=seed,
                           outputs=names)
     return IndexSensitivityResult(sobol, design, _factor_table(model, factors, groups), outputs[:, 0].copy(),
                                   model, table)
+
+
+def design_outputs(model: UncertaintyModel, start: int, stop: int, *, unit: np.ndarray,
+                   chunk_size: int) -> np.ndarray:
+    """Outputs (stop − start, 1 + n) of design runs ``start … stop − 1``: the mean absolute rank shift,
+    then every city's rank in nominal rank order (so the table reads like the ranking)."""
+    table = model.runs_from_unit(unit[start:stop])
+    order = np.argsort(model.nominal_ranks, kind="stable")
+    outputs = np.empty((stop - start, 1 + len(model.city_ids)))
+    for runs, ranks in model.iterate_ranks(table, chunk_size=chunk_size):
+        outputs[runs, 0] = np.abs(ranks - model.nominal_ranks).mean(axis=1)
+        outputs[runs, 1:] = ranks[:, order]
+    return outputs
 
 
 def _require_design_memory(model: UncertaintyModel, n_factors: int, n_columns: int, n_base: int,

@@ -15,6 +15,8 @@ Percentiles use the inverted empirical distribution function (Hyndman & Fan 1996
 
 from __future__ import annotations
 
+import tempfile
+
 import numpy as np
 
 from indicators.errors import SpecificationError
@@ -153,10 +155,14 @@ class RankStatistics:
 
     Percentiles and mean ranks come from every run's ranks when they are kept (``N × n`` int16,
     linear in the cities), else from a :class:`RankHistogram` (linear in the cities times the rank
-    spread, whatever the number of runs). Both are exact and give identical numbers.
+    spread, whatever the number of runs). Both are exact and give identical numbers. Kept ranks
+    larger than :data:`KEPT_RANKS_BUDGET` are written to an anonymous temporary file (a memory map,
+    filled chunk by chunk) and the percentiles then come from the histogram, counted as well.
+    Statistics of disjoint runs merge exactly (:meth:`merge`).
     """
 
-    def __init__(self, nominal: np.ndarray, runs: int, top: int, keep_ranks: bool | None, ties: str) -> None:
+    def __init__(self, nominal: np.ndarray, runs: int, top: int, keep_ranks: bool | None, ties: str, *,
+                 histogram: bool | None = None) -> None:
         self.n = nominal.size
         self.nominal = nominal
         self.top = top
@@ -165,12 +171,20 @@ class RankStatistics:
         self.top_count = np.zeros(self.n, dtype=np.int64)
         self.run_shift = np.empty(runs)
         dtype = np.dtype(np.float32 if ties == "average" else (np.int16 if self.n < 2**15 else np.int32))
+        fits = runs * self.n * dtype.itemsize <= KEPT_RANKS_BUDGET
         if keep_ranks is None:
-            keep_ranks = runs * self.n * dtype.itemsize <= KEPT_RANKS_BUDGET
-        self.ranks = np.empty((runs, self.n), dtype=dtype) if keep_ranks else None
-        self.histogram = None if keep_ranks else RankHistogram(self.n)
+            keep_ranks = fits
+        self.ranks: np.ndarray | None = None
+        if keep_ranks and fits:
+            self.ranks = np.empty((runs, self.n), dtype=dtype)
+        elif keep_ranks:
+            self.ranks = np.memmap(tempfile.TemporaryFile(), dtype=dtype, mode="w+", shape=(runs, self.n))
+        if histogram is None:
+            histogram = not (keep_ranks and fits)
+        self.histogram = RankHistogram(self.n) if histogram else None
 
     def add(self, runs: np.ndarray, ranks: np.ndarray) -> None:
+        """Count the ranks (r, n) of the runs ``runs`` (indices into ``0 … runs − 1``)."""
         if self.histogram is not None:
             self.histogram.add(np.rint(2.0 * ranks).astype(np.int64))
         shift = np.abs(ranks - self.nominal)
@@ -180,6 +194,20 @@ class RankStatistics:
         if self.ranks is not None:
             self.ranks[runs] = ranks
 
+    def merge(self, part: RankStatistics, first: int) -> None:
+        """Add the statistics ``part`` of runs ``first … first + part.runs − 1`` (exact: counts and
+        sums of half-integers)."""
+        stop = first + part.runs
+        if self.histogram is not None:
+            assert part.histogram is not None
+            self.histogram = self.histogram.merge(part.histogram)
+        self.shift_sum += part.shift_sum
+        self.top_count += part.top_count
+        self.run_shift[first:stop] = part.run_shift
+        if self.ranks is not None:
+            assert part.ranks is not None
+            self.ranks[first:stop] = part.ranks
+
     def percentile(self, q: float) -> np.ndarray:
         """Per-city ``q``-th percentile of the ranks (inverted empirical CDF)."""
         if self.histogram is not None:
@@ -187,10 +215,10 @@ class RankStatistics:
         assert self.ranks is not None
         order = inverted_cdf_order(self.runs, q)
         out = np.empty(self.n)
-        block = max(1, KEPT_RANKS_BUDGET // 8 // max(self.runs, 1))  # a float64 copy of a block of cities
+        # Partition copies of blocks of cities in the ranks' own (exact) type, 1/8 of the budget each.
+        block = max(1, KEPT_RANKS_BUDGET // 8 // max(self.runs * self.ranks.itemsize, 1))
         for lo in range(0, self.n, block):
-            part = self.ranks[:, lo:lo + block].astype(np.float64)
-            out[lo:lo + block] = np.partition(part, order, axis=0)[order]
+            out[lo:lo + block] = np.partition(self.ranks[:, lo:lo + block], order, axis=0)[order]
         return out
 
     def mean_rank(self) -> np.ndarray:

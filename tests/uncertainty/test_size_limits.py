@@ -13,7 +13,7 @@ from indexlib.cli import main
 from indexlib.sensitivity import sensitivity_analysis
 from indexlib.sensitivity.sobol import sobol_design, sobol_indices
 from indexlib.uncertainty import UncertaintyModel, uncertainty_analysis
-from indexlib.uncertainty import engine
+from indexlib.uncertainty import montecarlo
 from indicators import load_framework
 from indicators.errors import IndexlibError, SizeLimitError, SpecificationError
 
@@ -41,7 +41,7 @@ def test_a_trillion_runs_is_refused_before_allocating(model):
 
 def test_the_limit_is_the_available_memory(model, monkeypatch):
     assert len(uncertainty_analysis(model=model, runs=50, seed=1).run_shift) == 50
-    for module in (limits, engine):
+    for module in (limits, montecarlo):
         monkeypatch.setattr(module, "available_memory", lambda: 2**16)
     with pytest.raises(SizeLimitError, match=r"50 runs .* but 64\.0 KiB is available"):
         uncertainty_analysis(model=model, runs=50, seed=1)
