@@ -6,12 +6,14 @@ panel are written to every manifest so that any published ranking can be regener
 
 from __future__ import annotations
 
+import difflib
 import json
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from indexlib.normalise._base import OnConstant, ordered_pair
 from indicators import _toml
 from indicators._config import load_text, parse_model, read_file
 from indicators.errors import SpecificationError
@@ -23,6 +25,7 @@ __all__ = [
     "Normalisation",
     "Aggregation",
     "Presentation",
+    "Weighting",
     "Methodology",
     "load_methodology",
 ]
@@ -31,6 +34,18 @@ __all__ = [
 class _Model(BaseModel):
     # inf and NaN are never meaningful settings (a range of [0, inf] would rank every city first)
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        """A misspelt setting names the closest valid one (pydantic would only say "extra input")."""
+        if isinstance(data, dict):
+            for key in data:
+                if key not in cls.model_fields:
+                    close = difflib.get_close_matches(str(key), list(cls.model_fields), n=1)
+                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    raise ValueError(f"unknown setting {key!r}{hint} (valid: {', '.join(cls.model_fields)})")
+        return data
 
 
 class CoverageScreen(_Model):
@@ -62,7 +77,7 @@ class MissingData(_Model):
     (``indexlib impute-check``; table in the README). Every imputed cell is flagged in the result.
     """
 
-    method: Literal["none", "mean", "median", "group_median", "knn", "iterative", "nearest"] = "knn"
+    method: str = Field("knn", description="'none' or a registered imputation method.")
     groups: tuple[str, ...] = ("country", "continent")
     min_values: tuple[int, ...] = Field((3, 1), description="Minimum cities with a value, per group level.")
     min_distinct: tuple[int, ...] = Field((3, 3), description="Minimum distinct donor values, per group level.")
@@ -71,8 +86,23 @@ class MissingData(_Model):
     min_same_country: int = Field(3, ge=1, description="nearest: same-country donors needed to stay in the country.")
     seed: int = Field(0, ge=0, description="Seed of the iterative imputer.")
 
+    @field_validator("method")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        from indexlib.impute.options import IMPUTATION_OPTIONS
+
+        return _known_method(value, "imputation method", list(IMPUTATION_OPTIONS))
+
     @model_validator(mode="after")
     def _aligned(self) -> MissingData:
+        from indexlib.impute.options import IMPUTATION_OPTIONS
+
+        used = IMPUTATION_OPTIONS[self.method]
+        for name, info in MissingData.model_fields.items():
+            if name != "method" and name not in used and getattr(self, name) != info.default:
+                users = [m for m, options in IMPUTATION_OPTIONS.items() if name in options]
+                raise ValueError(f"{name} is a setting of method(s) {', '.join(users)}, not of {self.method!r}, and "
+                                 "would be ignored")
         if self.method == "group_median":
             if not self.groups:
                 raise ValueError("group_median needs at least one group column")
@@ -97,10 +127,60 @@ class OutlierTreatment(_Model):
     log_transform: Literal["log_ct", "log_ct_plus"] = "log_ct_plus"
 
 
-class Normalisation(_Model):
-    """Normalisation method and its options (polarity is taken from the framework)."""
+#: Flat methodology keys of the built-in normalisers (kept from the first file format) → option names.
+#: A method's other options go in ``normalisation.options``.
+FLAT_NORMALISATION_KEYS = {"range": "feature_range", "zscore_mean": "mean",
+                           "zscore_standard_deviation": "standard_deviation", "goalposts": "goalposts",
+                           "truncate": "truncate", "reference_city": "reference_city", "cap": "cap"}
 
-    method: Literal["minmax", "zscore", "rank", "percentile", "goalposts", "reference"] = "minmax"
+
+def _registry_schema(registry_name: str) -> Any:
+    """A ``json_schema_extra`` listing the registered methods and their options at schema time, so
+    ``indexlib schema`` shows every registered method, including one added after import."""
+
+    def extra(schema: dict[str, Any]) -> None:
+        from indexlib.aggregate import AGGREGATORS
+        from indexlib.normalise import NORMALISERS
+
+        registry: Any = {"normaliser": NORMALISERS, "aggregator": AGGREGATORS}[registry_name]
+        schema["properties"]["method"]["enum"] = registry.names()
+        if registry_name == "normaliser":
+            schema["properties"]["options"]["description"] = (
+                "Options of the chosen method (beyond the flat keys above), one schema per method: "
+                "see x-method-options.")
+            schema["x-method-options"] = {name: registry.get(name).options.model_json_schema()
+                                          for name in registry.names()}
+
+    return extra
+
+
+def _known_method(value: str, kind: str, names: list[str] | None = None) -> str:
+    """``value`` if it names a registered method of ``kind``, else ``ValueError`` with a suggestion."""
+    if names is None:
+        from indexlib.aggregate import AGGREGATORS
+        from indexlib.normalise import NORMALISERS
+
+        names = {"normaliser": NORMALISERS, "aggregator": AGGREGATORS}[kind].names()
+    if value not in names:
+        close = difflib.get_close_matches(str(value), names, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"unknown {kind} {value!r}{hint} (valid: {', '.join(names)})")
+    return value
+
+
+class Normalisation(_Model):
+    """Normalisation method and its options (polarity is taken from the framework).
+
+    ``method`` is any name of :data:`indexlib.normalise.NORMALISERS`. The built-in methods' options
+    have flat keys (``range``, ``zscore_mean``, ``zscore_standard_deviation``, ``goalposts``,
+    ``truncate``, ``reference_city``, ``cap``: see :data:`FLAT_NORMALISATION_KEYS`); any other
+    option of the chosen method goes in ``options``. Both are validated against the method's own
+    options model (:meth:`method_options`): a misspelt option is an error naming the closest one.
+    """
+
+    model_config = ConfigDict(json_schema_extra=_registry_schema("normaliser"))
+
+    method: str = Field("minmax", description="A registered normaliser.")
     range: tuple[float, float] = Field((0.0, 100.0), description="Output range of bounded methods.")
     zscore_mean: float = 0.0
     zscore_standard_deviation: float = Field(1.0, gt=0)
@@ -109,31 +189,77 @@ class Normalisation(_Model):
     )
     truncate: bool = True
     reference_city: str | None = Field(None, description="City id for method 'reference'.")
-    on_constant: Literal["exclude", "error"] = Field(
-        "exclude", description="A constant indicator is excluded from the build with a warning, or an error."
-    )
+    cap: bool = Field(True, description="Method 'reference': cities better than the reference city score the top "
+                                        "of the range (false: above it, uncapped).")
+    on_constant: OnConstant = Field(
+        "exclude", description="A constant indicator is excluded from the build with a warning ('exclude'), stops "
+                               "it ('error'), or is kept at the middle of the range ('midpoint').")
+    options: dict[str, Any] = Field(default_factory=dict, description="Other options of the chosen method.")
+
+    @field_validator("method")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        return _known_method(value, "normaliser")
 
     @field_validator("range")
     @classmethod
     def _ordered(cls, value: tuple[float, float]) -> tuple[float, float]:
-        if not value[0] < value[1]:
-            raise ValueError(f"range must be (low, high) with low < high; got {value}")
-        return value
+        return ordered_pair(value, "range")
 
     @model_validator(mode="after")
-    def _options_present(self) -> Normalisation:
-        if self.method == "goalposts" and not self.goalposts:
-            raise ValueError("method 'goalposts' needs goalposts: {indicator_id: [low, high]}")
-        if self.method == "reference" and not self.reference_city:
-            raise ValueError("method 'reference' needs reference_city")
+    def _options_valid(self) -> Normalisation:
+        flat = sorted(set(self.options) & {*FLAT_NORMALISATION_KEYS.values(), "on_constant"})
+        if flat:
+            keys = {v: k for k, v in FLAT_NORMALISATION_KEYS.items()} | {"on_constant": "on_constant"}
+            raise ValueError(f"options {flat} have their own key: set normalisation.{keys[flat[0]]}")
+        self.method_options()
         return self
+
+    def method_options(self, method: str | None = None) -> Any:
+        """The chosen method's options model, from the flat keys and ``options``.
+
+        Constant indicators are settled before normalisation (``on_constant``), so a method's own
+        ``on_constant`` is 'midpoint' here: a constant column, if kept, maps to the middle.
+        """
+        from indexlib.normalise import NORMALISERS
+
+        spec = NORMALISERS.get(method or self.method)
+        fields = spec.options.model_fields
+        values = {option: getattr(self, flat) for flat, option in FLAT_NORMALISATION_KEYS.items() if option in fields}
+        if "on_constant" in fields:
+            values["on_constant"] = "midpoint"
+        return spec.parse_options({**values, **self.options})
 
 
 class AggregationRule(_Model):
     """One aggregation function (``p`` is the exponent of the generalised mean)."""
 
-    method: Literal["arithmetic", "geometric", "harmonic", "generalised", "copeland"] = "arithmetic"
+    model_config = ConfigDict(json_schema_extra=_registry_schema("aggregator"))
+
+    method: str = Field("arithmetic", description="A registered aggregator.")
     p: float = 1.0
+
+    @field_validator("method")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        return _known_method(value, "aggregator")
+
+    @model_validator(mode="after")
+    def _p_used(self) -> AggregationRule:
+        from indexlib.aggregate import AGGREGATORS
+
+        # p = 1 is the default, written to every manifest; another p on a method without one would be ignored
+        if self.p != 1.0 and "p" not in AGGREGATORS.get(self.method).options.model_fields:
+            raise ValueError(f"p = {self.p:g} is an option of a method with an exponent ('generalised'); "
+                             f"method {self.method!r} has no options")
+        return self
+
+    def method_options(self) -> Any:
+        """The aggregator's options model (``p`` is passed only to a method that has it)."""
+        from indexlib.aggregate import AGGREGATORS
+
+        options = AGGREGATORS.get(self.method).options
+        return options.model_validate({"p": self.p} if "p" in options.model_fields else {})
 
 
 class Aggregation(AggregationRule):
@@ -142,6 +268,9 @@ class Aggregation(AggregationRule):
 
     by_node: dict[str, AggregationRule] = Field(default_factory=dict)
     by_level: dict[int, AggregationRule] = Field(default_factory=dict)
+    min_share: float = Field(
+        0.0, ge=0, le=1, description="A node's score is missing for a city when fewer than this share of its "
+                                     "children have a value (COINr dat_thresh); 0 scores any available child.")
 
     def rule_for(self, node_id: str, level: int) -> AggregationRule:
         if node_id in self.by_node:
@@ -149,6 +278,26 @@ class Aggregation(AggregationRule):
         if level in self.by_level:
             return self.by_level[level]
         return AggregationRule(method=self.method, p=self.p)
+
+
+class Weighting(_Model):
+    """Where the weights come from: ``framework`` (the framework's, with the ``weights`` overrides), or a
+    data-driven method of :mod:`weights` (``entropy``, ``critic``, ``pca``, ``variation``, ``equal``)
+    computed on the treated values of the ranked cities (after imputation and outlier treatment, before
+    normalisation). A method's weights are the effective indicator weights (node weights follow, see
+    :func:`weights.scheme_from_indicator_weights`); entries of ``weights`` still override them.
+
+    In a file, ``[weights] method = "entropy"`` is read as ``[weighting] method = "entropy"``.
+    """
+
+    method: str = Field("framework", description="'framework' or a registered weighting method.")
+
+    @field_validator("method")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        from weights import method_names
+
+        return _known_method(value, "weighting method", ["framework", *method_names()])
 
 
 class Presentation(_Model):
@@ -181,6 +330,7 @@ class Methodology(_Model):
     normalisation: Normalisation = Normalisation()
     aggregation: Aggregation = Aggregation()
     presentation: Presentation = Presentation()
+    weighting: Weighting = Weighting()
     ties: Literal["min", "dense", "average"] = Field("min", description="'min' is competition ranking (1, 2, 2, 4).")
     missing_dimensions: Literal["error", "drop"] = Field(
         "error", description="A node without data for any city: 'error' stops the build; 'drop' removes it "
@@ -188,6 +338,20 @@ class Methodology(_Model):
     weights: dict[str, float] | None = Field(
         None, description="Weights overriding the framework's, keyed by element id (relative among siblings)."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _weights_method(cls, data: Any) -> Any:
+        """``weights = {method = "entropy"}`` chooses a weighting method (``weighting.method``)."""
+        if isinstance(data, dict) and isinstance(data.get("weights"), dict) and "method" in data["weights"]:
+            data = dict(data)
+            weights = dict(data.pop("weights"))
+            if "weighting" in data:
+                raise ValueError("give the weighting method once: weights.method or weighting.method")
+            data["weighting"] = {"method": weights.pop("method")}
+            if weights:
+                data["weights"] = weights
+        return data
 
     @field_validator("weights")
     @classmethod

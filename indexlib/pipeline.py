@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from indexlib.methodology import Methodology, load_methodology
-from indexlib.normalise import NORMALISERS
+from indexlib.normalise import NORMALISERS, FitContext
 from indexlib.impute import impute, summary_note
 from indexlib.panel import Panel, city_level_share, read_panel
 from indexlib.provenance import build_inputs
@@ -232,7 +232,11 @@ def impute_and_treat(prep: Prepared, methodology: Methodology, *, outliers: bool
     framework = prep.framework
     spread = filled.max() - filled.min()
     constant = [i for i in framework.indicator_ids if not spread[i] > 0]
-    if constant:
+    on_constant = methodology.normalisation.on_constant
+    if constant and on_constant == "midpoint":
+        notes.append(f"indicator(s) {constant} are constant across the ranked cities and are kept at the middle of "
+                     "the normalised range (normalisation.on_constant = 'midpoint')")
+    elif constant:
         emptied = framework.nodes_emptied_by(constant)
         if emptied:
             raise DegenerateIndicatorError(
@@ -240,7 +244,7 @@ def impute_and_treat(prep: Prepared, methodology: Methodology, *, outliers: bool
                 f"leaving node(s) {emptied} without an indicator that differs between cities; expected values "
                 "that differ between cities"
             )
-        if methodology.normalisation.on_constant == "error":
+        if on_constant == "error":
             raise DegenerateIndicatorError(
                 f"{prep.panel.source}: indicator(s) {constant} are constant across the {len(filled)} ranked cities; "
                 "set normalisation.on_constant = 'exclude' to drop them from the build"
@@ -272,30 +276,60 @@ def impute_and_treat(prep: Prepared, methodology: Methodology, *, outliers: bool
     return treated, imputation_log, treatment_log, flags, framework, notes
 
 
+def apply_weighting(framework: Framework, methodology: Methodology, values: pd.DataFrame) -> Framework:
+    """The framework with the methodology's data-driven weights (``weighting.method``), computed on
+    ``values`` (the treated values of the ranked cities); explicit ``weights`` entries still win."""
+    method = methodology.weighting.method
+    if method == "framework":
+        return framework
+    import weights as weighting
+
+    polarity = pd.Series(framework.polarity, index=framework.indicator_ids)
+    indicator_weights = weighting.get_method(method)(values[framework.indicator_ids], polarity)
+    element = dict(weighting.scheme_from_indicator_weights(framework, indicator_weights, id=method).weights)
+    present = {*framework.node_ids, *framework.indicator_ids}
+    element.update({k: v for k, v in (methodology.weights or {}).items() if k in present})
+    return framework.with_weights(element)
+
+
+def require_framework_weighting(methodology: Methodology, analysis: str, aggregations: tuple[Any, ...] = ()) -> None:
+    """Analyses that perturb weights start from fixed element weights: a data-driven
+    ``weighting.method`` is refused rather than silently replaced by the framework's weights; and an
+    aggregation alternative must keep the methodology's ``min_share`` rather than silently drop it."""
+    if methodology.weighting.method != "framework":
+        raise SpecificationError(
+            f"{analysis} perturbs fixed weights, but the methodology computes them from the data "
+            f"(weighting.method = {methodology.weighting.method!r}); run indexlib build and pass its effective "
+            "weights as methodology weights, or compare weightings with indexlib compare")
+    share = methodology.aggregation.min_share
+    differing = [a.method for a in aggregations if a.min_share != share]
+    if differing:
+        raise SpecificationError(
+            f"{analysis}: aggregation alternative(s) {differing} have a different min_share than the methodology's "
+            f"aggregation.min_share = {share:g}; give each alternative min_share = {share:g}")
+
+
 def normalise_values(values: pd.DataFrame, framework: Framework, methodology: Methodology, *,
                      method: str | None = None) -> np.ndarray:
-    """Normalise the treated values with the methodology's method (polarity from the framework)."""
-    options = methodology.normalisation
-    method = method or options.method
+    """Normalise the treated values with the methodology's method (polarity from the framework).
+
+    The method receives only its own options (:meth:`Normalisation.method_options`), validated by its
+    options model.
+    """
+    normalisation = methodology.normalisation
+    method = method or normalisation.method
+    if method == "reference" and normalisation.reference_city not in values.index:
+        raise SpecificationError(f"reference city {normalisation.reference_city!r} is not among the ranked cities "
+                                 "(the coverage screen excluded it); choose a ranked city")
     spec = NORMALISERS.get(method)
+    try:
+        options = normalisation.method_options(method)
+    except ValueError as exc:
+        raise SpecificationError(f"normalisation: {exc}") from None
     data = values[framework.indicator_ids].to_numpy(dtype=float)
-    kwargs: dict[str, Any] = {"names": framework.indicator_ids, "on_constant": "midpoint",
-                              "feature_range": tuple(options.range), "truncate": options.truncate,
-                              "mean": options.zscore_mean, "standard_deviation": options.zscore_standard_deviation}
-    if method == "goalposts":
-        posts = options.goalposts or {}
-        lacking = [i for i in framework.indicator_ids if i not in posts]
-        if lacking:
-            raise SpecificationError(f"normalisation.goalposts lacks indicator(s) {lacking} used in this build; "
-                                     "expected one [low, high] pair per indicator")
-        kwargs["goalposts"] = [posts[i] for i in framework.indicator_ids]
-    if method == "reference":
-        if options.reference_city not in values.index:
-            raise SpecificationError(f"reference city {options.reference_city!r} is not among the ranked cities "
-                                     "(the coverage screen excluded it); choose a ranked city")
-        kwargs["reference_row"] = int(values.index.get_loc(options.reference_city))
-    params = spec.fit_params(data, framework.polarity, **kwargs)
-    return spec.apply(data, framework.polarity, params, **kwargs)
+    context = FitContext(framework.indicator_ids, [str(c) for c in values.index])
+    learned = spec.fit(data, framework.polarity, options, context)
+    return spec.apply(data, framework.polarity, learned, options)
 
 
 def checked_plan(framework: Framework, methodology: Methodology, normalised: np.ndarray, city_ids: list[str], *,
@@ -356,6 +390,7 @@ def validate(panel: str | Path | pd.DataFrame | Panel | None = None,
     data, meth, fw = _resolve(panel, methodology, framework)
     prep = prepare(data, meth, fw)
     treated, imputation_log, treatment_log, flags, used, notes = impute_and_treat(prep, meth)
+    used = apply_weighting(used, meth, treated)
     normalised = normalise_values(treated, used, meth)
     plan = checked_plan(used, meth, normalised, list(treated.index), source=data.source)
     raw = plan.score(normalised)
@@ -366,7 +401,9 @@ def validate(panel: str | Path | pd.DataFrame | Panel | None = None,
         # screen (constant ones) has nothing under the index: it is excluded and listed, never ranked
         # with a NaN. Its all-NaN row did not enter any normalisation parameter.
         dropped = list(treated.index[unscored])
-        reason = "no value on any indicator used in the build (its values were on excluded indicators)"
+        reason = ("no value on any indicator used in the build (its values were on excluded indicators)"
+                  if meth.aggregation.min_share == 0 else "no index score: too few of a node's children have a "
+                  f"value (aggregation.min_share = {meth.aggregation.min_share:g})")
         prep = dataclasses.replace(prep, excluded_cities=pd.concat(
             [prep.excluded_cities, pd.DataFrame({"city_id": dropped, "reason": reason})], ignore_index=True))
         treated, flags = treated[~unscored], flags[~unscored]

@@ -209,7 +209,8 @@ class IndexResult:
     def files(self) -> dict[str, str]:
         """The contents of :attr:`OUTPUTS`, by file name."""
         return {
-            "ranking.csv": self.ranking.to_csv(index=False, float_format="%.6f", lineterminator="\n"),
+            # full precision (shortest round-trip repr), as results.json: a ranking read back is the build's
+            "ranking.csv": self.ranking.to_csv(index=False, lineterminator="\n"),
             "indicator_scores.csv": self.normalised.reset_index().to_csv(index=False, float_format="%.6f",
                                                                           lineterminator="\n"),
             "results.json": json.dumps(self.to_dict(), ensure_ascii=False, indent=2, default=_json_default),

@@ -7,6 +7,7 @@ element of the tree (nodes and indicators) — in one call per tree node, never 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,15 @@ def first_non_positive(normalised: np.ndarray, *, strict: bool = True) -> tuple[
     if not bad.size:
         return None
     return int(bad[0, 0]), int(bad[0, 1]), len(bad)
+
+
+def thresholded(kernel: Any, min_share: float, values: np.ndarray, weights: np.ndarray, **options: Any
+                ) -> np.ndarray:
+    """``kernel``'s scores, NaN where fewer than ``min_share`` of the children have a value (COINr
+    ``Aggregate(dat_thresh = min_share)``: the node is missing rather than scored on too little data)."""
+    scores = kernel(values, weights, **options)
+    share = (~np.isnan(values)).mean(axis=-1)
+    return np.where(share >= min_share, scores, np.nan)
 
 
 #: The value domains aggregators need, weakest first (index = strength).
@@ -96,8 +106,9 @@ class ScoringPlan:
                 indicator_children=np.array([indicator_column[c] for c in ind], dtype=int),
                 node_children=np.array([node_column[c] for c in nod], dtype=int),
                 weight_positions=np.array([position[c] for c in (*ind, *nod)], dtype=int),
-                kernel=spec.kernel,
-                options={"p": rule.p} if rule.method == "generalised" else {},
+                kernel=(functools.partial(thresholded, spec.kernel, aggregation.min_share)
+                        if aggregation.min_share > 0 else spec.kernel),
+                options=rule.method_options().model_dump(),
                 # a power mean with p > 0 is defined for y >= 0 (y**p of a negative y is NaN or meaningless)
                 domain=(None if not spec.needs_positive else "non-negative"
                         if rule.method == "generalised" and rule.p > 0 else "strictly positive"),

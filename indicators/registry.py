@@ -37,6 +37,11 @@ class Registry(Generic[T]):
 
         return decorate
 
+    def unregister(self, name: str) -> None:
+        """Remove ``name`` (for a method registered only for a while, e.g. by a test)."""
+        self.get(name)
+        del self._items[name]
+
     def get(self, name: str) -> T:
         """Return the object registered as ``name`` or raise :class:`UnknownMethodError`."""
         try:

@@ -13,19 +13,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict
 
 from indicators.registry import Registry
 
-__all__ = ["AggregatorSpec", "AGGREGATORS", "quasi_arithmetic_mean"]
+__all__ = ["AggregatorSpec", "AggregatorOptions", "AGGREGATORS", "quasi_arithmetic_mean"]
+
+
+class AggregatorOptions(BaseModel):
+    """Base of an aggregator's options (none for the plain means): unknown options are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 @dataclass(frozen=True)
 class AggregatorSpec:
-    """A registered aggregator: its batched kernel and its domain."""
+    """A registered aggregator: its batched kernel ``kernel(values, weights, **options)``, its
+    options model and its domain."""
 
     name: str
     kernel: Callable[..., np.ndarray]
     needs_positive: bool  # values must be > 0 (geometric, harmonic, generalised with p <= 0)
+    options: type[AggregatorOptions] = AggregatorOptions
 
 
 AGGREGATORS: Registry[AggregatorSpec] = Registry("aggregator")

@@ -12,7 +12,7 @@ from indexlib.aggregate._base import AGGREGATORS, AggregatorSpec, quasi_arithmet
 __all__ = ["arithmetic_mean"]
 
 
-def arithmetic_mean(values: np.ndarray, weights: np.ndarray, **_: object) -> np.ndarray:
+def arithmetic_mean(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Batched weighted arithmetic mean over the last axis (see :mod:`indexlib.aggregate._base`).
 
     >>> arithmetic_mean(np.array([[20.0, 80.0]]), np.array([1.0, 1.0])).tolist()

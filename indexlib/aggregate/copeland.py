@@ -63,7 +63,7 @@ def outranking_matrix(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return shares if batched else shares[0]
 
 
-def copeland_score(values: np.ndarray, weights: np.ndarray, **_: object) -> np.ndarray:
+def copeland_score(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Copeland score (wins − losses in pairwise weighted majority votes), batched like the means.
 
     >>> copeland_score(np.array([[3.0, 3.0], [2.0, 1.0], [1.0, 2.0]]), np.array([1.0, 1.0])).tolist()

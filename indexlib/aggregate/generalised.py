@@ -23,10 +23,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from indexlib.aggregate._base import AGGREGATORS, AggregatorSpec, quasi_arithmetic_mean
+from indexlib.aggregate._base import AGGREGATORS, AggregatorOptions, AggregatorSpec, quasi_arithmetic_mean
 from indexlib.aggregate.geometric import geometric_mean
 
-__all__ = ["generalised_mean"]
+__all__ = ["GeneralisedOptions", "generalised_mean"]
+
+
+class GeneralisedOptions(AggregatorOptions):
+    """Options of the generalised mean: the exponent ``p`` (methodology key ``aggregation.p``)."""
+
+    p: float = 1.0
 
 #: Below this max |p ln y|, y**p and its weighted sum stay far from overflow (e**709) and underflow
 #: (e**-708); the plain formula is then used, since scaling by the maximum could push small
@@ -49,7 +55,7 @@ def _extreme(values: np.ndarray, weights: np.ndarray, largest: bool) -> np.ndarr
     return np.where(np.isinf(extreme) & (extreme == fill), np.nan, extreme)
 
 
-def generalised_mean(values: np.ndarray, weights: np.ndarray, *, p: float = 1.0, **_: object) -> np.ndarray:
+def generalised_mean(values: np.ndarray, weights: np.ndarray, *, p: float = 1.0) -> np.ndarray:
     """Batched weighted power mean with exponent ``p`` over the last axis.
 
     >>> round(float(generalised_mean(np.array([[20.0, 80.0]]), np.array([1.0, 1.0]), p=2)[0]), 2)
@@ -98,4 +104,5 @@ def generalised_mean(values: np.ndarray, weights: np.ndarray, *, p: float = 1.0,
         return np.where(scale > 0, mean * scale, np.where(np.isnan(scale), np.nan, 0.0))
 
 
-AGGREGATORS.register("generalised")(AggregatorSpec("generalised", generalised_mean, needs_positive=True))
+AGGREGATORS.register("generalised")(AggregatorSpec("generalised", generalised_mean, needs_positive=True,
+                                                                   options=GeneralisedOptions))

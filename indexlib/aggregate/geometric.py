@@ -13,7 +13,7 @@ from indexlib.aggregate._base import AGGREGATORS, AggregatorSpec, quasi_arithmet
 __all__ = ["geometric_mean"]
 
 
-def geometric_mean(values: np.ndarray, weights: np.ndarray, **_: object) -> np.ndarray:
+def geometric_mean(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Batched weighted geometric mean over the last axis; precondition: values > 0.
 
     >>> round(float(geometric_mean(np.array([[20.0, 80.0]]), np.array([1.0, 1.0]))[0]), 10)

@@ -12,7 +12,7 @@ from indexlib.aggregate._base import AGGREGATORS, AggregatorSpec, quasi_arithmet
 __all__ = ["harmonic_mean"]
 
 
-def harmonic_mean(values: np.ndarray, weights: np.ndarray, **_: object) -> np.ndarray:
+def harmonic_mean(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Batched weighted harmonic mean over the last axis; precondition: values > 0.
 
     >>> round(float(harmonic_mean(np.array([[20.0, 80.0]]), np.array([1.0, 1.0]))[0]), 10)

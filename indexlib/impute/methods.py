@@ -46,6 +46,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from indexlib.impute.options import IMPUTATION_OPTIONS
 from indexlib.methodology import MissingData
 from indicators._numbers import to_floats
 from indicators.errors import DataValidationError, SpecificationError
@@ -349,6 +350,7 @@ IMPUTATION_METHODS: dict[str, Kernel] = {
     "iterative": _iterative,
     "nearest": _nearest,
 }
+
 
 #: Methods that impute an indicator from the others (an indicator's imputed values depend on which others are used).
 MULTIVARIATE_METHODS = frozenset({"knn", "iterative"})

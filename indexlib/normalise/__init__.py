@@ -1,36 +1,32 @@
-"""Normalisation methods: one module each (kernel pair + registry entry); the scikit-learn transformers.
-
-The transformer classes (``MinMaxNormaliser``…) live in :mod:`indexlib.normalise.estimators` and are
-loaded on first use, so that importing the package (and ``import indexlib``) does not import
-scikit-learn.
+"""Normalisation methods: one module each (kernel pair + scikit-learn transformer + registry entry).
 
 >>> from indexlib.normalise import NORMALISERS
 >>> NORMALISERS.names()
-['goalposts', 'minmax', 'percentile', 'rank', 'reference', 'zscore']
+['borda', 'fracmax', 'goalposts', 'minmax', 'percentile', 'rank', 'reference', 'scaled', 'target', 'zscore']
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
-# the method modules register their kernels with NORMALISERS when imported
-from indexlib.normalise import goalposts, minmax, percentile, rank, reference, zscore  # noqa: F401
-from indexlib.normalise._base import NORMALISERS, NormaliserSpec, polarity_vector
-
-if TYPE_CHECKING:
-    from indexlib.normalise.estimators import (
-        BaseNormaliser,
-        GoalpostNormaliser,
-        MinMaxNormaliser,
-        PercentileNormaliser,
-        RankNormaliser,
-        ReferenceNormaliser,
-        ZScoreNormaliser,
-    )
+# The method modules register their kernels; their scikit-learn transformers (and scikit-learn) are
+# loaded on first use through __getattr__ below.
+from indexlib.normalise import borda, fracmax, goalposts, minmax, percentile, rank, reference, scaled, target, zscore  # noqa: F401
+from indexlib.normalise._base import (
+    NORMALISERS,
+    FitContext,
+    NormaliserOptions,
+    NormaliserSpec,
+    RangeOptions,
+    polarity_vector,
+)
 
 __all__ = [
     "NORMALISERS",
     "NormaliserSpec",
+    "NormaliserOptions",
+    "RangeOptions",
+    "FitContext",
     "BaseNormaliser",
     "polarity_vector",
     "MinMaxNormaliser",
@@ -39,14 +35,16 @@ __all__ = [
     "RankNormaliser",
     "GoalpostNormaliser",
     "ReferenceNormaliser",
+    "ScaledNormaliser",
+    "TargetNormaliser",
+    "FractionOfMaxNormaliser",
+    "BordaNormaliser",
 ]
 
-#: The scikit-learn transformers, imported from :mod:`indexlib.normalise.estimators` on first use.
-_ESTIMATORS = frozenset({"BaseNormaliser", "MinMaxNormaliser", "ZScoreNormaliser", "PercentileNormaliser",
-                         "RankNormaliser", "GoalpostNormaliser", "ReferenceNormaliser"})
+_ESTIMATORS = {"BaseNormaliser", "MinMaxNormaliser", "ZScoreNormaliser", "PercentileNormaliser", "RankNormaliser", "GoalpostNormaliser", "ReferenceNormaliser", "BordaNormaliser", "FractionOfMaxNormaliser", "ScaledNormaliser", "TargetNormaliser"}
 
 
-def __getattr__(name: str) -> object:
+def __getattr__(name: str) -> Any:
     if name in _ESTIMATORS:
         from indexlib.normalise import estimators
 

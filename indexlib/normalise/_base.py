@@ -1,44 +1,136 @@
-"""Shared machinery of the normalisers: the registry and polarity handling (numpy only).
+"""Shared machinery of the normalisers: the registry, typed options, the scikit-learn transformer
+contract and polarity handling.
 
-Each normaliser module holds a pure numpy kernel pair (``fit_params`` learns what the method needs
-from a reference panel, ``apply`` maps any panel with those parameters) and one registry entry; the
-thin scikit-learn transformers around the kernels are in :mod:`indexlib.normalise.estimators`, which
-only an estimator's user imports (scikit-learn takes about a second to import).
+Each normaliser module holds a pydantic model of its options, a pure numpy kernel pair (``fit``
+learns what the method needs from a reference panel, ``apply`` maps any panel with those parameters),
+a thin scikit-learn transformer around them, and one registry line. The methodology, the uncertainty
+spec, ``indexlib schema`` and the error messages all read the registry (see CONTRIBUTING.md).
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from indicators.errors import DataValidationError, DegenerateIndicatorError
+from indicators._config import validation_message
+from indicators.errors import DataValidationError, DegenerateIndicatorError, SpecificationError
 from indicators.registry import Registry
 
-if TYPE_CHECKING:
-    from indexlib.normalise.estimators import BaseNormaliser
+__all__ = ["NormaliserSpec", "NORMALISERS", "NormaliserOptions", "RangeOptions", "FitContext", "OnConstant",
+           "ordered_pair", "per_indicator",
+           "polarity_vector", "check_not_constant"]
 
-__all__ = ["NormaliserSpec", "NORMALISERS", "polarity_vector", "check_not_constant"]
+#: What happens to an indicator with the same value for every city, in one vocabulary for the
+#: methodology and the transformers: ``error`` raises; ``exclude`` drops it from a build (a
+#: build-level choice: a transformer keeps its columns, so it rejects ``exclude``); ``midpoint``
+#: keeps it, mapped to the middle of the range (z-score: the target mean; rank: 1).
+OnConstant = Literal["error", "exclude", "midpoint"]
+
+
+class NormaliserOptions(BaseModel):
+    """Base of a normaliser's options: unknown or misspelt options and inf/NaN are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def ordered_pair(value: tuple[float, float], name: str, note: str = "") -> tuple[float, float]:
+    """``value`` if it is ``(low, high)`` with ``low < high``, else ``ValueError`` naming ``name``."""
+    if not value[0] < value[1]:
+        raise ValueError(f"{name} must be (low, high) with low < high; got {value}{note}")
+    return value
+
+
+def per_indicator(values: Any, names: Sequence[str], setting: str, expected: str) -> Any:
+    """A ``{indicator_id: value}`` setting as a list in ``names`` order (other forms unchanged); an
+    indicator of the build without an entry raises :class:`SpecificationError` naming it."""
+    if not isinstance(values, dict):
+        return values
+    lacking = [i for i in names if i not in values]
+    if lacking:
+        raise SpecificationError(f"{setting} lacks indicator(s) {lacking} used in this build; expected {expected} "
+                                 "per indicator")
+    return [values[i] for i in names]
+
+
+class RangeOptions(NormaliserOptions):
+    """Options of a method whose output lies in ``feature_range``."""
+
+    feature_range: tuple[float, float] = Field((0.0, 100.0), description="Output range (low, high), low < high.")
+
+    @field_validator("feature_range")
+    @classmethod
+    def _ordered(cls, value: tuple[float, float]) -> tuple[float, float]:
+        return ordered_pair(value, "feature_range", " (a reversed range would silently reverse the scale: polarity "
+                                                    "is the way to flip an indicator)")
+
+
+@dataclass(frozen=True)
+class FitContext:
+    """What a kernel may need besides the data: indicator names and, when known, the city ids (rows)."""
+
+    names: Sequence[str]
+    cities: Sequence[str] | None = None
 
 
 @dataclass(frozen=True)
 class NormaliserSpec:
-    """A registered normalisation method: its kernels and its transformer class."""
+    """A registered normalisation method.
+
+    ``fit(X, polarity, options, context) -> dict`` learns named arrays (exposed by the transformer
+    as attributes with a trailing underscore); ``apply(X, polarity, learned, options)`` maps data.
+    """
 
     name: str
-    fit_params: Callable[..., dict[str, np.ndarray]]
-    apply: Callable[..., np.ndarray]
-    estimator_name: str  # the scikit-learn transformer: a class of indexlib.normalise.estimators
+    fit: Callable[[np.ndarray, np.ndarray, Any, FitContext], dict[str, np.ndarray]]
+    apply: Callable[[np.ndarray, np.ndarray, dict[str, np.ndarray], Any], np.ndarray]
+    options: type[NormaliserOptions]
+    #: Its scikit-learn transformer: a class name in :mod:`indexlib.normalise.estimators` (loaded on
+    #: first use, so that the kernels, and a build, need numpy only), or the class itself.
+    estimator_ref: str | type | None
     bounded: bool  # output lies in feature_range
+    description: str = ""
+    #: Options valid for the conformance suite's panel (3 indicators, polarity +, +, -, values in [1, 10], cities
+    #: 'c0'…'c7'), needed only when some option has no default.
+    example_options: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def estimator(self) -> type[BaseNormaliser]:
-        """The transformer class, imported on first use (it loads scikit-learn, which the kernels do not need)."""
-        from indexlib.normalise import estimators
+    def estimator(self) -> Any:
+        """The scikit-learn transformer class (imports scikit-learn)."""
+        if not isinstance(self.estimator_ref, str):
+            return self.estimator_ref
+        import importlib
 
-        return getattr(estimators, self.estimator_name)  # type: ignore[no-any-return]
+        return getattr(importlib.import_module("indexlib.normalise.estimators"), self.estimator_ref)
+
+    def parse_options(self, values: dict[str, Any]) -> NormaliserOptions:
+        """Validate ``values`` as this method's options.
+
+        Raises
+        ------
+        ValueError
+            One line per problem; a misspelt option names the closest valid one.
+        """
+        unknown = [k for k in values if k not in self.options.model_fields]
+        if unknown:
+            raise ValueError(unknown_option_message(unknown[0], self))
+        try:
+            return self.options.model_validate(values)
+        except ValidationError as exc:
+            raise ValueError(validation_message(exc, f"normaliser {self.name!r}")) from None
+
+
+def unknown_option_message(name: str, spec: NormaliserSpec) -> str:
+    """``unknown option 'x' of normaliser 'm'; did you mean 'y'? valid options: …``."""
+    valid = list(spec.options.model_fields)
+    close = difflib.get_close_matches(name, valid, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return (f"unknown option {name!r} of normaliser {spec.name!r}{hint} (valid options: "
+            f"{', '.join(valid) or 'none'})")
 
 
 NORMALISERS: Registry[NormaliserSpec] = Registry("normaliser")

@@ -1,8 +1,8 @@
-"""The normalisers as scikit-learn transformers: thin estimators around the numpy kernels.
+"""The normalisers as scikit-learn transformers (fit/transform, parameters checked, named learned state).
 
-Each class validates its input at the boundary and calls its method's kernel pair through
-:data:`~indexlib.normalise.NORMALISERS`. This module imports scikit-learn; the pipeline uses the
-kernels directly and never imports it (``import indexlib`` stays fast).
+They run the kernels of :mod:`indexlib.normalise` and are kept apart from them so that the kernels,
+the registry and a build need numpy only: ``indexlib.normalise.MinMaxNormaliser`` and
+``NormaliserSpec.estimator`` import this module, and scikit-learn, on first use.
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
-from indexlib.normalise._base import NORMALISERS, polarity_vector
-from indicators.errors import DataValidationError, NotFittedError
+from indexlib.normalise._base import NORMALISERS, FitContext, NormaliserOptions, polarity_vector
+from indicators.errors import DataValidationError, NotFittedError, SpecificationError
 
-__all__ = ["BaseNormaliser", "MinMaxNormaliser", "ZScoreNormaliser", "PercentileNormaliser", "RankNormaliser",
-           "GoalpostNormaliser", "ReferenceNormaliser"]
+__all__ = ["BaseNormaliser", "MinMaxNormaliser", "ZScoreNormaliser", "PercentileNormaliser", "RankNormaliser", "GoalpostNormaliser", "ReferenceNormaliser", "BordaNormaliser", "FractionOfMaxNormaliser", "ScaledNormaliser", "TargetNormaliser"]
 
 
 class BaseNormaliser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -29,6 +28,27 @@ class BaseNormaliser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """
 
     method: str = ""
+
+    def _option_values(self) -> dict[str, Any]:
+        """The estimator's parameters as the method's options (same names unless overridden)."""
+        fields = NORMALISERS.get(self.method).options.model_fields
+        return {name: getattr(self, name) for name in fields if hasattr(self, name)}
+
+    def _options(self) -> NormaliserOptions:
+        """The parameters, checked (scikit-learn's ``_parameter_constraints``, through pydantic)."""
+        values = self._option_values()
+        if values.get("on_constant") == "exclude":
+            raise SpecificationError(
+                f"{type(self).__name__}: on_constant='exclude' drops an indicator from a build, which a transformer "
+                "cannot do (it keeps its columns); use 'error' or 'midpoint', or drop the column before fitting"
+            )
+        try:
+            return NORMALISERS.get(self.method).parse_options(values)
+        except ValueError as exc:
+            raise SpecificationError(f"{type(self).__name__}: {exc}") from None
+
+    def _context(self, X: Any) -> FitContext:
+        return FitContext(self._names())
 
     def _validate(self, X: Any, *, reset: bool) -> np.ndarray:
         try:
@@ -48,29 +68,28 @@ class BaseNormaliser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Any = None) -> BaseNormaliser:
         """Learn the normalisation parameters from a reference panel (cities × indicators)."""
+        options = self._options()
         data = self._validate(X, reset=True)
         if data.shape[0] < 2:
             raise DataValidationError(
                 f"{type(self).__name__} needs at least 2 cities to fit; got n_samples={data.shape[0]}"
             )
         self.polarity_ = polarity_vector(self.polarity, data.shape[1])
-        spec = NORMALISERS.get(self.method)
-        self.params_ = spec.fit_params(data, self.polarity_, names=self._names(), **self._kernel_options())
+        learned = NORMALISERS.get(self.method).fit(data, self.polarity_, options, self._context(X))
+        for name, value in learned.items():  # named state, scikit-learn style: data_min_, scale_, …
+            setattr(self, f"{name}_", value)
+        self._learned = tuple(learned)
         return self
 
     def transform(self, X: Any) -> np.ndarray:
         """Normalise a panel with the parameters learned by :meth:`fit`."""
-        try:
-            check_is_fitted(self, "params_")
-        except Exception:
+        if not hasattr(self, "polarity_"):
             raise NotFittedError(
                 f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with a reference panel first."
-            ) from None
+            )
         data = self._validate(X, reset=False)
-        return NORMALISERS.get(self.method).apply(data, self.polarity_, self.params_, **self._kernel_options())
-
-    def _kernel_options(self) -> dict[str, Any]:
-        return {}
+        learned = {name: getattr(self, f"{name}_") for name in self._learned}
+        return NORMALISERS.get(self.method).apply(data, self.polarity_, learned, self._options())
 
     def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
         tags = super().__sklearn_tags__()
@@ -90,6 +109,11 @@ class MinMaxNormaliser(BaseNormaliser):
         A constant indicator raises :class:`~indicators.errors.DegenerateIndicatorError`, or maps
         to the middle of ``feature_range``.
 
+    Attributes
+    ----------
+    data_min_, data_max_ : ndarray
+        Per-indicator minimum and maximum of the polarity-adjusted reference data.
+
     Examples
     --------
     >>> MinMaxNormaliser(polarity=["+", "-"]).fit_transform([[1.0, 10.0], [3.0, 20.0]]).tolist()
@@ -104,9 +128,6 @@ class MinMaxNormaliser(BaseNormaliser):
         self.feature_range = feature_range
         self.on_constant = on_constant
 
-    def _kernel_options(self) -> dict[str, Any]:
-        return {"feature_range": tuple(self.feature_range), "on_constant": self.on_constant}
-
 
 class ZScoreNormaliser(BaseNormaliser):
     """z-score normaliser with polarity (scikit-learn transformer).
@@ -117,6 +138,11 @@ class ZScoreNormaliser(BaseNormaliser):
     mean, standard_deviation : float, default=0, 1
         Target location and scale (e.g. 100 and 10 for positive scores).
     on_constant : {'error', 'midpoint'}, default='error'
+
+    Attributes
+    ----------
+    mean_, scale_ : ndarray
+        Mean and sample standard deviation of the polarity-adjusted reference data.
     """
 
     method = "zscore"
@@ -128,9 +154,6 @@ class ZScoreNormaliser(BaseNormaliser):
         self.standard_deviation = standard_deviation
         self.on_constant = on_constant
 
-    def _kernel_options(self) -> dict[str, Any]:
-        return {"mean": self.mean, "standard_deviation": self.standard_deviation, "on_constant": self.on_constant}
-
 
 class PercentileNormaliser(BaseNormaliser):
     """Percentile-rank normaliser (scikit-learn transformer).
@@ -140,6 +163,11 @@ class PercentileNormaliser(BaseNormaliser):
     polarity : sequence of {'+', '-', 1, -1}, optional
     feature_range : (float, float), default=(0, 100)
     on_constant : {'error', 'midpoint'}, default='error'
+
+    Attributes
+    ----------
+    sorted_, count_ : ndarray
+        Sorted polarity-adjusted reference values (NaN last) and the number of values per indicator.
     """
 
     method = "percentile"
@@ -149,9 +177,6 @@ class PercentileNormaliser(BaseNormaliser):
         self.polarity = polarity
         self.feature_range = feature_range
         self.on_constant = on_constant
-
-    def _kernel_options(self) -> dict[str, Any]:
-        return {"feature_range": tuple(self.feature_range), "on_constant": self.on_constant}
 
 
 class RankNormaliser(BaseNormaliser):
@@ -170,9 +195,6 @@ class RankNormaliser(BaseNormaliser):
         self.polarity = polarity
         self.on_constant = on_constant
 
-    def _kernel_options(self) -> dict[str, Any]:
-        return {"on_constant": self.on_constant}
-
 
 class GoalpostNormaliser(BaseNormaliser):
     """Fixed-goalpost normaliser (scikit-learn transformer).
@@ -185,19 +207,31 @@ class GoalpostNormaliser(BaseNormaliser):
     feature_range : (float, float), default=(0, 100)
     truncate : bool, default=True
         Clip values beyond the goalposts to the ends of the range.
+    direction_adjusted : bool, default=False
+        The goalposts are for the direction-adjusted values ``s·x``.
+
+    Attributes
+    ----------
+    goalpost_low_, goalpost_high_ : ndarray
+        The checked goalposts, one per indicator.
     """
 
     method = "goalposts"
 
     def __init__(self, *, goalposts: Any = None, polarity: Any = None,
-                 feature_range: tuple[float, float] = (0.0, 100.0), truncate: bool = True) -> None:
+                 feature_range: tuple[float, float] = (0.0, 100.0), truncate: bool = True,
+                 direction_adjusted: bool = False) -> None:
         self.goalposts = goalposts
         self.polarity = polarity
         self.feature_range = feature_range
         self.truncate = truncate
+        self.direction_adjusted = direction_adjusted
 
-    def _kernel_options(self) -> dict[str, Any]:
-        return {"goalposts": self.goalposts, "feature_range": tuple(self.feature_range), "truncate": self.truncate}
+    def _option_values(self) -> dict[str, Any]:
+        values = super()._option_values()
+        if values["goalposts"] is not None and not isinstance(values["goalposts"], dict):
+            values["goalposts"] = [tuple(pair) for pair in np.asarray(values["goalposts"], dtype=float).tolist()]
+        return values
 
 
 class ReferenceNormaliser(BaseNormaliser):
@@ -210,6 +244,13 @@ class ReferenceNormaliser(BaseNormaliser):
     polarity : sequence of {'+', '-', 1, -1}, optional
     feature_range : (float, float), default=(0, 100)
     cap : bool, default=True
+
+    Attributes
+    ----------
+    reference_values_, data_min_ : ndarray
+        The reference city's polarity-adjusted values and each indicator's worst value.
+    reference_row_ : ndarray (0-d)
+        Row of the reference city in the data passed to ``fit``.
     """
 
     method = "reference"
@@ -221,15 +262,126 @@ class ReferenceNormaliser(BaseNormaliser):
         self.feature_range = feature_range
         self.cap = cap
 
-    def fit(self, X: Any, y: Any = None) -> ReferenceNormaliser:
-        if isinstance(X, pd.DataFrame) and self.reference in X.index:
-            self.reference_row_ = int(X.index.get_loc(self.reference))
-        elif isinstance(self.reference, (int, np.integer)):
-            self.reference_row_ = int(self.reference)
-        else:
-            raise DataValidationError(f"reference city {self.reference!r} is not in the panel's index")
-        return super().fit(X, y)  # type: ignore[return-value]
+    def _option_values(self) -> dict[str, Any]:
+        values = super()._option_values()
+        values["reference_city"] = int(self.reference) if isinstance(self.reference, np.integer) else self.reference
+        return values
 
-    def _kernel_options(self) -> dict[str, Any]:
-        return {"reference_row": getattr(self, "reference_row_", None), "feature_range": tuple(self.feature_range),
-                "cap": self.cap}
+    def _context(self, X: Any) -> FitContext:
+        cities = [str(c) for c in X.index] if isinstance(X, pd.DataFrame) else None
+        return FitContext(self._names(), cities)
+
+
+class BordaNormaliser(BaseNormaliser):
+    """Borda-score normaliser (scikit-learn transformer).
+
+    Parameters
+    ----------
+    polarity : sequence of {'+', '-', 1, -1}, optional
+    on_constant : {'error', 'midpoint'}, default='error'
+        With 'midpoint' a constant indicator scores 0 for every city.
+
+    Attributes
+    ----------
+    sorted_, count_ : ndarray
+        Sorted polarity-adjusted reference values (NaN last) and the number of values per indicator.
+
+    Examples
+    --------
+    >>> BordaNormaliser().fit_transform([[3.0], [1.0], [3.0], [2.0]]).ravel().tolist()
+    [2.0, 0.0, 2.0, 1.0]
+    """
+
+    method = "borda"
+
+    def __init__(self, *, polarity: Any = None, on_constant: str = "error") -> None:
+        self.polarity = polarity
+        self.on_constant = on_constant
+
+
+class FractionOfMaxNormaliser(BaseNormaliser):
+    """Fraction-of-the-best normaliser (scikit-learn transformer).
+
+    Parameters
+    ----------
+    polarity : sequence of {'+', '-', 1, -1}, optional
+    scale : float, default=1
+
+    Attributes
+    ----------
+    best_ : ndarray
+        Best value of each indicator in the reference data.
+
+    Examples
+    --------
+    >>> FractionOfMaxNormaliser(polarity=["+", "-"]).fit_transform([[2.0, 4.0], [8.0, 2.0]]).tolist()
+    [[0.25, 0.5], [1.0, 1.0]]
+    """
+
+    method = "fracmax"
+
+    def __init__(self, *, polarity: Any = None, scale: float = 1.0) -> None:
+        self.polarity = polarity
+        self.scale = scale
+
+
+class ScaledNormaliser(BaseNormaliser):
+    """Fixed linear scaling (scikit-learn transformer).
+
+    Parameters
+    ----------
+    polarity : sequence of {'+', '-', 1, -1}, optional
+    bounds : (float, float), default=(0, 100)
+    scale : float, default=100
+
+    Examples
+    --------
+    >>> ScaledNormaliser(bounds=(0, 20)).fit_transform([[5.0], [30.0]]).ravel().tolist()
+    [25.0, 150.0]
+    """
+
+    method = "scaled"
+
+    def __init__(self, *, polarity: Any = None, bounds: tuple[float, float] = (0.0, 100.0),
+                 scale: float = 100.0) -> None:
+        self.polarity = polarity
+        self.bounds = bounds
+        self.scale = scale
+
+
+class TargetNormaliser(BaseNormaliser):
+    """Distance-to-target normaliser (scikit-learn transformer).
+
+    Parameters
+    ----------
+    targets : sequence of float
+        One target per indicator, in raw units.
+    polarity : sequence of {'+', '-', 1, -1}, optional
+    feature_range : (float, float), default=(0, 100)
+    cap : bool, default=True
+
+    Attributes
+    ----------
+    target_, worst_ : ndarray
+        The targets and each indicator's worst reference value.
+
+    Examples
+    --------
+    >>> TargetNormaliser(targets=[8.0], feature_range=(0, 1)).fit_transform([[2.0], [5.0], [10.0]]).ravel().tolist()
+    [0.0, 0.5, 1.0]
+    """
+
+    method = "target"
+
+    def __init__(self, *, targets: Any = None, polarity: Any = None,
+                 feature_range: tuple[float, float] = (0.0, 100.0), cap: bool = True) -> None:
+        self.targets = targets
+        self.polarity = polarity
+        self.feature_range = feature_range
+        self.cap = cap
+
+    def _option_values(self) -> dict[str, Any]:
+        values = super()._option_values()
+        if values["targets"] is not None and not isinstance(values["targets"], dict):
+            values["targets"] = np.asarray(values["targets"], dtype=float).ravel().tolist()
+        return values

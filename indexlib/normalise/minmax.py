@@ -8,37 +8,49 @@ Reference: OECD/JRC (2008) *Handbook on Constructing Composite Indicators*, §5;
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from typing import Literal
 
 import numpy as np
 
-from indexlib.normalise._base import NORMALISERS, NormaliserSpec, check_not_constant
+from indexlib.normalise._base import (
+    NORMALISERS,
+    FitContext,
+    NormaliserSpec,
+    RangeOptions,
+    check_not_constant,
+)
 
-__all__ = ["minmax_fit", "minmax_apply"]
+__all__ = ["MinMaxOptions", "minmax_fit", "minmax_apply"]
 
 
-def minmax_fit(X: np.ndarray, polarity: np.ndarray, *, names: Sequence[str], on_constant: str = "error",
-               **_: Any) -> dict[str, np.ndarray]:
+class MinMaxOptions(RangeOptions):
+    """Options of min-max normalisation."""
+
+    on_constant: Literal["error", "midpoint"] = "error"
+
+
+def minmax_fit(X: np.ndarray, polarity: np.ndarray, options: MinMaxOptions, context: FitContext
+               ) -> dict[str, np.ndarray]:
     """Learn the per-indicator minimum and maximum of the polarity-adjusted data (NaN ignored)."""
     adjusted = X * polarity
     low, high = np.nanmin(adjusted, axis=0), np.nanmax(adjusted, axis=0)
-    if on_constant == "error":
-        check_not_constant(low, high, names, "min-max")
-    return {"low": low, "high": high}
+    if options.on_constant == "error":
+        check_not_constant(low, high, context.names, "min-max")
+    return {"data_min": low, "data_max": high}
 
 
-def minmax_apply(X: np.ndarray, polarity: np.ndarray, params: dict[str, np.ndarray], *,
-                 feature_range: tuple[float, float] = (0.0, 100.0), **_: Any) -> np.ndarray:
-    """Map data with learned ``low``/``high``; a constant indicator maps to the middle of the range.
+def minmax_apply(X: np.ndarray, polarity: np.ndarray, learned: dict[str, np.ndarray], options: MinMaxOptions
+                 ) -> np.ndarray:
+    """Map data with the learned ``data_min``/``data_max``; a constant indicator maps to the middle of the range.
 
     Preconditions: ``X`` is 2-D float, finite or NaN (not validated here).
     """
-    lower, upper = feature_range
-    span = params["high"] - params["low"]
+    lower, upper = options.feature_range
+    span = learned["data_max"] - learned["data_min"]
     safe = np.where(span > 0, span, 1.0)
-    y = lower + (upper - lower) * (X * polarity - params["low"]) / safe
+    y = lower + (upper - lower) * (X * polarity - learned["data_min"]) / safe
     return np.where(span > 0, y, (lower + upper) / 2.0)
 
 
-NORMALISERS.register("minmax")(NormaliserSpec("minmax", minmax_fit, minmax_apply, "MinMaxNormaliser", bounded=True))
+NORMALISERS.register("minmax")(NormaliserSpec("minmax", minmax_fit, minmax_apply, MinMaxOptions, "MinMaxNormaliser",
+                                              bounded=True, description="Min-max to feature_range."))

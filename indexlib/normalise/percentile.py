@@ -9,22 +9,34 @@ Robust to outliers; loses distances. Reference: COINr ``n_prank``; OECD/JRC (200
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
-from indexlib.normalise._base import NORMALISERS, NormaliserSpec, check_not_constant
+from indexlib.normalise._base import (
+    NORMALISERS,
+    FitContext,
+    NormaliserSpec,
+    RangeOptions,
+    check_not_constant,
+)
 
-__all__ = ["percentile_fit", "percentile_apply", "rank_within_reference"]
+__all__ = ["PercentileOptions", "percentile_fit", "percentile_apply",
+           "rank_within_reference"]
 
 
-def percentile_fit(X: np.ndarray, polarity: np.ndarray, *, names: Sequence[str], on_constant: str = "error",
-                   **_: Any) -> dict[str, np.ndarray]:
+class PercentileOptions(RangeOptions):
+    """Options of the percentile rank."""
+
+    on_constant: Literal["error", "midpoint"] = "error"
+
+
+def percentile_fit(X: np.ndarray, polarity: np.ndarray, options: Any, context: FitContext
+                   ) -> dict[str, np.ndarray]:
     """Store the sorted polarity-adjusted reference values of each indicator (NaN last)."""
     adjusted = np.sort(X * polarity, axis=0)
-    if on_constant == "error":
-        check_not_constant(np.nanmin(adjusted, axis=0), np.nanmax(adjusted, axis=0), names, "percentile")
+    if options.on_constant == "error":
+        check_not_constant(np.nanmin(adjusted, axis=0), np.nanmax(adjusted, axis=0), context.names, "percentile")
     return {"sorted": adjusted, "count": np.sum(~np.isnan(X), axis=0).astype(float)}
 
 
@@ -38,10 +50,10 @@ def rank_within_reference(X: np.ndarray, polarity: np.ndarray, params: dict[str,
     return np.where(np.isnan(adjusted), np.nan, ranks)
 
 
-def percentile_apply(X: np.ndarray, polarity: np.ndarray, params: dict[str, np.ndarray], *,
-                     feature_range: tuple[float, float] = (0.0, 100.0), **_: Any) -> np.ndarray:
+def percentile_apply(X: np.ndarray, polarity: np.ndarray, params: dict[str, np.ndarray], options: PercentileOptions
+                     ) -> np.ndarray:
     """Percentile rank scaled to ``feature_range``; a constant indicator maps to the middle."""
-    lower, upper = feature_range
+    lower, upper = options.feature_range
     ranks = rank_within_reference(X, polarity, params)
     span = params["count"] - 1.0
     constant = params["sorted"][0] == np.nanmax(params["sorted"], axis=0)
@@ -50,5 +62,6 @@ def percentile_apply(X: np.ndarray, polarity: np.ndarray, params: dict[str, np.n
 
 
 NORMALISERS.register("percentile")(
-    NormaliserSpec("percentile", percentile_fit, percentile_apply, "PercentileNormaliser", bounded=True)
+    NormaliserSpec("percentile", percentile_fit, percentile_apply, PercentileOptions, "PercentileNormaliser",
+                   bounded=True, description="Percentile rank scaled to feature_range.")
 )

@@ -8,21 +8,40 @@ capped at ``u`` by default (cities better than the reference score ``u``). Refer
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
+from pydantic import Field, model_validator
 
-from indexlib.normalise._base import NORMALISERS, NormaliserSpec
+from indexlib.normalise._base import NORMALISERS, FitContext, NormaliserSpec, RangeOptions
 from indicators.errors import DataValidationError, DegenerateIndicatorError
 
-__all__ = ["reference_fit", "reference_apply"]
+__all__ = ["ReferenceOptions", "reference_fit", "reference_apply"]
 
 
-def reference_fit(X: np.ndarray, polarity: np.ndarray, *, names: Sequence[str], reference_row: int | None = None,
-                  **_: Any) -> dict[str, np.ndarray]:
+class ReferenceOptions(RangeOptions):
+    """Options of the distance to a reference city."""
+
+    reference_city: str | int | None = Field(None, description="City id (or row position) of the reference.")
+    cap: bool = Field(True, description="Cities better than the reference score the top of the range.")
+
+    @model_validator(mode="after")
+    def _present(self) -> ReferenceOptions:
+        if self.reference_city is None:
+            raise ValueError("method 'reference' needs reference_city")
+        return self
+
+
+def reference_fit(X: np.ndarray, polarity: np.ndarray, options: ReferenceOptions, context: FitContext
+                  ) -> dict[str, np.ndarray]:
     """Store the reference city's polarity-adjusted values and each indicator's worst value."""
-    if reference_row is None or not 0 <= reference_row < X.shape[0]:
+    names, reference = context.names, options.reference_city
+    if isinstance(reference, str):
+        if context.cities is None or reference not in context.cities:
+            raise DataValidationError(f"reference city {reference!r} is not in the panel's index")
+        reference_row = list(context.cities).index(reference)
+    else:
+        reference_row = int(reference)  # type: ignore[arg-type]
+    if not 0 <= reference_row < X.shape[0]:
         raise DataValidationError(f"reference city row {reference_row!r} is not a row of the panel")
     adjusted = X * polarity
     ref = adjusted[reference_row]
@@ -35,19 +54,21 @@ def reference_fit(X: np.ndarray, polarity: np.ndarray, *, names: Sequence[str], 
         raise DegenerateIndicatorError(
             f"distance to the reference city is undefined for indicator(s) {worst}: the reference city is the worst"
         )
-    return {"reference": ref, "low": low}
+    return {"reference_values": ref, "data_min": low, "reference_row": np.array(reference_row)}
 
 
-def reference_apply(X: np.ndarray, polarity: np.ndarray, params: dict[str, np.ndarray], *,
-                    feature_range: tuple[float, float] = (0.0, 100.0), cap: bool = True, **_: Any) -> np.ndarray:
+def reference_apply(X: np.ndarray, polarity: np.ndarray, learned: dict[str, np.ndarray], options: ReferenceOptions
+                    ) -> np.ndarray:
     """Scale so the reference city's value maps to the top of the range."""
-    lower, upper = feature_range
-    share = (X * polarity - params["low"]) / (params["reference"] - params["low"])
-    if cap:
+    lower, upper = options.feature_range
+    share = (X * polarity - learned["data_min"]) / (learned["reference_values"] - learned["data_min"])
+    if options.cap:
         share = np.minimum(share, 1.0)
     return lower + (upper - lower) * share
 
 
 NORMALISERS.register("reference")(
-    NormaliserSpec("reference", reference_fit, reference_apply, "ReferenceNormaliser", bounded=True)
+    NormaliserSpec("reference", reference_fit, reference_apply, ReferenceOptions, "ReferenceNormaliser", bounded=True,
+                   description="Distance to a reference city, which scores the top of the range.",
+                   example_options={"reference_city": "c3"})
 )

@@ -8,34 +8,49 @@ with the sample standard deviation (``n − 1``), target mean ``m`` (default 0) 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from typing import Literal
 
 import numpy as np
+from pydantic import Field
 
-from indexlib.normalise._base import NORMALISERS, NormaliserSpec, check_not_constant
+from indexlib.normalise._base import (
+    NORMALISERS,
+    FitContext,
+    NormaliserOptions,
+    NormaliserSpec,
+    check_not_constant,
+)
 
-__all__ = ["zscore_fit", "zscore_apply"]
+__all__ = ["ZScoreOptions", "zscore_fit", "zscore_apply"]
 
 
-def zscore_fit(X: np.ndarray, polarity: np.ndarray, *, names: Sequence[str], on_constant: str = "error",
-               **_: Any) -> dict[str, np.ndarray]:
+class ZScoreOptions(NormaliserOptions):
+    """Options of the z-score: target mean and standard deviation."""
+
+    mean: float = 0.0
+    standard_deviation: float = Field(1.0, gt=0)
+    on_constant: Literal["error", "midpoint"] = "error"
+
+
+def zscore_fit(X: np.ndarray, polarity: np.ndarray, options: ZScoreOptions, context: FitContext
+               ) -> dict[str, np.ndarray]:
     """Learn the mean and sample standard deviation of the polarity-adjusted data (NaN ignored)."""
     adjusted = X * polarity
     mean = np.nanmean(adjusted, axis=0)
     sd = np.nanstd(adjusted, axis=0, ddof=1)
-    if on_constant == "error":
-        check_not_constant(np.zeros_like(sd), sd, names, "z-score")
-    return {"mean": mean, "sd": sd}
+    if options.on_constant == "error":
+        check_not_constant(np.zeros_like(sd), sd, context.names, "z-score")
+    return {"mean": mean, "scale": sd}
 
 
-def zscore_apply(X: np.ndarray, polarity: np.ndarray, params: dict[str, np.ndarray], *,
-                 mean: float = 0.0, standard_deviation: float = 1.0, **_: Any) -> np.ndarray:
-    """Standardise with learned parameters; a constant indicator maps to the target mean."""
-    sd = params["sd"]
+def zscore_apply(X: np.ndarray, polarity: np.ndarray, learned: dict[str, np.ndarray], options: ZScoreOptions
+                 ) -> np.ndarray:
+    """Standardise with the learned ``mean``/``scale``; a constant indicator maps to the target mean."""
+    sd = learned["scale"]
     safe = np.where(sd > 0, sd, 1.0)
-    y = mean + standard_deviation * (X * polarity - params["mean"]) / safe
-    return np.where(sd > 0, y, mean)
+    y = options.mean + options.standard_deviation * (X * polarity - learned["mean"]) / safe
+    return np.where(sd > 0, y, options.mean)
 
 
-NORMALISERS.register("zscore")(NormaliserSpec("zscore", zscore_fit, zscore_apply, "ZScoreNormaliser", bounded=False))
+NORMALISERS.register("zscore")(NormaliserSpec("zscore", zscore_fit, zscore_apply, ZScoreOptions, "ZScoreNormaliser",
+                                              bounded=False, description="z-score with a target mean and sd."))

@@ -52,7 +52,8 @@ from scipy import special
 from indexlib.impute.methods import MULTIVARIATE_METHODS
 from indexlib.limits import require_memory
 from indexlib.methodology import Methodology, OutlierTreatment
-from indexlib.pipeline import _resolve, checked_plan, impute_and_treat, impute_values, normalise_values, prepare
+from indexlib.pipeline import (_resolve, checked_plan, impute_and_treat, impute_values, normalise_values, prepare,
+                               require_framework_weighting)
 from indexlib.provenance import build_inputs, environment, spec_inputs
 from indexlib.rank import rank_scores
 from indexlib.scoring import ScoringPlan
@@ -139,6 +140,7 @@ class UncertaintyModel:
         self.spec = spec or UncertaintySpec()
         self.requested_framework = load_framework(framework)
         self.panel, self.methodology, self.framework = _resolve(panel, methodology, self.requested_framework)
+        require_framework_weighting(self.methodology, "the uncertainty analysis", self.spec.aggregation)
         self.inputs = {**build_inputs(self.panel, methodology, framework, self.methodology),
                        **spec_inputs(self.spec, spec_source)}
         meth = self.methodology

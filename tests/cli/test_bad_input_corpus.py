@@ -322,7 +322,7 @@ CASES = [
          {"meta.csv": IMETA_HEADER + "".join(IMETA_ROWS[:5]) + '2,"A","A",NA,1,"B","Aggregate"\n'
           '2,"B","B",NA,1,"A","Aggregate"\n3,"index","I",NA,1,NA,"Aggregate"\n'}),
     # ------------------------------------------------------------------ methodology
-    Case("methodology: unknown key", method("m.toml"), r"m\.toml: foo: Extra inputs are not permitted",
+    Case("methodology: unknown key", method("m.toml"), r"m\.toml: unknown setting 'foo' \(valid: screening, ",
          {"m.toml": "foo = 1\n"}),
     Case("methodology: min_overall = 'half'", method("m.toml"), r"m\.toml: screening\.min_overall: Input should be a "
          r"valid number", {"m.toml": '[screening]\nmin_overall = "half"\n'}),
@@ -345,7 +345,16 @@ CASES = [
     Case("methodology: geometric mean of min-max [0, 100]", method("m.toml"), r"good\.csv: the aggregation needs "
          r"strictly positive normalised values, but city '\w+' has 0 on indicator", {"m.toml": '[aggregation]\n'
                                                                                        'method = "geometric"\n'}),
-    Case("methodology: the framework file instead", method("small.toml"), r"small\.toml: id: Extra inputs"),
+    Case("methodology: the framework file instead", method("small.toml"), r"small\.toml: unknown setting 'id'"),
+    Case("methodology: misspelt option", method("m.toml"), r"m\.toml: normalisation: unknown setting 'rnage'; did you "
+         r"mean 'range'\?", {"m.toml": '[normalisation]\nrnage = [0, 100]\n'}),
+    Case("methodology: misspelt method", method("m.toml"), r"m\.toml: normalisation\.method: unknown normaliser "
+         r"'minmx'; did you mean 'minmax'\?", {"m.toml": '[normalisation]\nmethod = "minmx"\n'}),
+    Case("methodology: misspelt option of the method", method("m.toml"), r"m\.toml: normalisation: unknown option "
+         r"'feature_rnage' of normaliser 'minmax'; did you mean 'feature_range'\?",
+         {"m.toml": '[normalisation.options]\nfeature_rnage = [0, 100]\n'}),
+    Case("methodology: misspelt aggregator", method("m.toml"), r"m\.toml: aggregation\.method: unknown aggregator "
+         r"'geometirc'; did you mean 'geometric'\?", {"m.toml": '[aggregation]\nmethod = "geometirc"\n'}),
     # ------------------------------------------------------------------ options
     Case("--out is an existing file", build("good.csv", "--out", "{tmp}/taken"), r"argument --out: .*taken is a file; "
          r"expected a folder", {"taken": "keep me"}),
@@ -365,7 +374,7 @@ CASES = [
     Case("uncertainty spec: spread 2", uncertainty("--spec", "{tmp}/u.toml"), r"u\.toml: weights\.spread: must be "
          r"below 1", {"u.toml": "[weights]\nspread = 2\n"}),
     Case("uncertainty spec: unknown normalisation", uncertainty("--spec", "{tmp}/u.toml"), r"u\.toml: "
-         r"normalisation\.0\.method: Input should be 'minmax'", {"u.toml": '[[normalisation]]\nmethod = "softmax"\n'}),
+         r"normalisation\.0\.method: unknown normaliser 'softmax' \(valid: borda, fracmax, goalposts", {"u.toml": '[[normalisation]]\nmethod = "softmax"\n'}),
     Case("uncertainty spec: alternatives file missing", uncertainty("--spec", "{tmp}/u.toml"),
          r"missing\.toml: weight alternative file not found",
          {"u.toml": '[weights]\nmethod = "alternatives"\nalternatives = ["missing.toml", {A = 1, B = 2}]\n'}),

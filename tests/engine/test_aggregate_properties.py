@@ -21,6 +21,14 @@ from indexlib.aggregate import (
 #: the weighted means (Copeland is ordinal and has its own tests below)
 MEANS = [name for name in AGGREGATORS if name != "copeland"]
 
+def _kernel(name):
+    """The registered kernel with ``p`` passed only to a method that has it (a kernel takes its own
+    options and nothing else)."""
+    spec = AGGREGATORS.get(name)
+    takes_p = "p" in spec.options.model_fields
+    return lambda values, weights, p: spec.kernel(values, weights, **({"p": p} if takes_p else {}))
+
+
 positive = st.floats(min_value=0.01, max_value=1e4, allow_nan=False)
 weight = st.floats(min_value=0.0, max_value=10.0, allow_nan=False)
 
@@ -48,7 +56,7 @@ def test_means_lie_between_min_and_max_of_weighted_values(problem):
     values, weights = problem
     used = values[:, weights > 0]
     for name in MEANS:
-        result = AGGREGATORS.get(name).kernel(values, weights, p=0.5)
+        result = _kernel(name)(values, weights, p=0.5)
         assert np.all(result >= used.min(axis=1) * (1 - 1e-9)) and np.all(result <= used.max(axis=1) * (1 + 1e-9))
 
 
@@ -71,7 +79,7 @@ def test_arithmetic_geometric_harmonic_inequality(problem):
 def test_invariant_to_scaling_all_weights(problem, factor):
     values, weights = problem
     for name in MEANS:
-        kernel = AGGREGATORS.get(name).kernel
+        kernel = _kernel(name)
         assert np.allclose(kernel(values, weights, p=2), kernel(values, weights * factor, p=2))
 
 
@@ -80,7 +88,7 @@ def test_a_stack_of_weights_equals_one_call_per_vector(problem, runs, seed):
     values, weights = problem
     stack = np.random.default_rng(seed).uniform(0.1, 2.0, size=(runs, weights.size))
     for name in MEANS:
-        kernel = AGGREGATORS.get(name).kernel
+        kernel = _kernel(name)
         batched = kernel(values, stack, p=-0.5)
         looped = np.stack([kernel(values, w, p=-0.5) for w in stack])
         assert batched.shape == (runs, values.shape[0])
@@ -97,7 +105,7 @@ def test_missing_values_are_skipped_with_weights_renormalised(problem):
     holed = values.copy()
     holed[0, 0] = np.nan
     for name in MEANS:
-        kernel = AGGREGATORS.get(name).kernel
+        kernel = _kernel(name)
         expected = kernel(values[:1, 1:], weights[1:], p=3)[0] if weights[1:].sum() > 0 else np.nan
         got = kernel(holed, weights, p=3)[0]
         assert (np.isnan(got) and np.isnan(expected)) or got == pytest.approx(expected)
@@ -147,3 +155,20 @@ def test_copeland_weights_are_votes_and_missing_values_are_skipped():
     assert copeland_score(values, np.array([1.0, 1.0, 1.0])).tolist() == [-1.0, 1.0]
     holed = np.array([[3.0, np.nan], [1.0, 5.0]])
     assert outranking_matrix(holed, np.array([1.0, 1.0]))[0, 1] == 1.0  # only the shared indicator votes
+
+
+def test_a_kernel_rejects_an_option_it_does_not_have():
+    with pytest.raises(TypeError):
+        arithmetic_mean(np.array([[1.0, 2.0]]), np.array([1.0, 1.0]), p=2)
+
+
+def test_aggregation_threshold_golden():
+    # COINr dat_thresh: a node is NA when the share of its children with a value is below the threshold
+    from indexlib.scoring import thresholded
+
+    values = np.array([[10.0, np.nan, np.nan], [10.0, 20.0, np.nan], [10.0, 20.0, 30.0]])
+    scores = thresholded(arithmetic_mean, 0.5, values, np.ones(3))
+    assert np.isnan(scores[0]) and scores[1:].tolist() == [15.0, 20.0]
+    assert thresholded(arithmetic_mean, 2 / 3, values, np.ones(3))[1] == 15.0  # 2 of 3 is enough
+    batched = thresholded(arithmetic_mean, 0.5, values, np.ones((4, 3)))
+    assert batched.shape == (4, 3) and np.isnan(batched[:, 0]).all() and (batched[:, 1] == 15.0).all()

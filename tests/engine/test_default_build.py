@@ -89,3 +89,12 @@ def test_open_only_panel_builds_with_fewer_indicators():
     with pytest.raises(indexlib.DataValidationError, match="no data for any city"):
         indexlib.build(open_values)  # whole dimensions lack open data: a clear error, not a silent result
     assert np.isfinite(panel["value"]).sum() < city_data.load_panel(2025)["value"].notna().sum()
+
+
+def test_ranking_csv_is_written_at_full_precision(result, tmp_path):
+    result.write(tmp_path)
+    ranking = pd.read_csv(tmp_path / "ranking.csv", float_precision="round_trip")
+    expected = result.ranking.reset_index(drop=True)
+    for column in expected.select_dtypes("float").columns:
+        assert ranking[column].tolist() == expected[column].tolist() or np.array_equal(
+            ranking[column].to_numpy(), expected[column].to_numpy(), equal_nan=True), column

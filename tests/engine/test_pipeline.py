@@ -118,6 +118,9 @@ def test_constant_indicator_policy(framework, panel):
     assert "i5" in result.excluded_indicators["indicator_id"].tolist()
     with pytest.raises(DegenerateIndicatorError, match="'i5'"):
         indexlib.build(panel, Methodology.parse({"normalisation": {"on_constant": "error"}}), framework)
+    kept = indexlib.build(panel, Methodology.parse({"normalisation": {"on_constant": "midpoint"}}), framework)
+    assert "i5" in kept.normalised.columns and (kept.normalised["i5"] == 50.0).all()
+    assert "i5" not in kept.excluded_indicators["indicator_id"].tolist()
 
 
 def test_geometric_mean_of_zero_is_a_domain_error(framework, panel):
@@ -199,3 +202,71 @@ def test_three_level_framework_and_node_overrides(panel):
     assert {"P", "P_rank", "A", "B"} <= set(result.ranking.columns)
     b = result.normalised[["i4", "i5"]]
     assert np.allclose(result.raw_scores["B"], np.sqrt(b["i4"] * b["i5"]))
+
+
+def test_distance_to_target_from_a_methodology(framework, panel):
+    data = panel.set_index("city_id")[["i1", "i2", "i3", "i4", "i5"]]
+    best = {i: float(data[i].min() if i == "i2" else data[i].max()) for i in data.columns}
+    targets = {**best, "i1": float(data["i1"].median())}
+    method = Methodology.parse({"outliers": {"method": "none"},
+                                "normalisation": {"method": "target", "range": [0, 1], "cap": False,
+                                                  "options": {"targets": targets}}})
+    result = indexlib.build(panel, method, framework)
+    i1 = (data["i1"] - data["i1"].min()) / (targets["i1"] - data["i1"].min())
+    i2 = (data["i2"].max() - data["i2"]) / (data["i2"].max() - targets["i2"])
+    np.testing.assert_allclose(result.normalised["i1"], i1.loc[result.normalised.index], rtol=1e-12)
+    np.testing.assert_allclose(result.normalised["i2"], i2.loc[result.normalised.index], rtol=1e-12)
+    assert result.normalised["i1"].max() > 1  # uncapped: past the target
+    with pytest.raises(SpecificationError, match=r"targets lacks indicator\(s\) \['i5'\]"):
+        indexlib.build(panel, Methodology.parse({"normalisation": {"method": "target", "options": {
+            "targets": {k: v for k, v in targets.items() if k != "i5"}}}}), framework)
+
+
+def test_a_weighting_method_from_the_methodology(framework, panel):
+    import weights
+
+    method = Methodology.parse({"outliers": {"method": "none"}, "weights": {"method": "entropy"}})
+    assert method.weighting.method == "entropy" and method.weights is None
+    result = indexlib.build(panel, method, framework)
+    treated = result.values[list(framework.indicator_ids)]
+    expected = weights.entropy_weights(treated, pd.Series(framework.polarity, index=framework.indicator_ids))
+    np.testing.assert_allclose(result.effective_weights()[expected.index], expected, rtol=1e-12)
+    assert Methodology.from_toml(method.to_toml()) == method
+    # explicit weights still win over the data-driven ones
+    pinned = indexlib.build(panel, Methodology.parse({"weighting": {"method": "entropy"}, "weights": {"A": 3.0}}),
+                            framework)
+    assert pinned.framework.element("A").weight == 3.0
+    with pytest.raises(SpecificationError, match="unknown weighting method 'entorpy'; did you mean 'entropy'"):
+        Methodology.parse({"weights": {"method": "entorpy"}})
+    from indexlib.uncertainty import uncertainty_analysis
+
+    with pytest.raises(SpecificationError, match="computes them from the data"):
+        uncertainty_analysis(panel, method, framework, runs=4)
+
+
+def test_aggregation_threshold_from_the_methodology(framework, panel):
+    panel = panel.copy()
+    city = panel["city_id"].iloc[0]
+    panel.loc[panel["city_id"] == city, ["i1", "i2"]] = np.nan  # 1 of A's 3 indicators left
+    lenient = indexlib.build(panel, Methodology.parse({"missing": {"method": "none"},
+                                                       "screening": {"min_overall": 0.5}}), framework)
+    strict = indexlib.build(panel, Methodology.parse({"missing": {"method": "none"}, "screening": {"min_overall": 0.5},
+                                                      "aggregation": {"min_share": 0.5}}), framework)
+    assert not np.isnan(lenient.raw_scores.loc[city, "A"])
+    assert np.isnan(strict.raw_scores.loc[city, "A"])
+    # the index aggregates the city's available dimension (B) alone
+    assert strict.raw_scores.loc[city, "index"] == pytest.approx(strict.raw_scores.loc[city, "B"])
+    other = strict.raw_scores.index[1]
+    assert strict.raw_scores.loc[other, "A"] == pytest.approx(lenient.raw_scores.loc[other, "A"])
+
+
+def test_an_uncertainty_aggregation_alternative_keeps_the_threshold(framework, panel):
+    from indexlib.uncertainty import UncertaintySpec, uncertainty_analysis
+
+    method = Methodology.parse({"missing": {"method": "none"}, "aggregation": {"min_share": 0.5}})
+    with pytest.raises(SpecificationError, match=r"alternative\(s\) \['arithmetic', 'geometric'\] have a different "
+                                                 "min_share"):
+        uncertainty_analysis(panel, method, framework, runs=4)
+    spec = UncertaintySpec.parse({"aggregation": [{"method": "arithmetic", "min_share": 0.5}], "outliers": ["off"],
+                                  "normalisation": [{"method": "minmax"}]})
+    assert len(uncertainty_analysis(panel, method, framework, spec=spec, runs=4).rank_intervals) == len(panel)

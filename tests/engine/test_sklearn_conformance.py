@@ -12,10 +12,18 @@ import warnings
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from indexlib.normalise import MinMaxNormaliser, PercentileNormaliser, RankNormaliser, ZScoreNormaliser
+from indexlib.normalise import (
+    BordaNormaliser,
+    MinMaxNormaliser,
+    PercentileNormaliser,
+    RankNormaliser,
+    ScaledNormaliser,
+    ZScoreNormaliser,
+)
 
 
-@parametrize_with_checks([MinMaxNormaliser(), ZScoreNormaliser(), PercentileNormaliser(), RankNormaliser()])
+@parametrize_with_checks([MinMaxNormaliser(), ZScoreNormaliser(), PercentileNormaliser(), RankNormaliser(),
+                          ScaledNormaliser(), BordaNormaliser()])
 def test_scikit_learn_estimator_checks(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

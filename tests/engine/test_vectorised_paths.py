@@ -74,6 +74,9 @@ def reference_parse_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, p
     text = cells.map(lambda v: "" if v is None else (repr(v) if isinstance(v, float) else str(v)).strip())
     missing = text.isin(MISSING_MARKERS).to_numpy()
     numbers = np.array(pd.to_numeric(text.where(~missing, None), errors="coerce"), dtype=float)
+    # the values by Python's float, one cell at a time: correctly rounded under every pandas
+    parsed = ~np.isnan(numbers)
+    numbers[parsed] = [float(v) for v in text[parsed]]
     bad = np.isnan(numbers) & ~missing
     overflow = bad & text.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+").to_numpy(dtype=bool)
     numbers[overflow] = [float(v) for v in text[overflow]]
