@@ -77,7 +77,7 @@ from indexlib.uncertainty.spec import (
 from indicators import Framework, load_framework
 from indicators.errors import FrameworkError, SpecificationError
 
-__all__ = ["UncertaintyModel"]
+__all__ = ["UncertaintyModel", "model_for"]
 
 
 @dataclass
@@ -606,3 +606,13 @@ def _with_weights(framework: Framework, methodology: Methodology) -> Framework:
         return framework
     return framework.with_weights({k: v for k, v in methodology.weights.items()
                                    if k in framework.node_ids or k in framework.indicator_ids})
+
+
+def model_for(panel: Any, methodology: Any, framework: Any, spec: UncertaintySpec | str | Path | None) -> UncertaintyModel:
+    """The model of an analysis given its inputs; a spec given as a path is read, and hashed as a file."""
+    spec_source = None
+    if spec is None or isinstance(spec, (str, Path)):
+        from indexlib.uncertainty.spec import load_spec
+
+        spec_source, spec = spec, load_spec(spec)
+    return UncertaintyModel(panel, methodology, framework, spec, spec_source=spec_source)

@@ -40,7 +40,7 @@ from indexlib.io import write_folder
 from indexlib.limits import available_memory, require_memory
 from indexlib.methodology import Methodology
 from indexlib.panel import Panel
-from indexlib.uncertainty.model import UncertaintyModel
+from indexlib.uncertainty.model import UncertaintyModel, model_for
 from indexlib.uncertainty.rank_statistics import KEPT_RANKS_BUDGET, RankHistogram, RankStatistics
 from indexlib.uncertainty.runs import (
     CHUNK_CELLS,
@@ -294,12 +294,7 @@ def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: 
     10.0
     """
     if model is None:
-        spec_source = None
-        if spec is None or isinstance(spec, (str, Path)):
-            from indexlib.uncertainty.spec import load_spec
-
-            spec_source, spec = spec, load_spec(spec)
-        model = UncertaintyModel(panel, methodology, framework, spec, spec_source=spec_source)
+        model = model_for(panel, methodology, framework, spec)
     spec = model.spec
     changes = {k: v for k, v in (("runs", runs), ("seed", seed)) if v is not None}
     if changes:

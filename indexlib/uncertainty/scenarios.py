@@ -12,7 +12,7 @@ from scipy import stats
 
 from indexlib.io import write_folder
 from indexlib.methodology import Methodology
-from indexlib.uncertainty.model import UncertaintyModel
+from indexlib.uncertainty.model import UncertaintyModel, model_for
 from indexlib.uncertainty.runs import SECTIONS, RunTable
 from indexlib.uncertainty.spec import UncertaintySpec
 from indicators import Framework
@@ -118,12 +118,7 @@ def one_at_a_time(panel: Any = None, methodology: Any = None, framework: Any = N
     0.0
     """
     if model is None:
-        spec_source = None
-        if spec is None or isinstance(spec, (str, Path)):
-            from indexlib.uncertainty.spec import load_spec
-
-            spec_source, spec = spec, load_spec(spec)
-        model = UncertaintyModel(panel, methodology, framework, spec, spec_source=spec_source)
+        model = model_for(panel, methodology, framework, spec)
     notes: list[str] = []
     names: list[str] = []
     factors: list[str] = []
