@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["positive_int", "non_negative_int", "output_folder", "year", "add_build_inputs", "add_year",
+__all__ = ["positive_int", "non_negative_int", "positive_number", "unit_fraction", "output_folder", "year", "add_build_inputs", "add_year",
            "panel_input", "build_from_args", "print_notes", "format_table"]
 
 
@@ -35,6 +35,26 @@ def _bounded_int(text: str, low: int, expected: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not an integer; expected {expected}") from None
     if value < low:
         raise argparse.ArgumentTypeError(f"{value} is out of range; expected {expected}")
+    return value
+
+
+def positive_number(text: str) -> float:
+    """A finite number > 0, such as 0.1 for 10 % (argparse ``type``)."""
+    return _open_interval(text, 0.0, float("inf"), "a number > 0 such as 0.1")
+
+
+def unit_fraction(text: str) -> float:
+    """A number strictly between 0 and 1, such as a confidence level 0.95 (argparse ``type``)."""
+    return _open_interval(text, 0.0, 1.0, "a level strictly between 0 and 1, e.g. 0.95")
+
+
+def _open_interval(text: str, low: float, high: float, expected: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:80]!r} is not a number; expected {expected}") from None
+    if not low < value < high:
+        raise argparse.ArgumentTypeError(f"{value:g} is out of range; expected {expected}")
     return value
 
 

@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 
-from indexlib.cli._args import add_build_inputs, add_year, build_from_args, format_table, output_folder, print_notes
+from indexlib.cli._args import (add_build_inputs, add_year, build_from_args, format_table, output_folder, positive_number,
+                               print_notes)
 
-__all__ = ["NAME", "HELP", "parser", "run", "positive_fraction"]
+__all__ = ["NAME", "HELP", "parser", "run"]
 
 NAME = "importance"
 HELP = "nominal effective weights beside each component's actual importance"
-
-
-def positive_fraction(text: str) -> float:
-    """A number > 0, such as 0.1 for 10 % (argparse ``type``)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text[:80]!r} is not a number; expected a fraction such as 0.1") from None
-    if not 0 < value < math.inf:
-        raise argparse.ArgumentTypeError(f"{value} is out of range; expected a number > 0 such as 0.1")
-    return value
 
 
 def parser(p: argparse.ArgumentParser) -> None:
@@ -32,7 +21,7 @@ def parser(p: argparse.ArgumentParser) -> None:
     p.add_argument("--level", choices=["indicator", "dimension"], default="indicator")
     p.add_argument("--optimise", action="store_true",
                    help="also search weights whose importance matches the nominal weights")
-    p.add_argument("--tolerance", type=positive_fraction, default=0.1,
+    p.add_argument("--tolerance", type=positive_number, default=0.1,
                    help="with --optimise: flag a component whose importance share misses its "
                         "target by more than this fraction of it (default 0.1)")
     p.add_argument("--out", type=output_folder, help="write importance.csv (and optimised_weights.csv) here")

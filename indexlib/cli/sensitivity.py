@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from indexlib.cli._args import (add_build_inputs, add_year, format_table, non_negative_int, output_folder,
+from indexlib.cli._args import (add_build_inputs, add_year, format_table, non_negative_int, output_folder, unit_fraction,
                                 panel_input, positive_int)
 from indexlib.cli.uncertainty import (add_chunk_size, add_engine_arguments, chunk_size, engine_options,
                                       terminal_progress)
@@ -20,18 +20,6 @@ __all__ = ["NAME", "HELP", "parser", "run"]
 
 NAME = "sensitivity"
 HELP = "Sobol' indices: which assumption drives the rank shift and each city's rank"
-
-
-def _confidence_level(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number; expected a level between 0 and 1, "
-                                         "e.g. 0.95") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"{text} is out of range; expected a level strictly between 0 and 1, "
-                                         "e.g. 0.95")
-    return value
 
 
 def parser(p: argparse.ArgumentParser) -> None:
@@ -44,7 +32,7 @@ def parser(p: argparse.ArgumentParser) -> None:
                                   "the uncertainty command's default")
     p.add_argument("--out", type=output_folder, help="folder for sobol.csv, sensitivity.json and sobol.png/.svg")
     p.add_argument("--resamples", type=int, default=100, help="bootstrap resamples of the confidence intervals")
-    p.add_argument("--conf-level", type=_confidence_level, default=0.95, help="confidence level of the intervals")
+    p.add_argument("--conf-level", type=unit_fraction, default=0.95, help="confidence level of the intervals")
     add_chunk_size(p, "runs ranked at once")
     p.add_argument("--no-figures", action="store_true", help="do not draw sobol.png/.svg")
     add_engine_arguments(p)

@@ -23,6 +23,7 @@ Saisana, M. & Domínguez-Torreiro, M. (2018). JRC statistical audit of the GTCI 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,7 +148,8 @@ def level_mask(result: IndexResult, level: str = "country") -> pd.DataFrame | No
 def flag_mask(result: IndexResult, flag: str) -> pd.DataFrame | None:
     """Where the value's provenance ``flag`` includes ``flag`` (``"stale"``, ``"series_break"``: see
     :mod:`city_data.plausibility`); see :func:`provenance_mask`."""
-    return provenance_mask(result, "flag", lambda text: text.str.split(";").map(lambda flags: flag in flags))
+    pattern = rf"(?:^|;){re.escape(flag)}(?:;|$)"  # one of the ';'-separated flags, whole
+    return provenance_mask(result, "flag", lambda text: text.str.contains(pattern, regex=True))
 
 
 # ---------------------------------------------------------------------------------------------- the audit
