@@ -48,6 +48,50 @@ class _Model(BaseModel):
         return data
 
 
+def _registry(kind: str) -> Any:
+    """The registry of a kind of method (imported on use: the methods import this module)."""
+    if kind == "normaliser":
+        from indexlib.normalise import NORMALISERS as registry
+    elif kind == "aggregator":
+        from indexlib.aggregate import AGGREGATORS as registry
+    elif kind == "imputation method":
+        import indexlib.impute.methods  # noqa: F401 - registers the kernels
+        from indexlib.impute.options import IMPUTERS as registry
+    elif kind == "outlier rule":
+        from indexlib.treat import OUTLIER_RULES as registry
+    else:
+        from weights import METHODS as registry
+    return registry
+
+
+def _known_method(value: str, kind: str, names: list[str] | None = None) -> str:
+    """``value`` if it names a registered method of ``kind``, else ``ValueError`` with a suggestion."""
+    if names is None:
+        names = _registry(kind).names()
+    if value not in names:
+        close = difflib.get_close_matches(str(value), names, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"unknown {kind} {value!r}{hint} (valid: {', '.join(names)})")
+    return value
+
+
+def _registry_schema(kind: str, extra_names: tuple[str, ...] = ()) -> Any:
+    """A ``json_schema_extra`` listing the registered methods of ``kind`` and their options at schema
+    time, so ``indexlib schema`` shows every registered method, including one added after import."""
+
+    def extra(schema: dict[str, Any]) -> None:
+        registry = _registry(kind)
+        schema["properties"]["method"]["enum"] = [*extra_names, *registry.names()]
+        if "options" in schema["properties"]:
+            schema["properties"]["options"]["description"] = (
+                "Options of the chosen method (beyond the flat keys above), one schema per method: "
+                "see x-method-options.")
+        schema["x-method-options"] = {name: registry.get(name).options.model_json_schema()
+                                      for name in registry.names()}
+
+    return extra
+
+
 class CoverageScreen(_Model):
     """Which cities have enough data to be ranked. Shares are of the indicators used in the build."""
 
@@ -65,6 +109,8 @@ class MissingData(_Model):
       least ``min_values`` and carry at least ``min_distinct`` distinct values, and when it has at
       most ``max_copies`` cities to fill; else the median of all cities. A city without a group
       label, or a panel without the group column, falls through to the next level;
+    * ``group_mean`` (COINr ``i_mean_grp``): as ``group_median`` with the mean of the group's donors
+      (and the mean of all cities as the last level), under the same donor and copy rules;
     * ``knn``: mean of the ``neighbours`` nearest cities over the other standardised indicators
       (scikit-learn ``KNNImputer``);
     * ``iterative``: chained regressions on the other standardised indicators (scikit-learn
@@ -77,6 +123,8 @@ class MissingData(_Model):
     (``indexlib impute-check``; table in the README). Every imputed cell is flagged in the result.
     """
 
+    model_config = ConfigDict(json_schema_extra=_registry_schema("imputation method"))
+
     method: str = Field("knn", description="'none' or a registered imputation method.")
     groups: tuple[str, ...] = ("country", "continent")
     min_values: tuple[int, ...] = Field((3, 1), description="Minimum cities with a value, per group level.")
@@ -85,46 +133,82 @@ class MissingData(_Model):
     neighbours: int = Field(5, ge=1, description="k of knn and nearest.")
     min_same_country: int = Field(3, ge=1, description="nearest: same-country donors needed to stay in the country.")
     seed: int = Field(0, ge=0, description="Seed of the iterative imputer.")
+    options: dict[str, Any] = Field(default_factory=dict, description="Other options of the chosen method.")
 
     @field_validator("method")
     @classmethod
     def _registered(cls, value: str) -> str:
-        from indexlib.impute.options import IMPUTATION_OPTIONS
-
-        return _known_method(value, "imputation method", list(IMPUTATION_OPTIONS))
+        return _known_method(value, "imputation method")
 
     @model_validator(mode="after")
     def _aligned(self) -> MissingData:
-        from indexlib.impute.options import IMPUTATION_OPTIONS
-
-        used = IMPUTATION_OPTIONS[self.method]
-        for name, info in MissingData.model_fields.items():
-            if name != "method" and name not in used and getattr(self, name) != info.default:
-                users = [m for m, options in IMPUTATION_OPTIONS.items() if name in options]
-                raise ValueError(f"{name} is a setting of method(s) {', '.join(users)}, not of {self.method!r}, and "
-                                 "would be ignored")
-        if self.method == "group_median":
-            if not self.groups:
-                raise ValueError("group_median needs at least one group column")
-            for name in ("min_values", "min_distinct"):
-                value = getattr(self, name)
-                if len(value) != len(self.groups):
-                    raise ValueError(f"{name} {value} must have one entry per group {self.groups}")
-                if any(v < 1 for v in value):
-                    raise ValueError(f"{name} must be >= 1")
+        _flat_keys_used(self, FLAT_IMPUTATION_KEYS, "missing", _registry("imputation method"))
+        self.method_options()
         return self
+
+    def method_options(self) -> Any:
+        """The chosen method's options model (:data:`indexlib.impute.options.IMPUTERS`), from the flat
+        keys it reads and ``options``."""
+        spec = _registry("imputation method").get(self.method)
+        values = {name: getattr(self, name) for name in FLAT_IMPUTATION_KEYS if name in spec.options.model_fields}
+        return spec.parse_options({**values, **self.options})
+
+
+#: The flat keys of ``[missing]`` (kept from the first file format); other options go in ``missing.options``.
+FLAT_IMPUTATION_KEYS = ("groups", "min_values", "min_distinct", "max_copies", "neighbours", "min_same_country", "seed")
 
 
 class OutlierTreatment(_Model):
-    """The JRC rule (COINr ``Treat`` defaults): treat an indicator when |skew| ≥ ``skew_threshold``
-    and excess kurtosis ≥ ``kurtosis_threshold``; winsorise up to ``max_winsorised`` points; if that
-    fails, revert and apply ``log_transform``."""
+    """The outlier rule (:data:`indexlib.treat.OUTLIER_RULES`): ``none``, or the JRC rule (COINr
+    ``Treat`` defaults): treat an indicator when |skew| ≥ ``skew_threshold`` and excess kurtosis ≥
+    ``kurtosis_threshold``; winsorise up to ``max_winsorised`` points; if that fails, revert and apply
+    ``log_transform``. The JRC options have flat keys; a registered rule's other options go in
+    ``options``."""
 
-    method: Literal["none", "jrc"] = "jrc"
+    model_config = ConfigDict(json_schema_extra=_registry_schema("outlier rule"))
+
+    method: str = Field("jrc", description="A registered outlier rule.")
     skew_threshold: float = Field(2.0, gt=0)
     kurtosis_threshold: float = Field(3.5)
     max_winsorised: int = Field(5, ge=0)
     log_transform: Literal["log_ct", "log_ct_plus"] = "log_ct_plus"
+    options: dict[str, Any] = Field(default_factory=dict, description="Other options of the chosen rule.")
+
+    @field_validator("method")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        return _known_method(value, "outlier rule")
+
+    @model_validator(mode="after")
+    def _options_valid(self) -> OutlierTreatment:
+        _flat_keys_used(self, FLAT_OUTLIER_KEYS, "outliers", _registry("outlier rule"))
+        self.method_options()
+        return self
+
+    def method_options(self, method: str | None = None) -> Any:
+        """The options model of the rule ``method`` (default: the chosen one), from the flat keys it reads
+        and ``options``."""
+        spec = _registry("outlier rule").get(method or self.method)
+        values = {name: getattr(self, name) for name in FLAT_OUTLIER_KEYS if name in spec.options.model_fields}
+        return spec.parse_options({**values, **self.options})
+
+
+#: The flat keys of ``[outliers]``; other options of a rule go in ``outliers.options``.
+FLAT_OUTLIER_KEYS = ("skew_threshold", "kurtosis_threshold", "max_winsorised", "log_transform")
+
+
+def _flat_keys_used(section: _Model, flat_keys: tuple[str, ...], table: str, registry: Any) -> None:
+    """``ValueError`` when a flat key differs from its default but the chosen method does not read it
+    (it would be ignored), or when ``options`` repeats a flat key."""
+    used = registry.get(section.method).options.model_fields  # type: ignore[attr-defined]
+    for name in flat_keys:
+        if name not in used and getattr(section, name) != type(section).model_fields[name].default:
+            users = [m for m in registry if name in registry.get(m).options.model_fields]
+            raise ValueError(f"{name} is a setting of method(s) {', '.join(users)}, not of "
+                             f"{section.method!r}, and would be ignored")  # type: ignore[attr-defined]
+    repeated = sorted(set(section.options) & set(flat_keys))  # type: ignore[attr-defined]
+    if repeated:
+        raise ValueError(f"options {repeated} have their own key: set {table}.{repeated[0]}")
 
 
 #: Flat methodology keys of the built-in normalisers (kept from the first file format) → option names.
@@ -132,40 +216,6 @@ class OutlierTreatment(_Model):
 FLAT_NORMALISATION_KEYS = {"range": "feature_range", "zscore_mean": "mean",
                            "zscore_standard_deviation": "standard_deviation", "goalposts": "goalposts",
                            "truncate": "truncate", "reference_city": "reference_city", "cap": "cap"}
-
-
-def _registry_schema(registry_name: str) -> Any:
-    """A ``json_schema_extra`` listing the registered methods and their options at schema time, so
-    ``indexlib schema`` shows every registered method, including one added after import."""
-
-    def extra(schema: dict[str, Any]) -> None:
-        from indexlib.aggregate import AGGREGATORS
-        from indexlib.normalise import NORMALISERS
-
-        registry: Any = {"normaliser": NORMALISERS, "aggregator": AGGREGATORS}[registry_name]
-        schema["properties"]["method"]["enum"] = registry.names()
-        if registry_name == "normaliser":
-            schema["properties"]["options"]["description"] = (
-                "Options of the chosen method (beyond the flat keys above), one schema per method: "
-                "see x-method-options.")
-            schema["x-method-options"] = {name: registry.get(name).options.model_json_schema()
-                                          for name in registry.names()}
-
-    return extra
-
-
-def _known_method(value: str, kind: str, names: list[str] | None = None) -> str:
-    """``value`` if it names a registered method of ``kind``, else ``ValueError`` with a suggestion."""
-    if names is None:
-        from indexlib.aggregate import AGGREGATORS
-        from indexlib.normalise import NORMALISERS
-
-        names = {"normaliser": NORMALISERS, "aggregator": AGGREGATORS}[kind].names()
-    if value not in names:
-        close = difflib.get_close_matches(str(value), names, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise ValueError(f"unknown {kind} {value!r}{hint} (valid: {', '.join(names)})")
-    return value
 
 
 class Normalisation(_Model):
@@ -284,20 +334,35 @@ class Weighting(_Model):
     """Where the weights come from: ``framework`` (the framework's, with the ``weights`` overrides), or a
     data-driven method of :mod:`weights` (``entropy``, ``critic``, ``pca``, ``variation``, ``equal``)
     computed on the treated values of the ranked cities (after imputation and outlier treatment, before
-    normalisation). A method's weights are the effective indicator weights (node weights follow, see
+    normalisation), with its ``options`` (e.g. ``pca``: ``n_factors``; ``entropy``: ``zero_handling``).
+    A method's weights are the effective indicator weights (node weights follow, see
     :func:`weights.scheme_from_indicator_weights`); entries of ``weights`` still override them.
 
     In a file, ``[weights] method = "entropy"`` is read as ``[weighting] method = "entropy"``.
     """
 
+    model_config = ConfigDict(json_schema_extra=_registry_schema("weighting method", ("framework",)))
+
     method: str = Field("framework", description="'framework' or a registered weighting method.")
+    options: dict[str, Any] = Field(default_factory=dict, description="Options of the chosen method.")
 
     @field_validator("method")
     @classmethod
     def _registered(cls, value: str) -> str:
-        from weights import method_names
+        return _known_method(value, "weighting method", ["framework", *_registry("weighting method").names()])
 
-        return _known_method(value, "weighting method", ["framework", *method_names()])
+    @model_validator(mode="after")
+    def _options_valid(self) -> Weighting:
+        if self.method == "framework" and self.options:
+            raise ValueError("weighting 'framework' has no options; options belong to a data-driven method")
+        self.method_options()
+        return self
+
+    def method_options(self) -> Any:
+        """The options model of the chosen method (None for ``framework``)."""
+        if self.method == "framework":
+            return None
+        return _registry("weighting method").get(self.method).parse_options(self.options)
 
 
 class Presentation(_Model):

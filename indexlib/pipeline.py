@@ -24,7 +24,7 @@ from indexlib.provenance import build_inputs
 from indexlib.rank import rank_scores
 from indexlib.result import IndexResult
 from indexlib.scoring import ScoringPlan
-from indexlib.treat import treat_outliers
+from indexlib.treat import OUTLIER_RULES
 from indicators import Framework, load_framework
 from indicators.errors import (
     DataQualityWarning,
@@ -255,14 +255,12 @@ def impute_and_treat(prep: Prepared, methodology: Methodology, *, outliers: bool
         notes.append(f"indicator(s) {constant} are constant across the ranked cities and are excluded from this "
                      "build; their siblings' weights are renormalised")
     treatment = methodology.outliers
-    apply_treatment = treatment.method == "jrc" if outliers is None else outliers
-    if apply_treatment:
-        treated, treatment_log, flags = treat_outliers(
-            filled, skew_threshold=treatment.skew_threshold, kurtosis_threshold=treatment.kurtosis_threshold,
-            max_winsorised=treatment.max_winsorised, log_transform=treatment.log_transform,
-        )
+    # outliers=True (the uncertainty analysis's "on") applies the methodology's rule, or the JRC rule if it has none
+    rule = OUTLIER_RULES.get("jrc" if outliers and treatment.method == "none" else treatment.method)
+    if rule.treat is not None and outliers is not False:
+        treated, treatment_log, flags = rule.treat(filled, treatment.method_options(rule.name))
         failing = treatment_log[~treatment_log["passes_after"].astype(bool)]
-        if len(failing):
+        if len(failing) and rule.name == "jrc":
             detail = ", ".join(f"{row.indicator_id} (after {row.action}: skew {row.skew_after:.2f}, kurtosis "
                                f"{row.kurtosis_after:.2f})" for row in failing.itertuples(index=False))
             verb = plural(len(failing), "fails", "fail", number=False)
@@ -285,7 +283,8 @@ def apply_weighting(framework: Framework, methodology: Methodology, values: pd.D
     import weights as weighting
 
     polarity = pd.Series(framework.polarity, index=framework.indicator_ids)
-    indicator_weights = weighting.get_method(method)(values[framework.indicator_ids], polarity)
+    indicator_weights = weighting.get_method(method)(values[framework.indicator_ids], polarity,
+                                                     methodology.weighting.method_options())
     element = dict(weighting.scheme_from_indicator_weights(framework, indicator_weights, id=method).weights)
     present = {*framework.node_ids, *framework.indicator_ids}
     element.update({k: v for k, v in (methodology.weights or {}).items() if k in present})
