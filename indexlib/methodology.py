@@ -28,6 +28,8 @@ __all__ = [
     "Weighting",
     "Methodology",
     "load_methodology",
+    "METHOD_KINDS",
+    "method_options_schemas",
 ]
 
 
@@ -86,10 +88,20 @@ def _registry_schema(kind: str, extra_names: tuple[str, ...] = ()) -> Any:
             schema["properties"]["options"]["description"] = (
                 "Options of the chosen method (beyond the flat keys above), one schema per method: "
                 "see x-method-options.")
-        schema["x-method-options"] = {name: registry.get(name).options.model_json_schema()
-                                      for name in registry.names()}
+        schema["x-method-options"] = method_options_schemas(kind)
 
     return extra
+
+
+#: The kinds of method with a registry, as the methodology names them.
+METHOD_KINDS = ("normaliser", "aggregator", "imputation method", "outlier rule", "weighting method")
+
+
+def method_options_schemas(kind: str) -> dict[str, Any]:
+    """``{method name: JSON Schema of its options}`` of every registered method of ``kind`` (one of
+    :data:`METHOD_KINDS`), read from the registry when called."""
+    registry = _registry(kind)
+    return {name: registry.get(name).options.model_json_schema() for name in registry.names()}
 
 
 class CoverageScreen(_Model):

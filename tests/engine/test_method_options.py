@@ -141,3 +141,23 @@ def test_a_toy_imputer_is_usable_through_the_registry_alone(toy_imputer):
         Methodology.parse({"missing": {"method": "minimum_plus", "options": {"ofset": 0.5}}})
     with pytest.raises(SpecificationError, match="neighbours is a setting of method\\(s\\) knn, nearest"):
         Methodology.parse({"missing": {"method": "minimum_plus", "neighbours": 3}})
+
+
+def test_the_schema_lists_every_registered_method_with_its_options(toy_imputer, capsys):
+    import json
+
+    assert main(["schema", "--which", "methodology"]) == 0
+    defs = json.loads(capsys.readouterr().out)["methodology"]["$defs"]
+    missing, outliers, weighting = defs["MissingData"], defs["OutlierTreatment"], defs["Weighting"]
+    assert "minimum_plus" in missing["properties"]["method"]["enum"]
+    assert missing["x-method-options"]["minimum_plus"]["properties"]["offset"]["default"] == 0.0
+    assert missing["x-method-options"]["group_mean"]["properties"]["max_copies"]["minimum"] == 1
+    assert outliers["properties"]["method"]["enum"] == ["jrc", "none"]
+    assert outliers["x-method-options"]["jrc"]["properties"]["skew_threshold"]["exclusiveMinimum"] == 0
+    assert weighting["properties"]["method"]["enum"] == ["framework", *METHODS.names()]
+    assert weighting["x-method-options"]["pca"]["properties"]["n_factors"]["anyOf"][0]["minimum"] == 1
+    assert main(["schema", "--which", "methods"]) == 0
+    methods = json.loads(capsys.readouterr().out)
+    assert set(methods) == {"normaliser", "aggregator", "imputation method", "outlier rule", "weighting method"}
+    assert methods["imputation method"]["minimum_plus"]["additionalProperties"] is False
+    assert set(methods["weighting method"]["entropy"]["properties"]) == {"zero_handling", "shift"}
