@@ -132,7 +132,10 @@ def check_imputation(values: pd.DataFrame, attributes: pd.DataFrame | None = Non
         hidden = assignment == fold
         masked = pd.DataFrame(np.where(hidden, np.nan, data), index=values.index, columns=values.columns)
         for method in methods:
-            filled, _ = impute(masked, options.model_copy(update={"method": method}), attributes=attributes)
+            # the shared flat settings apply to every method; options of the methodology's own method only to it
+            own = options.options if method == options.method else {}
+            filled, _ = impute(masked, options.model_copy(update={"method": method, "options": own}),
+                               attributes=attributes)
             estimates[method][hidden] = filled.to_numpy()[hidden]
     rows = []
     for method in methods:

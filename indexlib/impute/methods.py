@@ -1,4 +1,4 @@
-r"""Missing-data imputation kernels: cross-city statistics, group medians, knn, iterative, nearest.
+r"""Missing-data imputation kernels: cross-city statistics, group medians and means, knn, iterative, nearest.
 
 Every method fills only the missing cells (observed cells are returned unchanged) and records,
 per imputed cell, the rule that filled it and its *level* (the summary note counts cells per
@@ -14,6 +14,13 @@ level). The methods:
   is never copied to more than ``max_copies`` cities of a group. Cells that no group may fill (a
   city without a label, a panel without the group column, groups refused by these rules) get the
   median of all cities, the one level the cap does not apply to.
+* ``group_mean`` (COINr ``i_mean_grp``): as ``group_median`` with the group's mean
+  :math:`\sum_{d} x_d / c` over its :math:`c` donors (and the mean of all cities as the last level).
+  The donor and copy rules apply unchanged: a mean of donors that share one value is that value (a
+  national figure passed off as a group statistic), and one mean copied to many cities of a group
+  makes ties and shrinks the spread just as a median does. With one group column,
+  ``min_values = min_distinct = 1`` and ``max_copies`` ≥ the number of cities it is COINr's
+  ``i_mean_grp``.
 * ``knn``: the mean of the :math:`k` most similar cities that have the indicator, similarity being
   the Euclidean distance over the other indicators after standardising each to mean 0 and
   standard deviation 1, ignoring cells missing in either city (scikit-learn ``KNNImputer``;
@@ -258,7 +265,8 @@ def _group_fill(data: np.ndarray, options: GroupOptions, attributes: pd.DataFram
         levels[rows, columns_used] = f"{statistic} of {group}"
         todo &= ~usable
     if todo.any():
-        overall = np.nanmedian(data, axis=0) if statistic == "median" else np.nanmean(data, axis=0)
+        # the mean is summed in value order, so that it does not depend on the order of the cities
+        overall = np.nanmedian(data, axis=0) if statistic == "median" else np.nanmean(np.sort(data, axis=0), axis=0)
         rows, columns_used = np.nonzero(todo)
         filled[rows, columns_used] = overall[columns_used]
         rules[rows, columns_used] = ALL_CITIES if statistic == "median" else ALL_CITIES_MEAN
