@@ -408,6 +408,10 @@ class Methodology(_Model):
     aggregation: Aggregation = Aggregation()
     presentation: Presentation = Presentation()
     weighting: Weighting = Weighting()
+    denomination: Literal["framework", "none"] = Field(
+        "framework", description="'framework' divides every indicator the framework gives a denominator by that "
+                                 "panel column before the coverage screen and imputation (COINr Denominate); 'none' "
+                                 "uses the values as given.")
     ties: Literal["min", "dense", "average"] = Field("min", description="'min' is competition ranking (1, 2, 2, 4).")
     missing_dimensions: Literal["error", "drop"] = Field(
         "error", description="A node without data for any city: 'error' stops the build; 'drop' removes it "

@@ -1,4 +1,4 @@
-"""``build``: panel → screened → imputed → treated → normalised → weighted, aggregated, ranked.
+"""``build``: panel → denominated → screened → imputed → treated → normalised → weighted, aggregated, ranked.
 
 Each step is a function of explicit parameters recorded in the :class:`~indexlib.methodology.Methodology`,
 and the result keeps every intermediate table, so any build can be regenerated from its manifest
@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from indexlib.denominate import DENOMINATION_COLUMNS, denominate
 from indexlib.methodology import Methodology, load_methodology
 from indexlib.normalise import NORMALISERS, FitContext
 from indexlib.impute import impute, summary_note
@@ -51,6 +52,8 @@ class Prepared:
     excluded_cities: pd.DataFrame
     excluded_indicators: pd.DataFrame
     warnings: tuple[str, ...]
+    #: One row per indicator divided by a denominator (:data:`indexlib.denominate.DENOMINATION_COLUMNS`).
+    denomination: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(columns=DENOMINATION_COLUMNS))
 
 
 def _resolve(panel: Any, methodology: Any, framework: Any) -> tuple[Panel, Methodology, Framework]:
@@ -108,11 +111,21 @@ def _without(framework: Framework, excluded: list[str], source: str, why: str, n
 
 
 def prepare(panel: Panel, methodology: Methodology, framework: Framework) -> Prepared:
-    """Exclude indicators without data, screen cities by coverage; everything recorded."""
+    """Divide by the denominators, exclude indicators without data, screen cities by coverage; everything
+    recorded."""
     notes: list[str] = list(panel.notes)
     # Cities in one canonical order (by id), whatever the order of the input rows: every sum over cities
     # (means, standard deviations, medians) then adds in the same order, so outputs are byte-identical.
     values = panel.values[framework.indicator_ids].sort_index(kind="stable")
+    denomination = pd.DataFrame(columns=DENOMINATION_COLUMNS)
+    if methodology.denomination == "framework":
+        values, denomination, denomination_notes = denominate(values, framework, panel.attributes,
+                                                              source=panel.source)
+        notes += denomination_notes
+        if len(denomination):
+            notes.append("denomination: " + ", ".join(
+                f"{row.indicator_id} / {row.denominator}" + (f" × {row.scale:g}" if row.scale != 1 else "")
+                for row in denomination.itertuples(index=False)))
     no_data = values.isna().all(axis=0)
     empty = [i for i in framework.indicator_ids if no_data[i]]
     excluded_indicators = [{"indicator_id": i, "reason": "no value for any city"} for i in empty]
@@ -167,7 +180,7 @@ def prepare(panel: Panel, methodology: Methodology, framework: Framework) -> Pre
             f"(lower methodology.screening.min_overall, now {screen.min_overall})"
         )
     return Prepared(panel, used, framework, kept, excluded,
-                    pd.DataFrame(excluded_indicators, columns=["indicator_id", "reason"]), tuple(notes))
+                    pd.DataFrame(excluded_indicators, columns=["indicator_id", "reason"]), tuple(notes), denomination)
 
 
 #: City attributes the imputation methods read (groups of ``group_median``; country and coordinates of ``nearest``).
@@ -486,4 +499,5 @@ def build(panel: str | Path | pd.DataFrame | Panel | None = None,
         city_level_share=city_level_share(data),
         notes=tuple(all_notes),
         inputs=build_inputs(data, methodology, framework, meth),
+        denomination=prep.denomination,
     )

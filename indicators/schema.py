@@ -52,6 +52,12 @@ class Indicator(_Model):
     bounds: tuple[float, float] | None = Field(
         default=None, description="Plausible [low, high] in the indicator's unit (inf allowed); see indicators.bounds.")
     integer: bool = Field(default=False, description="The indicator is a count: every value is a whole number.")
+    denominator: str | None = Field(
+        default=None, description="Panel column (one of the framework's unit_columns) this indicator is divided by "
+                                  "before imputation (COINr Denominate), e.g. a population for a per-capita value.")
+    denominator_scale: float = Field(
+        default=1.0, gt=0, allow_inf_nan=False,
+        description="COINr ScaleFactor: the value used is x / (denominator / scale), e.g. 1000 for per thousand.")
 
     @field_validator("bounds", mode="before")
     @classmethod
@@ -117,6 +123,9 @@ class Framework(_Model):
     @model_validator(mode="after")
     def _check_tree(self) -> Framework:
         problems = _tree_problems(self.nodes, self.indicators)
+        problems += [f"indicator {i.id!r} is divided by {i.denominator!r}, which is not among unit_columns "
+                     f"{list(self.unit_columns)}; list the panel column that holds it in unit_columns"
+                     for i in self.indicators if i.denominator is not None and i.denominator not in self.unit_columns]
         if problems:
             raise ValueError("; ".join(problems))
         return self
