@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -111,7 +111,51 @@ class CoverageScreen(_Model):
     min_per_dimension: float = Field(0.0, ge=0, le=1, description="Minimum share within every dimension.")
 
 
-class MissingData(_Model):
+#: The flat keys of ``[missing]`` (kept from the first file format); other options go in ``missing.options``.
+FLAT_IMPUTATION_KEYS = ("groups", "min_values", "min_distinct", "max_copies", "neighbours", "min_same_country", "seed")
+#: The flat keys of ``[outliers]``; other options of a rule go in ``outliers.options``.
+FLAT_OUTLIER_KEYS = ("skew_threshold", "kurtosis_threshold", "max_winsorised", "log_transform")
+
+
+class _RegisteredMethod(_Model):
+    """A section choosing a registered method (``method``, checked against the registry of
+    ``registry_kind``) whose options come from the flat keys ``flat_keys`` the method reads and from
+    ``options``. A flat key changed for a method that does not read it is an error (it would be
+    ignored), as is a flat key repeated in ``options``."""
+
+    registry_kind: ClassVar[str]
+    flat_keys: ClassVar[tuple[str, ...]]
+    table: ClassVar[str]
+
+    @field_validator("method", check_fields=False)
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        return _known_method(value, cls.registry_kind)
+
+    @model_validator(mode="after")
+    def _options_valid(self) -> Any:
+        registry = _registry(self.registry_kind)
+        used = registry.get(self.method).options.model_fields  # type: ignore[attr-defined]
+        for name in self.flat_keys:
+            if name not in used and getattr(self, name) != type(self).model_fields[name].default:
+                users = [m for m in registry if name in registry.get(m).options.model_fields]
+                raise ValueError(f"{name} is a setting of method(s) {', '.join(users)}, not of "
+                                 f"{self.method!r}, and would be ignored")  # type: ignore[attr-defined]
+        repeated = sorted(set(self.options) & set(self.flat_keys))  # type: ignore[attr-defined]
+        if repeated:
+            raise ValueError(f"options {repeated} have their own key: set {self.table}.{repeated[0]}")
+        self.method_options()
+        return self
+
+    def method_options(self, method: str | None = None) -> Any:
+        """The options model of ``method`` (default: the chosen one), from the flat keys it reads and
+        ``options``."""
+        spec = _registry(self.registry_kind).get(method or self.method)  # type: ignore[attr-defined]
+        values = {name: getattr(self, name) for name in self.flat_keys if name in spec.options.model_fields}
+        return spec.parse_options({**values, **self.options})  # type: ignore[attr-defined]
+
+
+class MissingData(_RegisteredMethod):
     """How missing values are handled before normalisation (see :mod:`indexlib.impute`).
 
     * ``none`` aggregates over the available indicators with sibling weights renormalised per city;
@@ -136,6 +180,9 @@ class MissingData(_Model):
     """
 
     model_config = ConfigDict(json_schema_extra=_registry_schema("imputation method"))
+    registry_kind = "imputation method"
+    flat_keys = FLAT_IMPUTATION_KEYS
+    table = "missing"
 
     method: str = Field("knn", description="'none' or a registered imputation method.")
     groups: tuple[str, ...] = ("country", "continent")
@@ -147,30 +194,8 @@ class MissingData(_Model):
     seed: int = Field(0, ge=0, description="Seed of the iterative imputer.")
     options: dict[str, Any] = Field(default_factory=dict, description="Other options of the chosen method.")
 
-    @field_validator("method")
-    @classmethod
-    def _registered(cls, value: str) -> str:
-        return _known_method(value, "imputation method")
 
-    @model_validator(mode="after")
-    def _aligned(self) -> MissingData:
-        _flat_keys_used(self, FLAT_IMPUTATION_KEYS, "missing", _registry("imputation method"))
-        self.method_options()
-        return self
-
-    def method_options(self) -> Any:
-        """The chosen method's options model (:data:`indexlib.impute.options.IMPUTERS`), from the flat
-        keys it reads and ``options``."""
-        spec = _registry("imputation method").get(self.method)
-        values = {name: getattr(self, name) for name in FLAT_IMPUTATION_KEYS if name in spec.options.model_fields}
-        return spec.parse_options({**values, **self.options})
-
-
-#: The flat keys of ``[missing]`` (kept from the first file format); other options go in ``missing.options``.
-FLAT_IMPUTATION_KEYS = ("groups", "min_values", "min_distinct", "max_copies", "neighbours", "min_same_country", "seed")
-
-
-class OutlierTreatment(_Model):
+class OutlierTreatment(_RegisteredMethod):
     """The outlier rule (:data:`indexlib.treat.OUTLIER_RULES`): ``none``, or the JRC rule (COINr
     ``Treat`` defaults): treat an indicator when |skew| ≥ ``skew_threshold`` and excess kurtosis ≥
     ``kurtosis_threshold``; winsorise up to ``max_winsorised`` points; if that fails, revert and apply
@@ -178,6 +203,9 @@ class OutlierTreatment(_Model):
     ``options``."""
 
     model_config = ConfigDict(json_schema_extra=_registry_schema("outlier rule"))
+    registry_kind = "outlier rule"
+    flat_keys = FLAT_OUTLIER_KEYS
+    table = "outliers"
 
     method: str = Field("jrc", description="A registered outlier rule.")
     skew_threshold: float = Field(2.0, gt=0)
@@ -185,42 +213,6 @@ class OutlierTreatment(_Model):
     max_winsorised: int = Field(5, ge=0)
     log_transform: Literal["log_ct", "log_ct_plus"] = "log_ct_plus"
     options: dict[str, Any] = Field(default_factory=dict, description="Other options of the chosen rule.")
-
-    @field_validator("method")
-    @classmethod
-    def _registered(cls, value: str) -> str:
-        return _known_method(value, "outlier rule")
-
-    @model_validator(mode="after")
-    def _options_valid(self) -> OutlierTreatment:
-        _flat_keys_used(self, FLAT_OUTLIER_KEYS, "outliers", _registry("outlier rule"))
-        self.method_options()
-        return self
-
-    def method_options(self, method: str | None = None) -> Any:
-        """The options model of the rule ``method`` (default: the chosen one), from the flat keys it reads
-        and ``options``."""
-        spec = _registry("outlier rule").get(method or self.method)
-        values = {name: getattr(self, name) for name in FLAT_OUTLIER_KEYS if name in spec.options.model_fields}
-        return spec.parse_options({**values, **self.options})
-
-
-#: The flat keys of ``[outliers]``; other options of a rule go in ``outliers.options``.
-FLAT_OUTLIER_KEYS = ("skew_threshold", "kurtosis_threshold", "max_winsorised", "log_transform")
-
-
-def _flat_keys_used(section: _Model, flat_keys: tuple[str, ...], table: str, registry: Any) -> None:
-    """``ValueError`` when a flat key differs from its default but the chosen method does not read it
-    (it would be ignored), or when ``options`` repeats a flat key."""
-    used = registry.get(section.method).options.model_fields  # type: ignore[attr-defined]
-    for name in flat_keys:
-        if name not in used and getattr(section, name) != type(section).model_fields[name].default:
-            users = [m for m in registry if name in registry.get(m).options.model_fields]
-            raise ValueError(f"{name} is a setting of method(s) {', '.join(users)}, not of "
-                             f"{section.method!r}, and would be ignored")  # type: ignore[attr-defined]
-    repeated = sorted(set(section.options) & set(flat_keys))  # type: ignore[attr-defined]
-    if repeated:
-        raise ValueError(f"options {repeated} have their own key: set {table}.{repeated[0]}")
 
 
 #: Flat methodology keys of the built-in normalisers (kept from the first file format) → option names.

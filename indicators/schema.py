@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, SerializationInfo, field_serializer, field_validator, model_validator
+from pydantic import model_serializer, BaseModel, ConfigDict, Field, SerializationInfo, field_serializer, field_validator, model_validator
 
 from indicators import _toml
 from indicators._config import parse_model, read_file
@@ -73,6 +73,15 @@ class Indicator(_Model):
         if value is None or info.mode != "json":
             return value
         return [None if math.isinf(side) else side for side in value]
+
+    @model_serializer(mode="wrap")
+    def _without_default_denominator(self, handler: Any) -> Any:
+        # an indicator that is not denominated serialises (and hashes) as before denominators existed
+        data = handler(self)
+        if isinstance(data, dict) and self.denominator is None and self.denominator_scale == 1.0:
+            data.pop("denominator", None)
+            data.pop("denominator_scale", None)
+        return data
 
     @model_validator(mode="after")
     def _ordered_bounds(self) -> Indicator:
