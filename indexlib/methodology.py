@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -28,6 +28,8 @@ __all__ = [
     "Weighting",
     "Methodology",
     "load_methodology",
+    "METHOD_KINDS",
+    "method_options_schemas",
 ]
 
 
@@ -48,6 +50,60 @@ class _Model(BaseModel):
         return data
 
 
+def _registry(kind: str) -> Any:
+    """The registry of a kind of method (imported on use: the methods import this module)."""
+    if kind == "normaliser":
+        from indexlib.normalise import NORMALISERS as registry
+    elif kind == "aggregator":
+        from indexlib.aggregate import AGGREGATORS as registry
+    elif kind == "imputation method":
+        import indexlib.impute.methods  # noqa: F401 - registers the kernels
+        from indexlib.impute.options import IMPUTERS as registry
+    elif kind == "outlier rule":
+        from indexlib.treat import OUTLIER_RULES as registry
+    else:
+        from weights import METHODS as registry
+    return registry
+
+
+def _known_method(value: str, kind: str, names: list[str] | None = None) -> str:
+    """``value`` if it names a registered method of ``kind``, else ``ValueError`` with a suggestion."""
+    if names is None:
+        names = _registry(kind).names()
+    if value not in names:
+        close = difflib.get_close_matches(str(value), names, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"unknown {kind} {value!r}{hint} (valid: {', '.join(names)})")
+    return value
+
+
+def _registry_schema(kind: str, extra_names: tuple[str, ...] = ()) -> Any:
+    """A ``json_schema_extra`` listing the registered methods of ``kind`` and their options at schema
+    time, so ``indexlib schema`` shows every registered method, including one added after import."""
+
+    def extra(schema: dict[str, Any]) -> None:
+        registry = _registry(kind)
+        schema["properties"]["method"]["enum"] = [*extra_names, *registry.names()]
+        if "options" in schema["properties"]:
+            schema["properties"]["options"]["description"] = (
+                "Options of the chosen method (beyond the flat keys above), one schema per method: "
+                "see x-method-options.")
+        schema["x-method-options"] = method_options_schemas(kind)
+
+    return extra
+
+
+#: The kinds of method with a registry, as the methodology names them.
+METHOD_KINDS = ("normaliser", "aggregator", "imputation method", "outlier rule", "weighting method")
+
+
+def method_options_schemas(kind: str) -> dict[str, Any]:
+    """``{method name: JSON Schema of its options}`` of every registered method of ``kind`` (one of
+    :data:`METHOD_KINDS`), read from the registry when called."""
+    registry = _registry(kind)
+    return {name: registry.get(name).options.model_json_schema() for name in registry.names()}
+
+
 class CoverageScreen(_Model):
     """Which cities have enough data to be ranked. Shares are of the indicators used in the build."""
 
@@ -55,7 +111,51 @@ class CoverageScreen(_Model):
     min_per_dimension: float = Field(0.0, ge=0, le=1, description="Minimum share within every dimension.")
 
 
-class MissingData(_Model):
+#: The flat keys of ``[missing]`` (kept from the first file format); other options go in ``missing.options``.
+FLAT_IMPUTATION_KEYS = ("groups", "min_values", "min_distinct", "max_copies", "neighbours", "min_same_country", "seed")
+#: The flat keys of ``[outliers]``; other options of a rule go in ``outliers.options``.
+FLAT_OUTLIER_KEYS = ("skew_threshold", "kurtosis_threshold", "max_winsorised", "log_transform")
+
+
+class _RegisteredMethod(_Model):
+    """A section choosing a registered method (``method``, checked against the registry of
+    ``registry_kind``) whose options come from the flat keys ``flat_keys`` the method reads and from
+    ``options``. A flat key changed for a method that does not read it is an error (it would be
+    ignored), as is a flat key repeated in ``options``."""
+
+    registry_kind: ClassVar[str]
+    flat_keys: ClassVar[tuple[str, ...]]
+    table: ClassVar[str]
+
+    @field_validator("method", check_fields=False)
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        return _known_method(value, cls.registry_kind)
+
+    @model_validator(mode="after")
+    def _options_valid(self) -> Any:
+        registry = _registry(self.registry_kind)
+        used = registry.get(self.method).options.model_fields  # type: ignore[attr-defined]
+        for name in self.flat_keys:
+            if name not in used and getattr(self, name) != type(self).model_fields[name].default:
+                users = [m for m in registry if name in registry.get(m).options.model_fields]
+                raise ValueError(f"{name} is a setting of method(s) {', '.join(users)}, not of "
+                                 f"{self.method!r}, and would be ignored")  # type: ignore[attr-defined]
+        repeated = sorted(set(self.options) & set(self.flat_keys))  # type: ignore[attr-defined]
+        if repeated:
+            raise ValueError(f"options {repeated} have their own key: set {self.table}.{repeated[0]}")
+        self.method_options()
+        return self
+
+    def method_options(self, method: str | None = None) -> Any:
+        """The options model of ``method`` (default: the chosen one), from the flat keys it reads and
+        ``options``."""
+        spec = _registry(self.registry_kind).get(method or self.method)  # type: ignore[attr-defined]
+        values = {name: getattr(self, name) for name in self.flat_keys if name in spec.options.model_fields}
+        return spec.parse_options({**values, **self.options})  # type: ignore[attr-defined]
+
+
+class MissingData(_RegisteredMethod):
     """How missing values are handled before normalisation (see :mod:`indexlib.impute`).
 
     * ``none`` aggregates over the available indicators with sibling weights renormalised per city;
@@ -65,6 +165,8 @@ class MissingData(_Model):
       least ``min_values`` and carry at least ``min_distinct`` distinct values, and when it has at
       most ``max_copies`` cities to fill; else the median of all cities. A city without a group
       label, or a panel without the group column, falls through to the next level;
+    * ``group_mean`` (COINr ``i_mean_grp``): as ``group_median`` with the mean of the group's donors
+      (and the mean of all cities as the last level), under the same donor and copy rules;
     * ``knn``: mean of the ``neighbours`` nearest cities over the other standardised indicators
       (scikit-learn ``KNNImputer``);
     * ``iterative``: chained regressions on the other standardised indicators (scikit-learn
@@ -77,6 +179,11 @@ class MissingData(_Model):
     (``indexlib impute-check``; table in the README). Every imputed cell is flagged in the result.
     """
 
+    model_config = ConfigDict(json_schema_extra=_registry_schema("imputation method"))
+    registry_kind = "imputation method"
+    flat_keys = FLAT_IMPUTATION_KEYS
+    table = "missing"
+
     method: str = Field("knn", description="'none' or a registered imputation method.")
     groups: tuple[str, ...] = ("country", "continent")
     min_values: tuple[int, ...] = Field((3, 1), description="Minimum cities with a value, per group level.")
@@ -85,46 +192,27 @@ class MissingData(_Model):
     neighbours: int = Field(5, ge=1, description="k of knn and nearest.")
     min_same_country: int = Field(3, ge=1, description="nearest: same-country donors needed to stay in the country.")
     seed: int = Field(0, ge=0, description="Seed of the iterative imputer.")
-
-    @field_validator("method")
-    @classmethod
-    def _registered(cls, value: str) -> str:
-        from indexlib.impute.options import IMPUTATION_OPTIONS
-
-        return _known_method(value, "imputation method", list(IMPUTATION_OPTIONS))
-
-    @model_validator(mode="after")
-    def _aligned(self) -> MissingData:
-        from indexlib.impute.options import IMPUTATION_OPTIONS
-
-        used = IMPUTATION_OPTIONS[self.method]
-        for name, info in MissingData.model_fields.items():
-            if name != "method" and name not in used and getattr(self, name) != info.default:
-                users = [m for m, options in IMPUTATION_OPTIONS.items() if name in options]
-                raise ValueError(f"{name} is a setting of method(s) {', '.join(users)}, not of {self.method!r}, and "
-                                 "would be ignored")
-        if self.method == "group_median":
-            if not self.groups:
-                raise ValueError("group_median needs at least one group column")
-            for name in ("min_values", "min_distinct"):
-                value = getattr(self, name)
-                if len(value) != len(self.groups):
-                    raise ValueError(f"{name} {value} must have one entry per group {self.groups}")
-                if any(v < 1 for v in value):
-                    raise ValueError(f"{name} must be >= 1")
-        return self
+    options: dict[str, Any] = Field(default_factory=dict, description="Other options of the chosen method.")
 
 
-class OutlierTreatment(_Model):
-    """The JRC rule (COINr ``Treat`` defaults): treat an indicator when |skew| ≥ ``skew_threshold``
-    and excess kurtosis ≥ ``kurtosis_threshold``; winsorise up to ``max_winsorised`` points; if that
-    fails, revert and apply ``log_transform``."""
+class OutlierTreatment(_RegisteredMethod):
+    """The outlier rule (:data:`indexlib.treat.OUTLIER_RULES`): ``none``, or the JRC rule (COINr
+    ``Treat`` defaults): treat an indicator when |skew| ≥ ``skew_threshold`` and excess kurtosis ≥
+    ``kurtosis_threshold``; winsorise up to ``max_winsorised`` points; if that fails, revert and apply
+    ``log_transform``. The JRC options have flat keys; a registered rule's other options go in
+    ``options``."""
 
-    method: Literal["none", "jrc"] = "jrc"
+    model_config = ConfigDict(json_schema_extra=_registry_schema("outlier rule"))
+    registry_kind = "outlier rule"
+    flat_keys = FLAT_OUTLIER_KEYS
+    table = "outliers"
+
+    method: str = Field("jrc", description="A registered outlier rule.")
     skew_threshold: float = Field(2.0, gt=0)
     kurtosis_threshold: float = Field(3.5)
     max_winsorised: int = Field(5, ge=0)
     log_transform: Literal["log_ct", "log_ct_plus"] = "log_ct_plus"
+    options: dict[str, Any] = Field(default_factory=dict, description="Other options of the chosen rule.")
 
 
 #: Flat methodology keys of the built-in normalisers (kept from the first file format) → option names.
@@ -132,40 +220,6 @@ class OutlierTreatment(_Model):
 FLAT_NORMALISATION_KEYS = {"range": "feature_range", "zscore_mean": "mean",
                            "zscore_standard_deviation": "standard_deviation", "goalposts": "goalposts",
                            "truncate": "truncate", "reference_city": "reference_city", "cap": "cap"}
-
-
-def _registry_schema(registry_name: str) -> Any:
-    """A ``json_schema_extra`` listing the registered methods and their options at schema time, so
-    ``indexlib schema`` shows every registered method, including one added after import."""
-
-    def extra(schema: dict[str, Any]) -> None:
-        from indexlib.aggregate import AGGREGATORS
-        from indexlib.normalise import NORMALISERS
-
-        registry: Any = {"normaliser": NORMALISERS, "aggregator": AGGREGATORS}[registry_name]
-        schema["properties"]["method"]["enum"] = registry.names()
-        if registry_name == "normaliser":
-            schema["properties"]["options"]["description"] = (
-                "Options of the chosen method (beyond the flat keys above), one schema per method: "
-                "see x-method-options.")
-            schema["x-method-options"] = {name: registry.get(name).options.model_json_schema()
-                                          for name in registry.names()}
-
-    return extra
-
-
-def _known_method(value: str, kind: str, names: list[str] | None = None) -> str:
-    """``value`` if it names a registered method of ``kind``, else ``ValueError`` with a suggestion."""
-    if names is None:
-        from indexlib.aggregate import AGGREGATORS
-        from indexlib.normalise import NORMALISERS
-
-        names = {"normaliser": NORMALISERS, "aggregator": AGGREGATORS}[kind].names()
-    if value not in names:
-        close = difflib.get_close_matches(str(value), names, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise ValueError(f"unknown {kind} {value!r}{hint} (valid: {', '.join(names)})")
-    return value
 
 
 class Normalisation(_Model):
@@ -284,20 +338,35 @@ class Weighting(_Model):
     """Where the weights come from: ``framework`` (the framework's, with the ``weights`` overrides), or a
     data-driven method of :mod:`weights` (``entropy``, ``critic``, ``pca``, ``variation``, ``equal``)
     computed on the treated values of the ranked cities (after imputation and outlier treatment, before
-    normalisation). A method's weights are the effective indicator weights (node weights follow, see
+    normalisation), with its ``options`` (e.g. ``pca``: ``n_factors``; ``entropy``: ``zero_handling``).
+    A method's weights are the effective indicator weights (node weights follow, see
     :func:`weights.scheme_from_indicator_weights`); entries of ``weights`` still override them.
 
     In a file, ``[weights] method = "entropy"`` is read as ``[weighting] method = "entropy"``.
     """
 
+    model_config = ConfigDict(json_schema_extra=_registry_schema("weighting method", ("framework",)))
+
     method: str = Field("framework", description="'framework' or a registered weighting method.")
+    options: dict[str, Any] = Field(default_factory=dict, description="Options of the chosen method.")
 
     @field_validator("method")
     @classmethod
     def _registered(cls, value: str) -> str:
-        from weights import method_names
+        return _known_method(value, "weighting method", ["framework", *_registry("weighting method").names()])
 
-        return _known_method(value, "weighting method", ["framework", *method_names()])
+    @model_validator(mode="after")
+    def _options_valid(self) -> Weighting:
+        if self.method == "framework" and self.options:
+            raise ValueError("weighting 'framework' has no options; options belong to a data-driven method")
+        self.method_options()
+        return self
+
+    def method_options(self) -> Any:
+        """The options model of the chosen method (None for ``framework``)."""
+        if self.method == "framework":
+            return None
+        return _registry("weighting method").get(self.method).parse_options(self.options)
 
 
 class Presentation(_Model):
@@ -331,6 +400,10 @@ class Methodology(_Model):
     aggregation: Aggregation = Aggregation()
     presentation: Presentation = Presentation()
     weighting: Weighting = Weighting()
+    denomination: Literal["framework", "none"] = Field(
+        "framework", description="'framework' divides every indicator the framework gives a denominator by that "
+                                 "panel column before the coverage screen and imputation (COINr Denominate); 'none' "
+                                 "uses the values as given.")
     ties: Literal["min", "dense", "average"] = Field("min", description="'min' is competition ranking (1, 2, 2, 4).")
     missing_dimensions: Literal["error", "drop"] = Field(
         "error", description="A node without data for any city: 'error' stops the build; 'drop' removes it "

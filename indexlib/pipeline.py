@@ -1,4 +1,4 @@
-"""``build``: panel → screened → imputed → treated → normalised → weighted, aggregated, ranked.
+"""``build``: panel → denominated → screened → imputed → treated → normalised → weighted, aggregated, ranked.
 
 Each step is a function of explicit parameters recorded in the :class:`~indexlib.methodology.Methodology`,
 and the result keeps every intermediate table, so any build can be regenerated from its manifest
@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from indexlib.denominate import DENOMINATION_COLUMNS, denominate
 from indexlib.methodology import Methodology, load_methodology
 from indexlib.normalise import NORMALISERS, FitContext
 from indexlib.impute import impute, summary_note
@@ -24,7 +25,7 @@ from indexlib.provenance import build_inputs
 from indexlib.rank import rank_scores
 from indexlib.result import IndexResult
 from indexlib.scoring import ScoringPlan
-from indexlib.treat import treat_outliers
+from indexlib.treat import OUTLIER_RULES
 from indicators import Framework, load_framework
 from indicators.errors import (
     DataQualityWarning,
@@ -51,6 +52,8 @@ class Prepared:
     excluded_cities: pd.DataFrame
     excluded_indicators: pd.DataFrame
     warnings: tuple[str, ...]
+    #: One row per indicator divided by a denominator (:data:`indexlib.denominate.DENOMINATION_COLUMNS`).
+    denomination: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(columns=DENOMINATION_COLUMNS))
 
 
 def _resolve(panel: Any, methodology: Any, framework: Any) -> tuple[Panel, Methodology, Framework]:
@@ -108,11 +111,21 @@ def _without(framework: Framework, excluded: list[str], source: str, why: str, n
 
 
 def prepare(panel: Panel, methodology: Methodology, framework: Framework) -> Prepared:
-    """Exclude indicators without data, screen cities by coverage; everything recorded."""
+    """Divide by the denominators, exclude indicators without data, screen cities by coverage; everything
+    recorded."""
     notes: list[str] = list(panel.notes)
     # Cities in one canonical order (by id), whatever the order of the input rows: every sum over cities
     # (means, standard deviations, medians) then adds in the same order, so outputs are byte-identical.
     values = panel.values[framework.indicator_ids].sort_index(kind="stable")
+    denomination = pd.DataFrame(columns=DENOMINATION_COLUMNS)
+    if methodology.denomination == "framework":
+        values, denomination, denomination_notes = denominate(values, framework, panel.attributes,
+                                                              source=panel.source)
+        notes += denomination_notes
+        if len(denomination):
+            notes.append("denomination: " + ", ".join(
+                f"{row.indicator_id} / {row.denominator}" + (f" × {row.scale:g}" if row.scale != 1 else "")
+                for row in denomination.itertuples(index=False)))
     no_data = values.isna().all(axis=0)
     empty = [i for i in framework.indicator_ids if no_data[i]]
     excluded_indicators = [{"indicator_id": i, "reason": "no value for any city"} for i in empty]
@@ -167,7 +180,7 @@ def prepare(panel: Panel, methodology: Methodology, framework: Framework) -> Pre
             f"(lower methodology.screening.min_overall, now {screen.min_overall})"
         )
     return Prepared(panel, used, framework, kept, excluded,
-                    pd.DataFrame(excluded_indicators, columns=["indicator_id", "reason"]), tuple(notes))
+                    pd.DataFrame(excluded_indicators, columns=["indicator_id", "reason"]), tuple(notes), denomination)
 
 
 #: City attributes the imputation methods read (groups of ``group_median``; country and coordinates of ``nearest``).
@@ -255,14 +268,12 @@ def impute_and_treat(prep: Prepared, methodology: Methodology, *, outliers: bool
         notes.append(f"indicator(s) {constant} are constant across the ranked cities and are excluded from this "
                      "build; their siblings' weights are renormalised")
     treatment = methodology.outliers
-    apply_treatment = treatment.method == "jrc" if outliers is None else outliers
-    if apply_treatment:
-        treated, treatment_log, flags = treat_outliers(
-            filled, skew_threshold=treatment.skew_threshold, kurtosis_threshold=treatment.kurtosis_threshold,
-            max_winsorised=treatment.max_winsorised, log_transform=treatment.log_transform,
-        )
+    # outliers=True (the uncertainty analysis's "on") applies the methodology's rule, or the JRC rule if it has none
+    rule = OUTLIER_RULES.get("jrc" if outliers and treatment.method == "none" else treatment.method)
+    if rule.treat is not None and outliers is not False:
+        treated, treatment_log, flags = rule.treat(filled, treatment.method_options(rule.name))
         failing = treatment_log[~treatment_log["passes_after"].astype(bool)]
-        if len(failing):
+        if len(failing) and rule.name == "jrc":
             detail = ", ".join(f"{row.indicator_id} (after {row.action}: skew {row.skew_after:.2f}, kurtosis "
                                f"{row.kurtosis_after:.2f})" for row in failing.itertuples(index=False))
             verb = plural(len(failing), "fails", "fail", number=False)
@@ -285,7 +296,8 @@ def apply_weighting(framework: Framework, methodology: Methodology, values: pd.D
     import weights as weighting
 
     polarity = pd.Series(framework.polarity, index=framework.indicator_ids)
-    indicator_weights = weighting.get_method(method)(values[framework.indicator_ids], polarity)
+    indicator_weights = weighting.get_method(method)(values[framework.indicator_ids], polarity,
+                                                     methodology.weighting.method_options())
     element = dict(weighting.scheme_from_indicator_weights(framework, indicator_weights, id=method).weights)
     present = {*framework.node_ids, *framework.indicator_ids}
     element.update({k: v for k, v in (methodology.weights or {}).items() if k in present})
@@ -487,4 +499,5 @@ def build(panel: str | Path | pd.DataFrame | Panel | None = None,
         city_level_share=city_level_share(data),
         notes=tuple(all_notes),
         inputs=build_inputs(data, methodology, framework, meth),
+        denomination=prep.denomination,
     )

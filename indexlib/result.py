@@ -63,6 +63,9 @@ class IndexResult:
     inputs : dict or None
         The SHA-256 of every input as given to :func:`indexlib.build`
         (:func:`indexlib.provenance.build_inputs`); ``None`` records the objects' canonical hashes.
+    denomination : DataFrame or None
+        One row per indicator divided by a denominator before imputation (``indicator_id,
+        denominator, scale, cities_divided, cities_without_denominator``); ``values`` are divided.
     """
 
     framework: Framework
@@ -82,6 +85,7 @@ class IndexResult:
     city_level_share: pd.Series | None
     notes: tuple[str, ...]
     inputs: dict[str, Any] | None = None
+    denomination: pd.DataFrame | None = None
 
     #: The files :meth:`write` writes (and owns in the output folder).
     OUTPUTS = ("ranking.csv", "indicator_scores.csv", "results.json", "manifest.json")
@@ -187,6 +191,8 @@ class IndexResult:
             "cities_ranked": int(len(self.values)),
             "imputed_values": int(len(self.imputation_log)),
             "notes": list(self.notes),
+            **({"denomination": json.loads(self.denomination.to_json(orient="records"))}
+               if self.denomination is not None and len(self.denomination) else {}),
         }
 
     def to_dict(self) -> dict[str, Any]:

@@ -18,10 +18,18 @@ References: OECD/JRC (2008) Handbook, §3; Becker et al., COINr 1.1 ``winsorise`
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
-__all__ = ["passes_rule", "skew_kurtosis", "treat_indicator", "treat_outliers"]
+from indicators.registry import MethodOptions, Registry, parse_options
+
+__all__ = ["passes_rule", "skew_kurtosis", "treat_indicator", "treat_outliers", "JrcOptions", "NoTreatmentOptions",
+           "OutlierRuleSpec", "OUTLIER_RULES"]
 
 
 def skew_kurtosis(x: np.ndarray) -> tuple[float, float]:
@@ -149,3 +157,46 @@ def treat_outliers(values: pd.DataFrame, *, skew_threshold: float = 2.0, kurtosi
                                       "passes_after"])
     return (pd.DataFrame(treated, index=values.index, columns=values.columns), log,
             pd.DataFrame(flags, index=values.index, columns=values.columns))
+
+
+# ---------------------------------------------------------------------------------------------- registry
+class NoTreatmentOptions(MethodOptions):
+    """The rule ``none`` has no options."""
+
+
+class JrcOptions(MethodOptions):
+    """Options of the JRC rule (COINr ``Treat`` defaults)."""
+
+    skew_threshold: float = Field(2.0, gt=0, description="Treat when |skew| >= this (and kurtosis high).")
+    kurtosis_threshold: float = Field(3.5, description="Treat when excess kurtosis >= this (and |skew| high).")
+    max_winsorised: int = Field(5, ge=0, description="At most this many distinct points winsorised.")
+    log_transform: Literal["log_ct", "log_ct_plus"] = Field(
+        "log_ct_plus", description="Transform when winsorising fails ('log_ct_plus' mirrors it for negative skew).")
+
+
+@dataclass(frozen=True)
+class OutlierRuleSpec:
+    """A registered outlier rule: ``treat(values, options) -> (treated, log, flags)`` as
+    :func:`treat_outliers` returns them (None for ``none``: values unchanged), and its options model."""
+
+    name: str
+    treat: Callable[[pd.DataFrame, Any], tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] | None
+    options: type[MethodOptions] = NoTreatmentOptions
+    description: str = ""
+
+    def parse_options(self, values: Mapping[str, Any]) -> MethodOptions:
+        """Validate ``values`` as this rule's options (``ValueError`` naming a misspelt option)."""
+        return parse_options(self.options, values, kind="outlier rule", method=self.name)
+
+
+def _jrc(values: pd.DataFrame, options: JrcOptions) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return treat_outliers(values, skew_threshold=options.skew_threshold,
+                          kurtosis_threshold=options.kurtosis_threshold, max_winsorised=options.max_winsorised,
+                          log_transform=options.log_transform)
+
+
+OUTLIER_RULES: Registry[OutlierRuleSpec] = Registry("outlier rule")
+OUTLIER_RULES.register("none")(OutlierRuleSpec("none", None, description="No treatment."))
+OUTLIER_RULES.register("jrc")(OutlierRuleSpec(
+    "jrc", _jrc, JrcOptions, description="Winsorise up to max_winsorised points, else log-transform, while "
+                                         "|skew| >= skew_threshold and kurtosis >= kurtosis_threshold."))

@@ -96,7 +96,7 @@ def read_coinr_meta(path: str | Path, *, framework_id: str | None = None) -> Fra
     missing = [c for c in _REQUIRED if c not in meta.columns]
     if missing:
         raise FrameworkError(f"{path}: not a COINr iMeta table; missing columns {missing}; expected the columns "
-                             f"{', '.join(_REQUIRED)} (and optionally iName, Unit, Level)")
+                             f"{', '.join(_REQUIRED)} (and optionally iName, Unit, Level, Denominator)")
     meta = meta.map(lambda v: v.strip() if isinstance(v, str) else v)
     codes = meta["iCode"]
     empty = [i + 2 for i in range(len(meta)) if codes.iloc[i] in _MISSING]
@@ -127,6 +127,7 @@ def read_coinr_meta(path: str | Path, *, framework_id: str | None = None) -> Fra
                 raise FrameworkError(f"{path}, row {row_number}, indicator {code!r}: Weight {row['Weight']!r} is "
                                      "negative; expected a number >= 0")
             unit = row.get("Unit", "")
+            denominator = row.get("Denominator", "")
             indicators.append(
                 {
                     "id": code,
@@ -135,6 +136,8 @@ def read_coinr_meta(path: str | Path, *, framework_id: str | None = None) -> Fra
                     "polarity": "+" if direction > 0 else "-",
                     "parent": parent,
                     "weight": weight,
+                    # COINr's Denominator column names a Denominator row: the iData column to divide by
+                    "denominator": None if denominator in _MISSING else denominator,
                 }
             )
         elif kind == "Aggregate":

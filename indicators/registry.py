@@ -1,16 +1,56 @@
-"""A small explicit registry: methods register themselves by name; unknown names list the valid ones."""
+"""A small explicit registry: methods register themselves by name; unknown names list the valid ones.
+
+Every kind of method (normalisers, aggregators, imputers, outlier rules, weighting methods) is a
+:class:`Registry` of specs, each spec carrying its options as a :class:`MethodOptions` model that
+:func:`parse_options` validates, so that a misspelt method or option names the closest valid one.
+"""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Generic, TypeVar
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from indicators._config import validation_message
 from indicators.errors import UnknownMethodError
 
 T = TypeVar("T")
+OptionsT = TypeVar("OptionsT", bound=BaseModel)
 
-__all__ = ["Registry"]
+__all__ = ["Registry", "MethodOptions", "parse_options", "unknown_option_message"]
+
+
+class MethodOptions(BaseModel):
+    """Base of a registered method's options: unknown or misspelt options and inf/NaN are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def unknown_option_message(option: str, options: type[BaseModel], kind: str, method: str) -> str:
+    """``unknown option 'x' of <kind> 'm'; did you mean 'y'? (valid options: …)``."""
+    valid = list(options.model_fields)
+    close = difflib.get_close_matches(str(option), valid, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown option {option!r} of {kind} {method!r}{hint} (valid options: {', '.join(valid) or 'none'})"
+
+
+def parse_options(options: type[OptionsT], values: Mapping[str, Any], *, kind: str, method: str) -> OptionsT:
+    """Validate ``values`` as the options model ``options`` of the ``kind`` method ``method``.
+
+    Raises
+    ------
+    ValueError
+        One line per problem; a misspelt option names the closest valid one.
+    """
+    unknown = [k for k in values if k not in options.model_fields]
+    if unknown:
+        raise ValueError(unknown_option_message(unknown[0], options, kind, method))
+    try:
+        return options.model_validate(dict(values))
+    except ValidationError as exc:
+        raise ValueError(validation_message(exc, f"{kind} {method!r}")) from None
 
 
 class Registry(Generic[T]):

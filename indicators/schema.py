@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, SerializationInfo, field_serializer, field_validator, model_validator
+from pydantic import model_serializer, BaseModel, ConfigDict, Field, SerializationInfo, field_serializer, field_validator, model_validator
 
 from indicators import _toml
 from indicators._config import parse_model, read_file
@@ -52,6 +52,12 @@ class Indicator(_Model):
     bounds: tuple[float, float] | None = Field(
         default=None, description="Plausible [low, high] in the indicator's unit (inf allowed); see indicators.bounds.")
     integer: bool = Field(default=False, description="The indicator is a count: every value is a whole number.")
+    denominator: str | None = Field(
+        default=None, description="Panel column (one of the framework's unit_columns) this indicator is divided by "
+                                  "before imputation (COINr Denominate), e.g. a population for a per-capita value.")
+    denominator_scale: float = Field(
+        default=1.0, gt=0, allow_inf_nan=False,
+        description="COINr ScaleFactor: the value used is x / (denominator / scale), e.g. 1000 for per thousand.")
 
     @field_validator("bounds", mode="before")
     @classmethod
@@ -67,6 +73,15 @@ class Indicator(_Model):
         if value is None or info.mode != "json":
             return value
         return [None if math.isinf(side) else side for side in value]
+
+    @model_serializer(mode="wrap")
+    def _without_default_denominator(self, handler: Any) -> Any:
+        # an indicator that is not denominated serialises (and hashes) as before denominators existed
+        data = handler(self)
+        if isinstance(data, dict) and self.denominator is None and self.denominator_scale == 1.0:
+            data.pop("denominator", None)
+            data.pop("denominator_scale", None)
+        return data
 
     @model_validator(mode="after")
     def _ordered_bounds(self) -> Indicator:
@@ -117,6 +132,9 @@ class Framework(_Model):
     @model_validator(mode="after")
     def _check_tree(self) -> Framework:
         problems = _tree_problems(self.nodes, self.indicators)
+        problems += [f"indicator {i.id!r} is divided by {i.denominator!r}, which is not among unit_columns "
+                     f"{list(self.unit_columns)}; list the panel column that holds it in unit_columns"
+                     for i in self.indicators if i.denominator is not None and i.denominator not in self.unit_columns]
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -21,15 +21,15 @@ Data-driven methods (also reachable by name through :func:`get_method`):
 
 from __future__ import annotations
 
-from weights._registry import get_method, method_names, register_method
+from weights._registry import METHODS, WeightingSpec, get_method, method_names, register_method
 from weights.ahp import SAATY_RI, AHPResult, ahp_group_weights, ahp_kernel, ahp_weights
 from weights.bod import BoDResult, bod_kernel, bod_weights
 from weights.budget import BudgetResult, budget_weights
 from weights.combination import combine_weights
 from weights.critic import critic_kernel, critic_weights
-from weights.entropy import entropy_kernel, entropy_weights
+from weights.entropy import EntropyOptions, entropy_kernel, entropy_weights
 from weights.equal import equal_kernel, equal_weights
-from weights.pca import PCAResult, pca_kernel, pca_weights, varimax
+from weights.pca import PCAOptions, PCAResult, pca_kernel, pca_weights, varimax
 from weights.scheme import (
     WeightScheme,
     builtin_schemes,
@@ -67,6 +67,10 @@ __all__ = [
     "variation_kernel",
     "varimax",
     # registry
+    "METHODS",
+    "WeightingSpec",
+    "EntropyOptions",
+    "PCAOptions",
     "get_method",
     "method_names",
     "register_method",

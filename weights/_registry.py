@@ -1,32 +1,80 @@
 """The registry of data-driven weighting methods (private; use :func:`weights.get_method`).
 
-Each method module registers one callable with the uniform signature
-``method(data: DataFrame, polarity=None) -> Series`` (one weight per column, summing to 1), so that
-the command line and :func:`weights.scheme.scheme_within_nodes` can look methods up by name.
+Each method module registers a function ``method(data, polarity, **options) -> Series`` (one weight
+per column, summing to 1) with its options model, so that the methodology, the uncertainty spec,
+``indexlib schema``, the command line and :func:`weights.scheme.scheme_within_nodes` look methods
+up by name and check their options.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
 import pandas as pd
 
-from indicators.registry import Registry
+from indicators.registry import MethodOptions, Registry, parse_options
 
-__all__ = ["WeightingMethod", "METHODS", "register_method", "get_method", "method_names"]
+__all__ = ["WeightingMethod", "WeightingSpec", "NoWeightingOptions", "METHODS", "register_method", "get_method",
+           "method_names"]
 
-#: ``method(data, polarity=None) -> Series`` of non-negative weights summing to 1, indexed by the
-#: columns of ``data``.
+#: ``method(data, polarity=None, **options) -> Series`` of non-negative weights summing to 1, indexed
+#: by the columns of ``data``; ``options`` are the fields of the method's options model.
 WeightingMethod = Callable[..., pd.Series]
 
-METHODS: Registry[WeightingMethod] = Registry("weighting method")
+
+class NoWeightingOptions(MethodOptions):
+    """A weighting method without options."""
 
 
-def register_method(name: str) -> Callable[[WeightingMethod], WeightingMethod]:
-    """Decorator registering a data-driven weighting method under ``name``."""
-    return METHODS.register(name)
+@dataclass(frozen=True)
+class WeightingSpec:
+    """A registered weighting method: its function and its options model.
+
+    Calling the spec, ``spec(data, polarity=None, options=None)``, validates ``options`` (a mapping
+    or the options model) and returns the weights.
+    """
+
+    name: str
+    function: WeightingMethod
+    options: type[MethodOptions] = NoWeightingOptions
+
+    def parse_options(self, values: Mapping[str, Any]) -> MethodOptions:
+        """Validate ``values`` as this method's options (``ValueError`` naming a misspelt option)."""
+        return parse_options(self.options, values, kind="weighting method", method=self.name)
+
+    def __call__(self, data: Any, polarity: Any = None, options: MethodOptions | Mapping[str, Any] | None = None
+                 ) -> pd.Series:
+        if not isinstance(options, self.options):
+            from indicators.errors import SpecificationError
+
+            try:
+                options = self.parse_options(options or {})
+            except ValueError as exc:
+                raise SpecificationError(str(exc)) from None
+        return self.function(data, polarity, **dict(options))
+
+    @property
+    def __name__(self) -> str:  # noqa: A003 - read by scheme_within_nodes for a scheme id
+        return self.name
 
 
-def get_method(name: str) -> WeightingMethod:
+METHODS: Registry[WeightingSpec] = Registry("weighting method")
+
+
+def register_method(name: str, options: type[MethodOptions] = NoWeightingOptions
+                    ) -> Callable[[WeightingMethod], WeightingMethod]:
+    """Decorator registering a data-driven weighting method under ``name`` with its ``options`` model."""
+
+    def decorate(function: WeightingMethod) -> WeightingMethod:
+        METHODS.register(name)(WeightingSpec(name, function, options))
+        return function
+
+    return decorate
+
+
+def get_method(name: str) -> WeightingSpec:
     """Return the weighting method registered as ``name``.
 
     Parameters
@@ -37,8 +85,9 @@ def get_method(name: str) -> WeightingMethod:
 
     Returns
     -------
-    callable
-        ``method(data: DataFrame, polarity=None) -> Series`` indexed by ``data.columns``.
+    WeightingSpec
+        Callable as ``method(data: DataFrame, polarity=None, options=None) -> Series`` indexed by
+        ``data.columns``; ``.options`` is its options model.
 
     Raises
     ------
@@ -52,6 +101,8 @@ def get_method(name: str) -> WeightingMethod:
     >>> X = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [10.0, 20, 15, 30], "c": [3.0, 1, 2, 5]})
     >>> get_method("entropy")(X).round(4).tolist()
     [0.3033, 0.3484, 0.3484]
+    >>> get_method("entropy")(X, options={"zero_handling": "shift"}).round(4).tolist()
+    [0.3033, 0.3484, 0.3484]
     """
     return METHODS.get(name)
 
@@ -59,4 +110,3 @@ def get_method(name: str) -> WeightingMethod:
 def method_names() -> list[str]:
     """Names of the registered data-driven weighting methods, sorted."""
     return METHODS.names()
-

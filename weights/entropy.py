@@ -8,8 +8,10 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
 from indicators.errors import DataQualityWarning, SpecificationError
+from indicators.registry import MethodOptions
 from weights._registry import register_method
 from weights._validation import (
     FloatArray,
@@ -22,9 +24,16 @@ from weights._validation import (
     shares_or_equal,
 )
 
-__all__ = ["entropy_kernel", "entropy_weights"]
+__all__ = ["entropy_kernel", "entropy_weights", "EntropyOptions"]
 
 ZeroHandling = Literal["limit", "shift"]
+
+
+class EntropyOptions(MethodOptions):
+    """Options of the entropy method (see :func:`entropy_weights`)."""
+
+    zero_handling: ZeroHandling = Field("limit", description="'limit' takes 0 ln 0 = 0; 'shift' adds shift first.")
+    shift: float = Field(1e-4, gt=0, description="Constant added to every normalised value under 'shift'.")
 
 
 def entropy_kernel(
@@ -77,7 +86,7 @@ def entropy_kernel(
     return shares_or_equal(divergence)
 
 
-@register_method("entropy")
+@register_method("entropy", EntropyOptions)
 def entropy_weights(
     X: pd.DataFrame | Any,
     polarity: PolarityLike = None,

@@ -9,9 +9,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from pydantic import Field
 from sklearn.decomposition import PCA
 
 from indicators.errors import DataQualityWarning, SpecificationError
+from indicators.registry import MethodOptions
 from weights._registry import register_method
 from weights._validation import (
     FloatArray,
@@ -22,7 +24,7 @@ from weights._validation import (
     shares_or_equal,
 )
 
-__all__ = ["PCAKernelResult", "PCAResult", "pca_kernel", "pca_weights", "varimax"]
+__all__ = ["PCAKernelResult", "PCAResult", "PCAOptions", "pca_kernel", "pca_weights", "varimax"]
 
 
 def varimax(
@@ -396,7 +398,21 @@ def pca_weights(
     )
 
 
-@register_method("pca")
-def _pca_method(data: pd.DataFrame, polarity: PolarityLike = None) -> pd.Series:
-    """Registry entry: PCA weights with the default rule; polarity has no effect (squared loadings)."""
-    return pca_weights(data).weights
+class PCAOptions(MethodOptions):
+    """Options of the PCA method (see :func:`pca_weights`)."""
+
+    n_factors: int | None = Field(None, ge=1, description="Factors retained, overriding the retention rule.")
+    min_eigenvalue: float = Field(1.0, description="Kaiser criterion: retained eigenvalues exceed it.")
+    min_variance_share: float = Field(0.10, ge=0, le=1, description="Each retained factor explains more than this.")
+    min_cumulative_share: float = Field(0.60, ge=0, le=1, description="Warn below this share explained together.")
+    rotate: bool = Field(True, description="Apply varimax.")
+
+
+@register_method("pca", PCAOptions)
+def _pca_method(data: pd.DataFrame, polarity: PolarityLike = None, *, n_factors: int | None = None,
+                min_eigenvalue: float = 1.0, min_variance_share: float = 0.10, min_cumulative_share: float = 0.60,
+                rotate: bool = True) -> pd.Series:
+    """Registry entry: PCA weights (:class:`PCAOptions`); polarity has no effect (squared loadings)."""
+    return pca_weights(data, n_factors=n_factors, min_eigenvalue=min_eigenvalue,
+                       min_variance_share=min_variance_share, min_cumulative_share=min_cumulative_share,
+                       rotate=rotate).weights

@@ -2,7 +2,7 @@
 (:mod:`~indexlib.impute.check`, ``indexlib impute-check``)."""
 
 from indexlib.impute.check import ImputationCheck, check_imputation
-from indexlib.impute.methods import IMPUTATION_METHODS, LOG_COLUMNS, haversine_km, impute, summary_note
+from indexlib.impute.methods import LOG_COLUMNS, filling_methods, haversine_km, impute, summary_note
 
-__all__ = ["impute", "IMPUTATION_METHODS", "LOG_COLUMNS", "haversine_km", "summary_note", "check_imputation",
+__all__ = ["impute", "filling_methods", "LOG_COLUMNS", "haversine_km", "summary_note", "check_imputation",
            "ImputationCheck"]

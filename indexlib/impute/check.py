@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from indexlib.impute.methods import IMPUTATION_METHODS, impute
+from indexlib.impute.methods import filling_methods, impute
 from indexlib.methodology import MissingData
 from indicators.errors import SpecificationError
 
@@ -114,10 +114,11 @@ def check_imputation(values: pd.DataFrame, attributes: pd.DataFrame | None = Non
     """
     if folds < 2:
         raise SpecificationError(f"impute-check needs at least 2 folds; got {folds}")
-    methods = list(methods or IMPUTATION_METHODS)
-    unknown = [m for m in methods if m not in IMPUTATION_METHODS]
+    known = filling_methods()
+    methods = list(methods or known)
+    unknown = [m for m in methods if m not in known]
     if unknown:
-        raise SpecificationError(f"unknown imputation method(s) {unknown}; expected some of {list(IMPUTATION_METHODS)}")
+        raise SpecificationError(f"unknown imputation method(s) {unknown}; expected some of {known}")
     options = options or MissingData()
     data = values.to_numpy(dtype=float)
     observed = ~np.isnan(data)
@@ -131,7 +132,10 @@ def check_imputation(values: pd.DataFrame, attributes: pd.DataFrame | None = Non
         hidden = assignment == fold
         masked = pd.DataFrame(np.where(hidden, np.nan, data), index=values.index, columns=values.columns)
         for method in methods:
-            filled, _ = impute(masked, options.model_copy(update={"method": method}), attributes=attributes)
+            # the shared flat settings apply to every method; options of the methodology's own method only to it
+            own = options.options if method == options.method else {}
+            filled, _ = impute(masked, options.model_copy(update={"method": method, "options": own}),
+                               attributes=attributes)
             estimates[method][hidden] = filled.to_numpy()[hidden]
     rows = []
     for method in methods:

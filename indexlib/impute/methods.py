@@ -1,4 +1,4 @@
-r"""Missing-data imputation kernels: cross-city statistics, group medians, knn, iterative, nearest.
+r"""Missing-data imputation kernels: cross-city statistics, group medians and means, knn, iterative, nearest.
 
 Every method fills only the missing cells (observed cells are returned unchanged) and records,
 per imputed cell, the rule that filled it and its *level* (the summary note counts cells per
@@ -14,6 +14,13 @@ level). The methods:
   is never copied to more than ``max_copies`` cities of a group. Cells that no group may fill (a
   city without a label, a panel without the group column, groups refused by these rules) get the
   median of all cities, the one level the cap does not apply to.
+* ``group_mean`` (COINr ``i_mean_grp``): as ``group_median`` with the group's mean
+  :math:`\sum_{d} x_d / c` over its :math:`c` donors (and the mean of all cities as the last level).
+  The donor and copy rules apply unchanged: a mean of donors that share one value is that value (a
+  national figure passed off as a group statistic), and one mean copied to many cities of a group
+  makes ties and shrinks the spread just as a median does. With one group column,
+  ``min_values = min_distinct = 1`` and ``max_copies`` ≥ the number of cities it is COINr's
+  ``i_mean_grp``.
 * ``knn``: the mean of the :math:`k` most similar cities that have the indicator, similarity being
   the Euclidean distance over the other indicators after standardising each to mean 0 and
   standard deviation 1, ignoring cells missing in either city (scikit-learn ``KNNImputer``;
@@ -46,22 +53,32 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from indexlib.impute.options import IMPUTATION_OPTIONS
-from indexlib.methodology import MissingData
-from indicators._numbers import to_floats
-from indicators.errors import DataValidationError, SpecificationError
+from typing import TYPE_CHECKING
 
-__all__ = ["impute", "IMPUTATION_METHODS", "MULTIVARIATE_METHODS", "LOG_COLUMNS", "haversine_km", "summary_note"]
+from indexlib.impute.options import (
+    IMPUTERS,
+    GroupOptions,
+    ImputerSpec,
+    IterativeOptions,
+    NearestOptions,
+    NeighbourOptions,
+    NoOptions,
+)
+from indicators._numbers import to_floats
+from indicators.errors import DataValidationError
+
+if TYPE_CHECKING:
+    from indexlib.methodology import MissingData
+
+__all__ = ["impute", "filling_methods", "MULTIVARIATE_METHODS", "LOG_COLUMNS", "haversine_km", "summary_note"]
 
 #: Columns of the imputation log: one row per imputed cell.
 LOG_COLUMNS = ["city_id", "indicator_id", "value", "rule", "level"]
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 ALL_CITIES = "median of all cities"
+ALL_CITIES_MEAN = "mean of all cities"
 #: Recipients whose distances are computed at once by ``nearest`` (bounds memory: block × cities).
 _BLOCK = 512
-
-Kernel = Callable[[np.ndarray, MissingData, pd.DataFrame | None], tuple[np.ndarray, np.ndarray, np.ndarray]]
-
 
 def impute(values: pd.DataFrame, options: MissingData | str, *,
            attributes: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -90,20 +107,19 @@ def impute(values: pd.DataFrame, options: MissingData | str, *,
         An indicator with missing cells has no value for any city.
     """
     if isinstance(options, str):
-        options = MissingData(method=options)  # type: ignore[arg-type]
+        from indexlib.methodology import MissingData
+
+        options = MissingData(method=options)
     data = values.to_numpy(dtype=float)
     missing = np.isnan(data)
-    if options.method == "none" or not missing.any():
+    kernel = IMPUTERS.get(options.method).kernel
+    if kernel is None or not missing.any():
         return values.copy(), pd.DataFrame(columns=LOG_COLUMNS)
-    kernel = IMPUTATION_METHODS.get(options.method)
-    if kernel is None:
-        raise SpecificationError(f"unknown imputation method {options.method!r}; expected one of "
-                                 f"{sorted(IMPUTATION_METHODS)}")
     empty = [str(values.columns[j]) for j in np.flatnonzero(missing.all(axis=0))]
     if empty:
         raise DataValidationError(f"indicator(s) {empty} have no value for any city; nothing to impute them from")
     aligned = None if attributes is None else attributes.reindex(values.index)
-    filled, rules, levels = kernel(data, options, aligned)
+    filled, rules, levels = kernel(data, options.method_options(), aligned)
     filled = np.where(missing, filled, data)  # observed cells are never touched
     rows, columns = np.nonzero(missing)
     log = pd.DataFrame({
@@ -134,11 +150,16 @@ def _labels(data: np.ndarray, text: str) -> tuple[np.ndarray, np.ndarray]:
     return rules, levels
 
 
-def _overall(data: np.ndarray, options: MissingData, attributes: pd.DataFrame | None
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    statistic = np.nanmean(data, axis=0) if options.method == "mean" else np.nanmedian(data, axis=0)
-    filled = np.where(np.isnan(data), statistic[None, :], data)
-    return filled, *_labels(data, f"{options.method} of all cities")
+def _mean(data: np.ndarray, options: NoOptions, attributes: pd.DataFrame | None
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    filled = np.where(np.isnan(data), np.nanmean(data, axis=0)[None, :], data)
+    return filled, *_labels(data, ALL_CITIES_MEAN)
+
+
+def _median(data: np.ndarray, options: NoOptions, attributes: pd.DataFrame | None
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    filled = np.where(np.isnan(data), np.nanmedian(data, axis=0)[None, :], data)
+    return filled, *_labels(data, ALL_CITIES)
 
 
 def distinct_counts(block: np.ndarray) -> np.ndarray:
@@ -162,14 +183,15 @@ def _group_codes(attributes: pd.DataFrame | None, group: str) -> np.ndarray | No
 
 
 def _group_statistics(columns: np.ndarray, todo: np.ndarray, value_order: np.ndarray, codes: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    r"""Per group (code ≥ 0) and indicator: donors, cells to fill, distinct donor values and median.
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    r"""Per group (code ≥ 0) and indicator: donors, cells to fill, distinct donor values, median and mean.
 
     ``columns`` and ``todo`` are indicators × cities; ``value_order`` sorts each indicator's cities by
     value, missing last. A stable sort of that order by group (a radix sort of small integers) puts
     each group's values in order, missing last, so the median is
     :math:`(x_{(\lfloor (c-1)/2 \rfloor)} + x_{(\lfloor c/2 \rfloor)})/2` of the group's :math:`c` sorted
-    values, as ``numpy.nanmedian`` computes it, with no pass over all cities per group.
+    values, as ``numpy.nanmedian`` computes it, and the mean :math:`\sum_i x_i / c` is summed in that
+    order too (so it does not depend on the order of the cities), with no pass over all cities per group.
     """
     groups = int(codes.max()) + 1
     small = codes.astype(np.int16 if groups < 2**15 else np.int64)
@@ -181,6 +203,7 @@ def _group_statistics(columns: np.ndarray, todo: np.ndarray, value_order: np.nda
     shape = (groups, columns.shape[0])
     count, recipients, distinct = (np.zeros(shape, dtype=np.intp) for _ in range(3))
     median = np.full(shape, np.nan)
+    mean = np.full(shape, np.nan)
     for j in range(columns.shape[0]):  # one stable radix sort per indicator, every group at once
         order = value_order[j][np.argsort(small[value_order[j]], kind="stable")][offset:]
         ordered = columns[j, order]
@@ -193,11 +216,26 @@ def _group_statistics(columns: np.ndarray, todo: np.ndarray, value_order: np.nda
         low = ordered[starts[present] + (count[present, j] - 1) // 2]
         high = ordered[starts[present] + count[present, j] // 2]
         median[present, j] = (low + high) / 2
-    return count, recipients, distinct, median
+        total = np.add.reduceat(np.where(np.isnan(ordered), 0.0, ordered), starts)
+        mean[present, j] = total[present] / count[present, j]
+    return count, recipients, distinct, median, mean
 
 
-def _group_median(data: np.ndarray, options: MissingData, attributes: pd.DataFrame | None
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _group_statistic(statistic: str) -> Callable[[np.ndarray, GroupOptions, pd.DataFrame | None],
+                                                 tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The kernel filling a cell with the ``statistic`` ('median' or 'mean') of its group's donors,
+    group levels in order, under the donor and copy rules of :class:`GroupOptions`; else the
+    ``statistic`` of all cities."""
+
+    def kernel(data: np.ndarray, options: GroupOptions, attributes: pd.DataFrame | None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return _group_fill(data, options, attributes, statistic)
+
+    return kernel
+
+
+def _group_fill(data: np.ndarray, options: GroupOptions, attributes: pd.DataFrame | None, statistic: str
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     filled = data.copy()
     rules = np.full(data.shape, "", dtype=object)
     levels = np.full(data.shape, "", dtype=object)
@@ -208,30 +246,36 @@ def _group_median(data: np.ndarray, options: MissingData, attributes: pd.DataFra
         codes = _group_codes(attributes, group)
         if codes is None or codes.max(initial=-1) < 0:
             continue
-        count, recipients, distinct, median = _group_statistics(columns, np.ascontiguousarray(todo.T), value_order,
-                                                                codes)
+        count, recipients, distinct, median, mean = _group_statistics(columns, np.ascontiguousarray(todo.T),
+                                                                      value_order, codes)
+        value = median if statistic == "median" else mean
         accepted = ((recipients > 0) & (count >= needed) & (distinct >= distinct_needed)
                     & (recipients <= options.max_copies))
         if not accepted.any():
             continue
         usable = todo & (codes >= 0)[:, None] & accepted[np.maximum(codes, 0)]
         rows, columns_used = np.nonzero(usable)
-        filled[rows, columns_used] = median[codes[rows], columns_used]
+        filled[rows, columns_used] = value[codes[rows], columns_used]
         labels = np.full(accepted.shape, "", dtype=object)
         chosen_groups, chosen_columns = np.nonzero(accepted)  # one label per group and indicator, not per cell
-        labels[chosen_groups, chosen_columns] = [f"median of {group} ({c} cities, {d} distinct values)" for c, d in
+        labels[chosen_groups, chosen_columns] = [f"{statistic} of {group} ({c} cities, {d} distinct values)" for c, d in
                                                  zip(count[chosen_groups, chosen_columns],
                                                      distinct[chosen_groups, chosen_columns])]
         rules[rows, columns_used] = labels[codes[rows], columns_used]
-        levels[rows, columns_used] = f"median of {group}"
+        levels[rows, columns_used] = f"{statistic} of {group}"
         todo &= ~usable
     if todo.any():
-        overall = np.nanmedian(data, axis=0)
+        # the mean is summed in value order, so that it does not depend on the order of the cities
+        overall = np.nanmedian(data, axis=0) if statistic == "median" else np.nanmean(np.sort(data, axis=0), axis=0)
         rows, columns_used = np.nonzero(todo)
         filled[rows, columns_used] = overall[columns_used]
-        rules[rows, columns_used] = ALL_CITIES
-        levels[rows, columns_used] = ALL_CITIES
+        rules[rows, columns_used] = ALL_CITIES if statistic == "median" else ALL_CITIES_MEAN
+        levels[rows, columns_used] = ALL_CITIES if statistic == "median" else ALL_CITIES_MEAN
     return filled, rules, levels
+
+
+_group_median = _group_statistic("median")
+_group_mean = _group_statistic("mean")
 
 
 def standardise(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -242,7 +286,7 @@ def standardise(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return (data - mean) / spread, mean, spread
 
 
-def _knn(data: np.ndarray, options: MissingData, attributes: pd.DataFrame | None
+def _knn(data: np.ndarray, options: NeighbourOptions, attributes: pd.DataFrame | None
          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     z, mean, spread = standardise(data)
     from sklearn.impute import KNNImputer
@@ -256,7 +300,7 @@ def _knn(data: np.ndarray, options: MissingData, attributes: pd.DataFrame | None
 ITERATIVE_ROUNDS = 10
 
 
-def _iterative(data: np.ndarray, options: MissingData, attributes: pd.DataFrame | None
+def _iterative(data: np.ndarray, options: IterativeOptions, attributes: pd.DataFrame | None
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.experimental import enable_iterative_imputer  # noqa: F401 - registers IterativeImputer
@@ -296,7 +340,7 @@ def _coordinates(attributes: pd.DataFrame | None, n: int) -> tuple[np.ndarray, n
     return np.where(bad, np.nan, lat), np.where(bad, np.nan, lon)
 
 
-def _nearest(data: np.ndarray, options: MissingData, attributes: pd.DataFrame | None
+def _nearest(data: np.ndarray, options: NearestOptions, attributes: pd.DataFrame | None
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = data.shape[0]
     lat, lon = _coordinates(attributes, n)
@@ -341,16 +385,28 @@ def _nearest(data: np.ndarray, options: MissingData, attributes: pd.DataFrame | 
     return filled, rules, levels
 
 
-#: method name → kernel ``(values, options, attributes) -> (filled, rules, levels)``.
-IMPUTATION_METHODS: dict[str, Kernel] = {
-    "mean": _overall,
-    "median": _overall,
-    "group_median": _group_median,
-    "knn": _knn,
-    "iterative": _iterative,
-    "nearest": _nearest,
-}
+for _spec in (
+    ImputerSpec("mean", _mean, description="The indicator's mean over all cities with a value."),
+    ImputerSpec("median", _median, description="The indicator's median over all cities with a value."),
+    ImputerSpec("group_median", _group_median, GroupOptions,
+                description="Median of the same group's cities (COINr i_median_grp), group levels in order."),
+    ImputerSpec("group_mean", _group_mean, GroupOptions,
+                description="Mean of the same group's cities (COINr i_mean_grp), group levels in order."),
+    ImputerSpec("knn", _knn, NeighbourOptions, multivariate=True,
+                description="Mean of the k most similar cities over the other standardised indicators."),
+    ImputerSpec("iterative", _iterative, IterativeOptions, multivariate=True,
+                description="Chained Bayesian-ridge regressions on the other standardised indicators."),
+    ImputerSpec("nearest", _nearest, NearestOptions,
+                description="Inverse-distance mean of the k geographically nearest cities with a value."),
+):
+    IMPUTERS.register(_spec.name)(_spec)
+
+
+
+def filling_methods() -> list[str]:
+    """The registered imputation methods that fill cells (every one but ``none``), sorted."""
+    return [name for name in IMPUTERS if IMPUTERS.get(name).kernel is not None]
 
 
 #: Methods that impute an indicator from the others (an indicator's imputed values depend on which others are used).
-MULTIVARIATE_METHODS = frozenset({"knn", "iterative"})
+MULTIVARIATE_METHODS = frozenset(name for name in IMPUTERS if IMPUTERS.get(name).multivariate)

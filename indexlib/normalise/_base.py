@@ -9,17 +9,15 @@ spec, ``indexlib schema`` and the error messages all read the registry (see CONT
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
-from indicators._config import validation_message
 from indicators.errors import DataValidationError, DegenerateIndicatorError, SpecificationError
-from indicators.registry import Registry
+from indicators.registry import MethodOptions, Registry, parse_options
 
 __all__ = ["NormaliserSpec", "NORMALISERS", "NormaliserOptions", "RangeOptions", "FitContext", "OnConstant",
            "ordered_pair", "per_indicator",
@@ -32,10 +30,8 @@ __all__ = ["NormaliserSpec", "NORMALISERS", "NormaliserOptions", "RangeOptions",
 OnConstant = Literal["error", "exclude", "midpoint"]
 
 
-class NormaliserOptions(BaseModel):
+class NormaliserOptions(MethodOptions):
     """Base of a normaliser's options: unknown or misspelt options and inf/NaN are errors."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def ordered_pair(value: tuple[float, float], name: str, note: str = "") -> tuple[float, float]:
@@ -115,22 +111,7 @@ class NormaliserSpec:
         ValueError
             One line per problem; a misspelt option names the closest valid one.
         """
-        unknown = [k for k in values if k not in self.options.model_fields]
-        if unknown:
-            raise ValueError(unknown_option_message(unknown[0], self))
-        try:
-            return self.options.model_validate(values)
-        except ValidationError as exc:
-            raise ValueError(validation_message(exc, f"normaliser {self.name!r}")) from None
-
-
-def unknown_option_message(name: str, spec: NormaliserSpec) -> str:
-    """``unknown option 'x' of normaliser 'm'; did you mean 'y'? valid options: …``."""
-    valid = list(spec.options.model_fields)
-    close = difflib.get_close_matches(name, valid, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return (f"unknown option {name!r} of normaliser {spec.name!r}{hint} (valid options: "
-            f"{', '.join(valid) or 'none'})")
+        return parse_options(self.options, values, kind="normaliser", method=self.name)
 
 
 NORMALISERS: Registry[NormaliserSpec] = Registry("normaliser")

@@ -8,7 +8,7 @@ The factors are the uncertain inputs of an :class:`~indexlib.uncertainty.Uncerta
   SALib-style group of design columns); with Dirichlet weights each column drives one gamma
   variate by its inverse CDF; with weight alternatives, one discrete factor ``weights``;
 * **each varied discrete choice** (``normalisation``, ``aggregation``, ``missing``,
-  ``outliers``, ``exclusion``): one factor whose unit sample :math:`u` selects option
+  ``outliers``, ``exclusion``, ``weighting``): one factor whose unit sample :math:`u` selects option
   :math:`\lfloor u k \rfloor` among its :math:`k` equiprobable options (COINr's convention).
 
 The design is the kernel's Saltelli cross-sampling (:func:`~indexlib.sensitivity.sobol_design`,

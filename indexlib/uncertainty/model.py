@@ -14,7 +14,9 @@ A run of the analysis is the index built under one draw of the uncertain assumpt
    iterative imputation read the other indicators, so with them a variant is computed per dropped
    indicator.
 2. **Groups.** Runs are grouped by their discrete choices (one sort); a group shares a variant and
-   a compiled :class:`~indexlib.scoring.ScoringPlan`.
+   a compiled :class:`~indexlib.scoring.ScoringPlan`. A weighting-scheme alternative (``entropy``,
+   ``pca``…) is a discrete choice too: its weights are computed once per treated variant with the
+   pipeline's :func:`~indexlib.pipeline.apply_weighting` and set the plan's weights.
 3. **Batched scoring.** Within a group only the weights differ. Tree nodes whose weights (and
    children) do not vary are scored once; the nodes above them are scored for every run of the
    group at once with the plan's batched kernels (a matrix product for an arithmetic mean, a matrix
@@ -52,8 +54,8 @@ from scipy import special
 from indexlib.impute.methods import MULTIVARIATE_METHODS
 from indexlib.limits import require_memory
 from indexlib.methodology import Methodology, OutlierTreatment
-from indexlib.pipeline import (_resolve, checked_plan, impute_and_treat, impute_values, normalise_values, prepare,
-                               require_framework_weighting)
+from indexlib.pipeline import (_resolve, apply_weighting, checked_plan, impute_and_treat, impute_values,
+                               normalise_values, prepare, require_framework_weighting)
 from indexlib.provenance import build_inputs, environment, spec_inputs
 from indexlib.rank import rank_scores
 from indexlib.scoring import ScoringPlan
@@ -73,6 +75,7 @@ from indexlib.uncertainty.spec import (
     normalisation_label,
     outlier_label,
     read_weight_mapping,
+    weighting_label,
 )
 from indicators import Framework, load_framework
 from indicators.errors import FrameworkError, SpecificationError
@@ -87,6 +90,8 @@ class _Variant:
     normalised: np.ndarray  # (n, m) columns in framework.indicator_ids order
     framework: Framework  # the framework the build uses (constant indicators removed)
     label: str
+    treated: pd.DataFrame  # the treated values the normalised matrix comes from (for data-driven weights)
+    treated_key: tuple[Any, ...]  # identifies ``treated`` among the model's variants
 
 
 @dataclass
@@ -150,7 +155,8 @@ class UncertaintyModel:
         self._variants: dict[tuple[int, int, int], _Variant] = {}
         self._imputed: dict[tuple[str, str | None], Any] = {}  # one imputation per method and dropped indicator
         self._treated: dict[tuple[Any, ...], tuple[pd.DataFrame, Framework]] = {}
-        self._plans: dict[tuple[tuple[str, ...], int, int], ScoringPlan] = {}
+        self._plans: dict[tuple[Any, ...], ScoringPlan] = {}
+        self._weighted: dict[tuple[Any, ...], Framework] = {}  # one weighting per treated variant and scheme
         self._groups: dict[tuple[int, ...], _Group] = {}
         self._set_options()
         self._set_weights()
@@ -176,9 +182,11 @@ class UncertaintyModel:
             "outliers": [outlier_option(o) for o in spec.outliers],
             "normalisation": list(spec.normalisation),
             "aggregation": list(spec.aggregation),
+            "weighting": list(spec.weighting),
         }
         nominal: dict[str, Any] = {"missing": meth.missing, "outliers": meth.outliers,
-                                   "normalisation": meth.normalisation, "aggregation": meth.aggregation}
+                                   "normalisation": meth.normalisation, "aggregation": meth.aggregation,
+                                   "weighting": meth.weighting}
         self.options: dict[str, list[Any]] = {}
         self.drawn: dict[str, np.ndarray] = {}
         for section, alts in alternatives.items():
@@ -226,8 +234,9 @@ class UncertaintyModel:
             "normalisation": [normalisation_label(o) for o in self.options["normalisation"]],
             "aggregation": [aggregation_label(o) for o in self.options["aggregation"]],
             "exclusion": ["none", *used],
+            "weighting": [weighting_label(o) for o in self.options["weighting"]],
         }
-        for section in ("missing", "outliers", "normalisation", "aggregation"):
+        for section in ("missing", "outliers", "normalisation", "aggregation", "weighting"):
             labels = self.labels[section]
             if len(set(labels)) < len(labels):  # two options print alike: number them
                 self.labels[section] = [f"{text}#{k}" for k, text in enumerate(labels)]
@@ -405,6 +414,7 @@ class UncertaintyModel:
             outliers=self.options["outliers"][choice["outliers"]],
             normalisation=self.options["normalisation"][choice["normalisation"]],
             aggregation=self.options["aggregation"][choice["aggregation"]],
+            weighting=self.options["weighting"][choice["weighting"]],
             weights=merged or None,
         )
 
@@ -441,25 +451,35 @@ class UncertaintyModel:
             treated, used = self._treated[treated_key]
             label = ", ".join([self.labels["missing"][missing], f"outliers {self.labels['outliers'][outliers]}",
                                self.labels["normalisation"][normalisation]])
-            self._variants[key] = _Variant(normalise_values(treated, used, meth), used, label)
+            self._variants[key] = _Variant(normalise_values(treated, used, meth), used, label, treated, treated_key)
         return self._variants[key]
 
-    def _plan(self, framework: Framework, aggregation: int, exclusion: int) -> ScoringPlan:
+    def _plan(self, variant: _Variant, aggregation: int, exclusion: int, weighting: int = 0) -> ScoringPlan:
+        """The scoring plan of a variant under one aggregation, dropped indicator and weighting scheme."""
+        framework = variant.framework
         excluded = self.options["exclusion"][exclusion]
-        key = (tuple(framework.indicator_ids), aggregation, exclusion)
+        # the framework's weights do not depend on the data; a scheme's depend on the treated values
+        data_key = variant.treated_key if weighting else ()
+        key = (tuple(framework.indicator_ids), aggregation, exclusion, weighting, data_key)
         if key not in self._plans:
             used = framework
             if excluded is not None and excluded in framework.indicator_ids:
                 used = framework.without_indicators([excluded])
+            if weighting:
+                weighted_key = (tuple(used.indicator_ids), weighting, data_key)
+                if weighted_key not in self._weighted:
+                    meth = self.methodology.replace(weighting=self.options["weighting"][weighting])
+                    self._weighted[weighted_key] = apply_weighting(used, meth, variant.treated)
+                used = self._weighted[weighted_key]
             self._plans[key] = ScoringPlan.compile(used, self.options["aggregation"][aggregation])
         return self._plans[key]
 
     def group(self, key: tuple[int, ...]) -> _Group:
         """Plan, data and constant scores shared by every run with these section choices."""
         if key not in self._groups:
-            missing, outliers, normalisation, aggregation, exclusion = key
+            missing, outliers, normalisation, aggregation, exclusion, weighting = key
             variant = self.variant(missing, outliers, normalisation, exclusion)
-            plan = self._plan(variant.framework, aggregation, exclusion)
+            plan = self._plan(variant, aggregation, exclusion, weighting)
             columns = [variant.framework.indicator_ids.index(i) for i in plan.indicator_ids]
             normalised = variant.normalised[:, columns]
             if plan.domain is not None:

@@ -16,9 +16,9 @@ __all__ = ["SECTIONS", "SECTION_COLUMN", "DEFAULT_CHUNK_SIZE", "CHUNK_CELLS", "S
            "RunTable", "option_index", "stream_blocks", "unit_draws"]
 
 #: The discrete sections, in the order of the grouping key and of the runs table.
-SECTIONS = ("missing", "outliers", "normalisation", "aggregation", "exclusion")
+SECTIONS = ("missing", "outliers", "normalisation", "aggregation", "exclusion", "weighting")
 SECTION_COLUMN = {"missing": "missing", "outliers": "outliers", "normalisation": "normalisation",
-                   "aggregation": "aggregation", "exclusion": "excluded_indicator"}
+                   "aggregation": "aggregation", "exclusion": "excluded_indicator", "weighting": "weighting"}
 DEFAULT_CHUNK_SIZE = 2_000
 #: At most this many city scores (runs × cities) are computed at once, so that a chunk's working
 #: memory (a few float64 arrays of this size per tree level) does not grow with the panel.

@@ -129,7 +129,7 @@ def one_at_a_time(panel: Any = None, methodology: Any = None, framework: Any = N
 
     def positive(choice: dict[str, int]) -> bool:
         variant = model.variant(choice["missing"], choice["outliers"], choice["normalisation"])
-        plan = model._plan(variant.framework, choice["aggregation"], 0)
+        plan = model._plan(variant, choice["aggregation"], 0, choice["weighting"])
         values = variant.normalised
         return plan.first_outside_domain(values) is None
 
@@ -140,7 +140,7 @@ def one_at_a_time(panel: Any = None, methodology: Any = None, framework: Any = N
         choices.append(choice)
         weight_rows.append(model.nominal_weights if weights is None else weights)
 
-    for section in ("normalisation", "aggregation", "missing", "outliers"):
+    for section in ("normalisation", "aggregation", "missing", "outliers", "weighting"):
         for option in range(1, len(model.options[section])):
             label = model.labels[section][option]
             choice = {**nominal_choice, section: option}

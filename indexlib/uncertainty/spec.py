@@ -13,8 +13,10 @@ The default spec is the one of methods.md §7.11 and of the issue's benchmark:
 * normalisation ∈ {min-max to [1, 100], z-score with mean 100 and standard deviation 10};
 * aggregation ∈ {arithmetic, geometric} at every level;
 * outlier treatment ∈ {on, off};
-* imputation and the indicator set fixed at the methodology's (any :class:`MissingData` method,
-  ``knn``, ``iterative``, ``nearest``, ``group_median``, ``median``…, can be listed as an alternative).
+* imputation, the weighting scheme and the indicator set fixed at the methodology's (any
+  :class:`MissingData` method, ``knn``, ``iterative``, ``nearest``, ``group_median``, ``median``…,
+  can be listed as an alternative, and any weighting method of :mod:`weights`:
+  ``weighting = ["framework", "entropy", "pca"]``).
 
 Why the default normalisations are positive: a geometric mean needs strictly positive values, and
 min-max to [0, 100] gives the worst city a 0. Min-max to [1, 100] and a z-score centred on 100
@@ -57,7 +59,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from indexlib.methodology import Aggregation, MissingData, Normalisation, OutlierTreatment
+from indexlib.methodology import Aggregation, MissingData, Normalisation, OutlierTreatment, Weighting
 from indicators import _toml
 from indicators._config import load_text, parse_model, read_file
 from indicators.errors import SpecificationError
@@ -71,6 +73,7 @@ __all__ = [
     "aggregation_label",
     "missing_label",
     "outlier_label",
+    "weighting_label",
     "read_weight_mapping",
 ]
 
@@ -191,6 +194,13 @@ class UncertaintySpec(_Model):
     missing : tuple of MissingData
     outliers : tuple of {"on", "off"} or OutlierTreatment
     exclusion : IndicatorExclusion
+    weighting : tuple of Weighting
+        Weighting schemes drawn per run: ``framework`` (the methodology's weights) or a weighting
+        method of :mod:`weights` with its options; a name stands for ``{method = name}``. A scheme's
+        weights are computed once per imputation and treatment variant, on its treated values, as a
+        build does (:func:`~indexlib.pipeline.apply_weighting`). Weights that ``weights`` perturbs
+        are the run's explicit weights and win over the scheme's, as methodology weights win in a
+        build: with ``weights.method = "fixed"`` only the scheme varies.
     """
 
     runs: int = Field(10_000, ge=1)
@@ -205,10 +215,19 @@ class UncertaintySpec(_Model):
     missing: tuple[MissingData, ...] = ()
     outliers: tuple[OutlierChoice, ...] = ("on", "off")
     exclusion: IndicatorExclusion = IndicatorExclusion()
+    weighting: tuple[Weighting, ...] = ()
+
+    @field_validator("weighting", mode="before")
+    @classmethod
+    def _scheme_names(cls, value: Any) -> Any:
+        """``"entropy"`` stands for ``{method = "entropy"}``."""
+        if isinstance(value, (list, tuple)):
+            return [{"method": v} if isinstance(v, str) else v for v in value]
+        return value
 
     @model_validator(mode="after")
     def _distinct(self) -> UncertaintySpec:
-        for name in ("normalisation", "aggregation", "missing", "outliers"):
+        for name in ("normalisation", "aggregation", "missing", "outliers", "weighting"):
             seen: dict[str, int] = {}
             for k, option in enumerate(getattr(self, name)):
                 key = option if isinstance(option, str) else option.model_dump_json()
@@ -336,6 +355,12 @@ def missing_label(option: MissingData) -> str:
     if option.method == "iterative":
         return f"iterative(seed={option.seed})"
     return option.method
+
+
+def weighting_label(option: Weighting) -> str:
+    """``framework``, ``entropy`` or, with options, ``pca(n_factors=2)``."""
+    options = ", ".join(f"{k}={v}" for k, v in sorted(option.options.items()))
+    return f"{option.method}({options})" if options else option.method
 
 
 def outlier_label(option: OutlierTreatment) -> str:

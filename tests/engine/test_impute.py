@@ -122,7 +122,7 @@ def test_an_indicator_without_any_value_is_an_error():
 
 
 # ---------------------------------------------------------------------------------------------- properties
-METHODS = ["mean", "median", "group_median", "knn", "iterative", "nearest"]
+METHODS = ["mean", "median", "group_median", "group_mean", "knn", "iterative", "nearest"]
 
 
 @st.composite

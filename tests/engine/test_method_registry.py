@@ -158,7 +158,7 @@ def test_a_toy_normaliser_is_usable_from_a_methodology_file(toy, tmp_path):
     expected = 2.0 * values * polarity / (values * polarity).max()
     np.testing.assert_allclose(result.normalised.to_numpy(), expected.to_numpy(), rtol=1e-12)
     path.write_text('[normalisation]\nmethod = "toy"\n[normalisation.options]\nfactr = 2.0\n')
-    assert main(["build", "--methodology", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert main(["build", "--method", str(path), "--out", str(tmp_path / "out")]) == 2
     assert not (tmp_path / "out").exists()
 
 
