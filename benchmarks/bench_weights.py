@@ -27,10 +27,7 @@ from __future__ import annotations
 from _timing import median_time  # benchmarks/ is on sys.path when a script runs
 
 import argparse
-import statistics
-import time
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 
 import numpy as np
@@ -107,7 +107,7 @@ def file_sha256(name: str) -> str:
     return hashlib.sha256(_resource(name).read_bytes()).hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(name: str, text_columns: tuple[str, ...]) -> pd.DataFrame:
     # Only empty cells are missing: a note or a name reading "NA" stays text.
     frame = pd.read_csv(io.BytesIO(_resource(name).read_bytes()), encoding="utf-8",

@@ -144,7 +144,8 @@ def _resolve_sources(sources_dir: Path) -> tuple[Path, Path]:
     """Return ``(sources folder, raw folder)`` for a sources folder or a ``raw/`` folder itself."""
     sources_dir = Path(sources_dir)
     if not sources_dir.is_dir():
-        raise FileNotFoundError(f"sources folder not found: {sources_dir} (expected a folder holding cities.csv and raw/)")
+        raise FileNotFoundError(f"sources folder not found: {sources_dir} "
+                                "(expected a folder holding cities.csv and raw/)")
     if (sources_dir / "raw").is_dir():
         return sources_dir, sources_dir / "raw"
     if (sources_dir / RAW_FILES["wdi"]).parent.is_dir():
@@ -478,9 +479,11 @@ def _arwu(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
     ids = cities["city_id"]
     blocks = []
     for indicator_id, series, unit, year, decimals, proxy in (
-            ("05", papers, "sum over ARWU-1000 institutions of (PUB score/100)^2 (~ papers in multiples of top institution)",
+            ("05", papers, "sum over ARWU-1000 institutions of (PUB score/100)^2 "
+                           "(~ papers in multiples of top institution)",
              "2025 (papers 2024)", 3, True),
-            ("07", cited, "sum of (HiCi score/100)^2 (~ Clarivate highly cited researchers in multiples of top institution)",
+            ("07", cited, "sum of (HiCi score/100)^2 "
+                          "(~ Clarivate highly cited researchers in multiples of top institution)",
              "2025", 3, True),
             ("08", institutions, "number of ARWU-2025 top-1000 institutions", "2025", 0, False),
             ("18", top500, "number of ARWU-2025 top-500 universities", "2025", 0, False)):

@@ -91,7 +91,7 @@ def rank_agreement(reference: pd.Series, other: pd.Series, top: int = 10) -> dic
         "kendall": float(stats.kendalltau(reference, other).statistic),
         "mean_abs_shift": float(shift.mean()),
         "max_abs_shift": float(shift.max()),
-        "top10_overlap": int(len(set(reference.nsmallest(top).index) & set(other.nsmallest(top).index))),
+        "top10_overlap": len(set(reference.nsmallest(top).index) & set(other.nsmallest(top).index)),
     }
 
 

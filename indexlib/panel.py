@@ -362,7 +362,8 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
         elif column not in known:
             problems.append(
                 f"{source}, column {position} {quote(column)}: unknown indicator id; expected one of the framework "
-                f"{framework.id!r} indicator ids ({', '.join(indicator_ids[:8])}{', …' if len(indicator_ids) > 8 else ''}) "
+                f"{framework.id!r} indicator ids ({', '.join(indicator_ids[:8])}"
+                f"{', …' if len(indicator_ids) > 8 else ''}) "
                 "or a city attribute column"
             )
     if unnamed_empty:
@@ -392,12 +393,14 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
             values[indicator] = np.nan
             continue
         numbers, bad, text = _parse_numbers(frame[indicator])
+        # the message builders are called within this iteration, so closing over `indicator` is safe (B023)
         problems += _value_problems(numbers, bad, text, lambda i: f"{source}, row {rows[i]}, city "
-                                                                  f"{quote(ids.iloc[i])}, indicator {indicator!r}")
+                                                                  f"{quote(ids.iloc[i])}, indicator {indicator!r}")  # noqa: B023
         bad_texts.append(text[bad])
         # plausibility bounds of the framework (indicators/bounds.py)
         problems += bound_problems(framework, [indicator] * len(numbers), numbers,
-                                   lambda i: f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}, indicator {indicator!r}")
+                                   lambda i: f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}, "
+                                             f"indicator {indicator!r}")  # noqa: B023
         values[indicator] = numbers
     problems[:0] = _marker_hints(bad_texts, source)
     attribute_columns = [c for c in frame.columns if c not in indicator_ids and c != id_column]
@@ -491,7 +494,7 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
             f"({', '.join(framework.indicator_ids[:8])}{', …' if len(known) > 8 else ''})"
         )
     key = ids + "\x1f" + indicators
-    for _, members in key[key.duplicated(keep=False)].groupby(key).groups.items():
+    for members in key[key.duplicated(keep=False)].groupby(key).groups.values():
         positions = [int(r) for r in members]
         problems.append(
             f"{source}, rows {', '.join(str(rows[k]) for k in positions)}: city {quote(ids.iloc[positions[0]])}, "
@@ -510,7 +513,8 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
         known_rows = indicators.isin(known).to_numpy() & ~np.isnan(numbers)
         positions = np.flatnonzero(known_rows)
         problems += unit_problems(framework, indicators.to_numpy()[positions], frame["unit"].to_numpy()[positions],
-                                  lambda k: f"{source}, row {rows[positions[k]]}, city {quote(ids.iloc[positions[k]])}, "
+                                  lambda k: f"{source}, row {rows[positions[k]]}, "
+                                            f"city {quote(ids.iloc[positions[k]])}, "
                                             f"indicator {quote(indicators.iloc[positions[k]])}")
     problems += _attribute_conflicts(frame, ids, rows, source)
     mixed = _mixed_units(frame, ids, indicators, framework)
@@ -524,7 +528,8 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
     values = values.reindex(index=city_order, columns=framework.indicator_ids)
     values.index.name = "city_id"
     values.columns.name = "indicator_id"
-    provenance_columns = [c for c in ("unit", "year", "level", "source", "licence", "note", "flag") if c in frame.columns]
+    provenance_columns = [c for c in ("unit", "year", "level", "source", "licence", "note", "flag")
+                          if c in frame.columns]
     provenance = None
     if provenance_columns:
         provenance = frame[provenance_columns].copy()

@@ -63,10 +63,7 @@ def _resolve(panel: Any, methodology: Any, framework: Any) -> tuple[Panel, Metho
         except WeightsError as exc:
             raise WeightsError(f"{source}: weights: {exc}") from None
     _check_against_framework(meth, fw, source)
-    if isinstance(panel, Panel):
-        data = panel
-    else:
-        data = read_panel(panel, fw)
+    data = panel if isinstance(panel, Panel) else read_panel(panel, fw)
     reference = meth.normalisation.reference_city
     if meth.normalisation.method == "reference" and reference not in data.values.index:
         raise SpecificationError(f"{source}: normalisation.reference_city {reference!r} is not a city of the panel "

@@ -145,7 +145,8 @@ class IndexResult:
         table["score_raw"] = overall["score_raw"]
         # whole-frame operations, not a column insert per node: a deep framework has thousands of nodes
         reported = self.framework.reported_node_ids
-        node_ranks = self.ranks[reported].astype(rank_dtype(self.methodology.ties)).set_axis([f"{n}_rank" for n in reported], axis=1)
+        node_ranks = (self.ranks[reported].astype(rank_dtype(self.methodology.ties))
+                      .set_axis([f"{n}_rank" for n in reported], axis=1))
         interleaved = [c for node in reported for c in (node, f"{node}_rank")]
         table = pd.concat([table, self.scores[reported], node_ranks], axis=1)[[*table.columns, *interleaved]]
         table["imputed_values"] = self.imputed.sum(axis=1).astype(int)
@@ -184,8 +185,8 @@ class IndexResult:
             "methodology": self.methodology.to_dict(),
             "excluded_indicators": self.excluded_indicators.to_dict(orient="records"),
             "excluded_cities": self.excluded_cities.to_dict(orient="records"),
-            "cities_ranked": int(len(self.values)),
-            "imputed_values": int(len(self.imputation_log)),
+            "cities_ranked": len(self.values),
+            "imputed_values": len(self.imputation_log),
             "notes": list(self.notes),
         }
 

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import tomllib
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -38,7 +38,7 @@ def builtin_frameworks() -> list[str]:
     return list(_builtin_names())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _builtin(name: str) -> Framework:
     # Frameworks are frozen, so one parsed instance per built-in can be shared.
     resource = resources.files("indicators") / "frameworks" / f"{name}.toml"
@@ -60,7 +60,8 @@ def load_framework(spec: str | Path | Framework | None = None) -> Framework:
     path = Path(name)
     if not path.exists():
         raise FrameworkError(
-            f"framework {name!r} is neither a built-in framework ({', '.join(builtin_frameworks())}) nor an existing file"
+            f"framework {name!r} is neither a built-in framework ({', '.join(builtin_frameworks())}) "
+            "nor an existing file"
         )
     if looks_like_coinr_meta(path):
         return read_coinr_meta(path)

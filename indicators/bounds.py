@@ -71,7 +71,8 @@ def bound_problems(framework: Framework, indicator_ids: Sequence[str], values: n
     --------
     >>> from indicators import load_framework
     >>> bound_problems(load_framework("gctsi-2025"), ["16"], [120.0], lambda i: f"row {i + 2}")
-    ["row 2: value 120 is outside the bounds [40, 95] of indicator '16' (years at birth); expected a value within them or an empty cell"]
+    ["row 2: value 120 is outside the bounds [40, 95] of indicator '16' (years at birth); expected a value within them
+    or an empty cell"]
     """
     values = np.asarray(values, dtype=float)
     return [f"{where(i)}: value {values[i]:g} is {reason}; expected a value within them or an empty cell"

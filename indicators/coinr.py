@@ -147,7 +147,8 @@ def read_coinr_meta(path: str | Path, *, framework_id: str | None = None) -> Fra
             unit_columns.append(code)
         else:
             raise FrameworkError(
-                f"{path}, row {row_number}: Type {kind!r} for {code!r}; expected Indicator, Aggregate, Group or Denominator"
+                f"{path}, row {row_number}: Type {kind!r} for {code!r}; "
+                "expected Indicator, Aggregate, Group or Denominator"
             )
     data = {
         "id": framework_id or path.stem.replace(" ", "_"),

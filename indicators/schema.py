@@ -71,7 +71,8 @@ class Indicator(_Model):
     @model_validator(mode="after")
     def _ordered_bounds(self) -> Indicator:
         if self.bounds is not None and not self.bounds[0] <= self.bounds[1]:  # also refuses NaN
-            raise ValueError(f"indicator {self.id!r}: bounds must be [low, high] with low <= high; got {list(self.bounds)}")
+            raise ValueError(f"indicator {self.id!r}: bounds must be [low, high] with low <= high; "
+                             f"got {list(self.bounds)}")
         return self
 
 
@@ -249,7 +250,10 @@ class Framework(_Model):
         """Nominal weight of each indicator in the index: the product of sibling-normalised weights
         down the tree (COINr ``get_eff_weights``; OECD/JRC 2008).
 
-        .. math:: w^{eff}_i = \\frac{w_i}{\\sum_{s \\in sib(i)} w_s} \\prod_{a \\in anc(i)} \\frac{w_a}{\\sum_{s \\in sib(a)} w_s}
+        .. math::
+
+            w^{eff}_i = \\frac{w_i}{\\sum_{s \\in sib(i)} w_s}
+                        \\prod_{a \\in anc(i)} \\frac{w_a}{\\sum_{s \\in sib(a)} w_s}
         """
         import pandas as pd
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +29,7 @@ FloatArray = npt.NDArray[np.float64]
 #: What ``polarity`` may be: ``None`` (every indicator is "more is better"), a framework (its
 #: indicators' polarity), a mapping or Series from indicator id to +1/-1 (or "+"/"-"), or a
 #: sequence aligned with the columns.
-PolarityLike = Union[None, Framework, Mapping[Any, Any], pd.Series, Sequence[Any], npt.NDArray[Any]]
+PolarityLike: TypeAlias = Framework | Mapping[Any, Any] | pd.Series | Sequence[Any] | npt.NDArray[Any] | None
 
 _POLARITY_WORDS = {
     "+": 1.0,

@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: exit 1, no traceback by default
+    except Exception as exc:  # the last line of defence: exit 1, no traceback by default
         if args.debug:
             traceback.print_exc()
         print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback; please report it)",

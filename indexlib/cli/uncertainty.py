@@ -15,7 +15,8 @@ from collections.abc import Callable
 from indexlib.cli._args import (add_build_inputs, add_year, format_table, non_negative_int, output_folder,
                                 panel_input, positive_int)
 
-__all__ = ["NAME", "HELP", "parser", "run", "terminal_progress", "add_chunk_size", "chunk_size", "add_engine_arguments", "engine_options"]
+__all__ = ["NAME", "HELP", "parser", "run", "terminal_progress", "add_chunk_size", "chunk_size", "add_engine_arguments",
+           "engine_options"]
 
 NAME = "uncertainty"
 HELP = "Monte Carlo rank intervals under alternative weights, normalisations, aggregations…"

@@ -12,9 +12,9 @@ each method, and the hidden cells are compared with their true values:
 A method's score is the mean of its per-indicator errors (each indicator counts once); the best
 method has the lowest score, except that methods within ``ERROR_TIE`` of it count as tied and the
 lowest rank error among them decides (on the 2025 panel the best two differ by less than the spread
-of their errors between seeds, about 0.003, while their rank errors differ consistently). Hiding a fold of every indicator at once
-raises the share of missing cells by about :math:`1/K` of the observed ones, a slightly harder task
-than the panel's own gaps.
+of their errors between seeds, about 0.003, while their rank errors differ consistently). Hiding a
+fold of every indicator at once raises the share of missing cells by about :math:`1/K` of the observed
+ones, a slightly harder task than the panel's own gaps.
 
 Reference: Hastie, T., Tibshirani, R. and Friedman, J. (2009). *The Elements of Statistical
 Learning*, 2nd ed., §7.10 (cross-validation). Springer.

@@ -46,7 +46,6 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from indexlib.impute.options import IMPUTATION_OPTIONS
 from indexlib.methodology import MissingData
 from indicators._numbers import to_floats
 from indicators.errors import DataValidationError, SpecificationError

@@ -41,7 +41,9 @@ __all__ = [
     "BordaNormaliser",
 ]
 
-_ESTIMATORS = {"BaseNormaliser", "MinMaxNormaliser", "ZScoreNormaliser", "PercentileNormaliser", "RankNormaliser", "GoalpostNormaliser", "ReferenceNormaliser", "BordaNormaliser", "FractionOfMaxNormaliser", "ScaledNormaliser", "TargetNormaliser"}
+_ESTIMATORS = {"BaseNormaliser", "MinMaxNormaliser", "ZScoreNormaliser", "PercentileNormaliser", "RankNormaliser",
+               "GoalpostNormaliser", "ReferenceNormaliser", "BordaNormaliser", "FractionOfMaxNormaliser",
+               "ScaledNormaliser", "TargetNormaliser"}
 
 
 def __getattr__(name: str) -> Any:

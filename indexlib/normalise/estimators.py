@@ -17,7 +17,9 @@ from sklearn.utils.validation import validate_data
 from indexlib.normalise._base import NORMALISERS, FitContext, NormaliserOptions, polarity_vector
 from indicators.errors import DataValidationError, NotFittedError, SpecificationError
 
-__all__ = ["BaseNormaliser", "MinMaxNormaliser", "ZScoreNormaliser", "PercentileNormaliser", "RankNormaliser", "GoalpostNormaliser", "ReferenceNormaliser", "BordaNormaliser", "FractionOfMaxNormaliser", "ScaledNormaliser", "TargetNormaliser"]
+__all__ = ["BaseNormaliser", "MinMaxNormaliser", "ZScoreNormaliser", "PercentileNormaliser", "RankNormaliser",
+           "GoalpostNormaliser", "ReferenceNormaliser", "BordaNormaliser", "FractionOfMaxNormaliser",
+           "ScaledNormaliser", "TargetNormaliser"]
 
 
 class BaseNormaliser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):

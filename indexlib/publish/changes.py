@@ -77,7 +77,8 @@ class EditionChanges:
                             ("largest moves down", moved[moved["rank_change"] < 0].iloc[::-1].head(top))):
             lines += ["", f"{title}:"] if len(rows) else []
             lines += [f"  {r.city_id}: rank {_rank(r[f'rank_{self.base_year}'])} → {_rank(r[f'rank_{self.year}'])} "
-                      f"({'+' if r.rank_change > 0 else ''}{_rank(r.rank_change)}), score {r[f'score_{self.base_year}']:.2f} → "
+                      f"({'+' if r.rank_change > 0 else ''}{_rank(r.rank_change)}), "
+                      f"score {r[f'score_{self.base_year}']:.2f} → "
                       f"{r[f'score_{self.year}']:.2f} ({r.score_change:+.2f})"
                       for _, r in rows.iterrows()]
         lines += [""] + [f"note: {note}" for note in self.notes]

@@ -201,7 +201,7 @@ def profile(result: IndexResult, city: str, intervals: Any = None, *, top: int =
     city_en = str(attributes.get("city_en") or city_id)
     overall = {"score": float(result.scores.at[city_id, result.root]),
                "score_raw": float(result.raw_scores.at[city_id, result.root]),
-               "rank": float(result.ranks.at[city_id, result.root]), "cities": int(len(result.values))}
+               "rank": float(result.ranks.at[city_id, result.root]), "cities": len(result.values)}
     overall.update(_interval_for(tables.get(result.root), city_id, "the index", notes))
 
     rows = []

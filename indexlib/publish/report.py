@@ -140,7 +140,8 @@ def html_table(frame: pd.DataFrame, *, caption: str | None = None, max_rows: int
     more = (f"<p class='note'>First {max_rows} of {len(frame)} rows.</p>"
             if max_rows is not None and len(frame) > max_rows else "")
     title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return f"<div class='scroll'><table class='plain'>{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{more}"
+    return (f"<div class='scroll'><table class='plain'>{title}<thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table></div>{more}")
 
 
 def _as_frame(value: Any) -> pd.DataFrame | None:

@@ -168,7 +168,7 @@ class UncertaintyResult:
         return {
             "runs": self.runs,
             "seed": self.seed,
-            "cities": int(len(table)),
+            "cities": len(table),
             "mean_abs_shift": self.mean_abs_shift,
             "share_median_within_1": float((gap <= 1).mean()),
             "share_median_within_2": float((gap <= 2).mean()),
@@ -384,7 +384,8 @@ class _GzipText:
 
     def __init__(self, spilled: bool) -> None:
         self._compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
-        self._file: Any = (tempfile.NamedTemporaryFile(prefix="indexlib-runs-", suffix=".csv.gz", delete=False)
+        # kept open for the life of the writer, closed by close() (SIM115)
+        self._file: Any = (tempfile.NamedTemporaryFile(prefix="indexlib-runs-", suffix=".csv.gz", delete=False)  # noqa: SIM115
                            if spilled else io.BytesIO())
 
     def write(self, data: bytes) -> None:

@@ -178,7 +178,8 @@ class RankStatistics:
         if keep_ranks and fits:
             self.ranks = np.empty((runs, self.n), dtype=dtype)
         elif keep_ranks:
-            self.ranks = np.memmap(tempfile.TemporaryFile(), dtype=dtype, mode="w+", shape=(runs, self.n))
+            # the memory map holds the anonymous file open for as long as the ranks live (SIM115)
+            self.ranks = np.memmap(tempfile.TemporaryFile(), dtype=dtype, mode="w+", shape=(runs, self.n))  # noqa: SIM115
         if histogram is None:
             histogram = not (keep_ranks and fits)
         self.histogram = RankHistogram(self.n) if histogram else None

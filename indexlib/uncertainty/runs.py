@@ -8,6 +8,7 @@ Shared by the model (:mod:`indexlib.uncertainty.model`), the Monte Carlo driver
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,7 +71,7 @@ def option_index(u: np.ndarray, k: int) -> np.ndarray:
 def stream_blocks(runs: int, first: int = 0) -> list[tuple[int, int]]:
     """The ``(start, stop)`` run ranges of the random streams that cover runs ``first … runs - 1``."""
     edges = [first, *range((first // STREAM_RUNS + 1) * STREAM_RUNS, runs, STREAM_RUNS), runs]
-    return [(lo, hi) for lo, hi in zip(edges[:-1], edges[1:]) if lo < hi]
+    return [(lo, hi) for lo, hi in pairwise(edges) if lo < hi]
 
 
 def unit_draws(columns: int, seed: int, start: int, stop: int) -> np.ndarray:

@@ -66,9 +66,8 @@ def test_unknown_engine_is_refused(model):
 
 def test_a_scheduler_that_is_not_an_address_is_refused():
     needs_dask()
-    with pytest.raises(IndexlibError, match="scheduler must be an address"):
-        with dask_client(42):
-            pass
+    with pytest.raises(IndexlibError, match="scheduler must be an address"), dask_client(42):
+        pass
 
 
 def test_cli_without_the_extra_exits_2(monkeypatch, capsys):
