@@ -26,9 +26,10 @@ def needs_dask():
 @pytest.fixture(scope="module")
 def client():
     distributed = needs_dask()
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
-        with distributed.Client(cluster) as client:
-            yield client
+    with (distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                   dashboard_address=None) as cluster,
+          distributed.Client(cluster) as client):
+        yield client
 
 
 @pytest.fixture(scope="module")
