@@ -101,6 +101,7 @@ def unit_problems(framework: Framework, indicator_ids: Sequence[str], units: Seq
                   where: Callable[[int], str]) -> list[str]:
     """Messages for rows of a user panel in another unit than their indicator's; ``where(i)`` locates row ``i``."""
     units = list(units)
+    unit_of = {i.id: i.unit for i in framework.indicators}
     return [f"{where(i)}: unit {str(units[i]).strip()!r} is not the indicator's unit "
-            f"{framework.element(indicator_ids[i]).unit!r}; expected values in that unit (convert them) or no unit"
-            for i in np.flatnonzero(wrong_units(framework, indicator_ids, units))]
+            f"{unit_of[indicator_ids[i]]!r}; expected values in that unit (convert them) or no unit"
+            for i in np.flatnonzero(wrong_units(framework, indicator_ids, units)).tolist()]
