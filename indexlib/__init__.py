@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from indexlib.result import IndexResult
     from indicators import Framework, load_framework
 
+    __version__: str
+
 __all__ = [
     "__version__",
     "build",

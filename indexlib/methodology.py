@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -17,6 +17,9 @@ from indexlib.normalise._base import OnConstant, ordered_pair
 from indicators import _toml
 from indicators._config import load_text, parse_model, read_file
 from indicators.errors import SpecificationError
+
+if TYPE_CHECKING:
+    from indicators.registry import Registry
 
 __all__ = [
     "CoverageScreen",
@@ -160,7 +163,8 @@ def _known_method(value: str, kind: str, names: list[str] | None = None) -> str:
         from indexlib.aggregate import AGGREGATORS
         from indexlib.normalise import NORMALISERS
 
-        names = {"normaliser": NORMALISERS, "aggregator": AGGREGATORS}[kind].names()
+        registries: dict[str, Registry[Any]] = {"normaliser": NORMALISERS, "aggregator": AGGREGATORS}
+        names = registries[kind].names()
     if value not in names:
         close = difflib.get_close_matches(str(value), names, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""

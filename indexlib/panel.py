@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -179,8 +180,8 @@ def _blank_cells(frame: pd.DataFrame) -> pd.DataFrame:
     cell for the columns of text."""
     def blank(cells: pd.Series) -> np.ndarray:
         if all_text(cells):
-            return (cells.str.strip() == "").to_numpy(dtype=bool)
-        return cells.map(lambda v: isinstance(v, str) and v.strip() == "").to_numpy(dtype=bool)
+            return cast(np.ndarray, (cells.str.strip() == "").to_numpy(dtype=bool))
+        return cast(np.ndarray, cells.map(lambda v: isinstance(v, str) and v.strip() == "").to_numpy(dtype=bool))
 
     return pd.DataFrame({k: blank(frame.iloc[:, k]) for k in range(frame.shape[1])}, index=frame.index
                         ).set_axis(frame.columns, axis=1)
@@ -210,10 +211,10 @@ def _marker_hints(bad_texts: list[pd.Series], source: str) -> list[str]:
 def _value_problems(numbers: np.ndarray, bad: np.ndarray, text: pd.Series, where: Callable[[int], str]) -> list[str]:
     """Messages for unparseable, infinite and out-of-range cells; ``where(i)`` locates cell ``i``."""
     problems = [f"{where(i)}: non-numeric value {quote(text.iloc[i])}; expected a number or an empty cell"
-                for i in np.flatnonzero(bad)]
+                for i in np.flatnonzero(bad).tolist()]
     with np.errstate(invalid="ignore"):
         huge = np.abs(numbers) > LARGEST_VALUE
-    for i in np.flatnonzero(huge):
+    for i in np.flatnonzero(huge).tolist():
         if np.isinf(numbers[i]):
             problems.append(f"{where(i)}: infinite value {quote(text.iloc[i])}; expected a finite number or an empty "
                             "cell")
@@ -224,7 +225,7 @@ def _value_problems(numbers: np.ndarray, bad: np.ndarray, text: pd.Series, where
 
 
 def panel_from_frame(frame: pd.DataFrame, framework: Framework, *, source: str, sha256: str | None = None,
-                     row_numbers: Sequence[int] | None = None, year: int | None = None,
+                     row_numbers: Sequence[int] | np.ndarray | None = None, year: int | None = None,
                      mixed_units: str = "error") -> Panel:
     """Validate an already-loaded table (cells as text or numbers) and build a :class:`Panel`.
 
@@ -296,7 +297,7 @@ def _canonical_ids(labels: pd.Series, framework: Framework) -> pd.Series:
     """Indicator ids as the framework spells them: ``"1"`` is ``"01"`` when the framework has ``"01"``
     (and not ``"1"``) — spreadsheets and integer columns drop the leading zeros of numeric codes."""
     known = set(framework.indicator_ids)
-    numeric = {}
+    numeric: dict[int, list[str]] = {}
     for i in framework.indicator_ids:
         if i.isdigit():
             numeric.setdefault(int(i), []).append(i)
@@ -511,11 +512,11 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
                                          f"indicator {quote(indicators.iloc[i])}")
     if "unit" in frame.columns and mixed_units == "error":
         known_rows = indicators.isin(known).to_numpy() & ~np.isnan(numbers)
-        positions = np.flatnonzero(known_rows)
-        problems += unit_problems(framework, indicators.to_numpy()[positions], frame["unit"].to_numpy()[positions],
-                                  lambda k: f"{source}, row {rows[positions[k]]}, "
-                                            f"city {quote(ids.iloc[positions[k]])}, "
-                                            f"indicator {quote(indicators.iloc[positions[k]])}")
+        checked = np.flatnonzero(known_rows)
+        problems += unit_problems(framework, indicators.to_numpy()[checked], frame["unit"].to_numpy()[checked],
+                                  lambda k: f"{source}, row {rows[checked[k]]}, "
+                                            f"city {quote(ids.iloc[checked[k]])}, "
+                                            f"indicator {quote(indicators.iloc[checked[k]])}")
     problems += _attribute_conflicts(frame, ids, rows, source)
     mixed = _mixed_units(frame, ids, indicators, framework)
     if mixed_units == "error":

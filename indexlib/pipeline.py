@@ -11,7 +11,7 @@ import dataclasses
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -37,7 +37,16 @@ from indicators.errors import (
 )
 from indicators.text import plural
 
-__all__ = ["build", "validate", "Validated", "prepare", "Prepared", "checked_plan", "present_50_100"]
+__all__ = ["build", "validate", "Validated", "prepare", "Prepared", "checked_plan", "present_50_100", "PanelInput",
+           "MethodologyInput", "FrameworkInput"]
+
+#: The inputs :func:`build` accepts (and every analysis that builds: uncertainty, sensitivity, comparisons):
+#: a panel file, a DataFrame, a read :class:`~indexlib.panel.Panel`, or None for the embedded panel;
+PanelInput: TypeAlias = str | Path | pd.DataFrame | Panel | None
+#: a methodology file or object, or None for the default;
+MethodologyInput: TypeAlias = Methodology | str | Path | None
+#: a framework name, file or object, or None for the default framework.
+FrameworkInput: TypeAlias = Framework | str | Path | None
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,8 @@ class Prepared:
     warnings: tuple[str, ...]
 
 
-def _resolve(panel: Any, methodology: Any, framework: Any) -> tuple[Panel, Methodology, Framework]:
+def _resolve(panel: PanelInput, methodology: MethodologyInput, framework: FrameworkInput
+             ) -> tuple[Panel, Methodology, Framework]:
     fw = load_framework(framework)
     meth = methodology if isinstance(methodology, Methodology) else load_methodology(methodology)
     source = "methodology" if isinstance(methodology, Methodology) or methodology is None else str(methodology)
@@ -369,9 +379,8 @@ class Validated:
     notes: tuple[str, ...]
 
 
-def validate(panel: str | Path | pd.DataFrame | Panel | None = None,
-             methodology: Methodology | str | Path | None = None,
-             framework: Framework | str | Path | None = None) -> Validated:
+def validate(panel: PanelInput = None, methodology: MethodologyInput = None,
+             framework: FrameworkInput = None) -> Validated:
     """Run every check :func:`build` runs, and every step up to aggregation, without producing output.
 
     Reading the panel, the coverage screen, the imputation's prerequisites (such as the city attributes
@@ -414,9 +423,8 @@ def validate(panel: str | Path | pd.DataFrame | Panel | None = None,
                      tuple(notes))
 
 
-def build(panel: str | Path | pd.DataFrame | Panel | None = None,
-          methodology: Methodology | str | Path | None = None,
-          framework: Framework | str | Path | None = None) -> IndexResult:
+def build(panel: PanelInput = None, methodology: MethodologyInput = None,
+          framework: FrameworkInput = None) -> IndexResult:
     """Compute the index: scores and ranks at every level for every city that passes the screen.
 
     Parameters

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -193,7 +193,7 @@ class IndexResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready results: ranking, indicator scores, logs and the manifest."""
         def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-            return json.loads(frame.to_json(orient="records", double_precision=12))
+            return cast(list[dict[str, Any]], json.loads(frame.to_json(orient="records", double_precision=12)))
 
         return {
             "ranking": records(self.ranking),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -153,4 +153,4 @@ def print_notes(result: Any) -> None:
 
 
 def format_table(frame: pd.DataFrame, floats: int = 2) -> str:
-    return frame.to_string(index=False, float_format=lambda v: f"{v:.{floats}f}")
+    return cast(str, frame.to_string(index=False, float_format=lambda v: f"{v:.{floats}f}"))

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         from indexlib.figures import figure_names, sobol_figure_files
         from indexlib.io import write_folder
 
-        files = result.files()
+        files: dict[str, str | bytes] = {**result.files()}
         if not args.no_figures:
             files.update(sobol_figure_files(result))
         written = write_folder(args.out, files, owns=[*result.OUTPUTS, *figure_names("sobol")])

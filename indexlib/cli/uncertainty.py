@@ -11,6 +11,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 
 from indexlib.cli._args import (add_build_inputs, add_year, format_table, non_negative_int, output_folder,
                                 panel_input, positive_int)
@@ -54,7 +55,7 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
                         help="with --engine dask: the scheduler's address (default: start a LocalCluster)")
 
 
-def engine_options(args: argparse.Namespace) -> dict[str, str | None]:
+def engine_options(args: argparse.Namespace) -> dict[str, Any]:
     """The ``engine`` and ``scheduler`` keywords of the analyses; ``--scheduler`` needs ``--engine dask``."""
     if args.scheduler is not None and args.engine != "dask":
         from indicators.errors import SpecificationError

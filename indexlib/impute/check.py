@@ -77,8 +77,12 @@ def fold_assignment(observed: np.ndarray, folds: int, seed: int) -> np.ndarray:
 def _position_error(column: np.ndarray, truth: np.ndarray, estimate: np.ndarray) -> np.ndarray:
     """``|#{others > estimate} − #{others > truth}|`` among the observed values of one indicator."""
     ordered = np.sort(column[~np.isnan(column)])
-    above = lambda x: ordered.size - np.searchsorted(ordered, x, side="right")  # noqa: E731
-    return np.abs(above(estimate) - (truth > estimate) - above(truth)).astype(float)
+
+    def above(x: np.ndarray) -> np.ndarray:
+        return ordered.size - np.searchsorted(ordered, x, side="right")
+
+    error: np.ndarray = np.abs(above(estimate) - (truth > estimate) - above(truth)).astype(float)
+    return error
 
 
 def check_imputation(values: pd.DataFrame, attributes: pd.DataFrame | None = None, *, folds: int = 5,

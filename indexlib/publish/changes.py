@@ -25,7 +25,7 @@ import pandas as pd
 
 from indexlib.io import write_folder
 from indexlib.methodology import Methodology, Normalisation, Presentation, load_methodology
-from indexlib.panel import read_panel
+from indexlib.panel import Panel, read_panel
 from indexlib.pipeline import build
 from indexlib.publish.tables import csv_text
 from indexlib.result import IndexResult
@@ -90,7 +90,7 @@ class EditionChanges:
         return write_folder(folder, files, owns=files)
 
 
-def _edition(data: Any, framework: Framework, year: int) -> Any:
+def _edition(data: str | Path | pd.DataFrame | None, framework: Framework, year: int) -> Panel:
     return read_panel(data, framework, year=year)
 
 
@@ -100,7 +100,8 @@ def _quiet_build(panel: Any, methodology: Methodology, framework: Framework) -> 
         return build(panel, methodology, framework)
 
 
-def edition_changes(data: Any, base_year: int, year: int, methodology: Methodology | str | Path | None = None,
+def edition_changes(data: str | Path | pd.DataFrame | None, base_year: int, year: int,
+                    methodology: Methodology | str | Path | None = None,
                     framework: Framework | str | Path | None = None) -> EditionChanges:
     """Rank and score changes between two editions of a panel.
 

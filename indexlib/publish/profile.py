@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,10 @@ from indexlib.result import IndexResult
 from indicators._config import read_input_bytes
 from indicators._numbers import EXACT_CSV
 from indicators.errors import DataValidationError, SpecificationError
+from indicators.schema import Indicator
+
+if TYPE_CHECKING:
+    from indexlib.uncertainty.montecarlo import UncertaintyResult
 
 __all__ = ["CityProfile", "profile", "find_city", "nearest_peers", "INTERVAL_COLUMNS"]
 
@@ -158,6 +162,7 @@ class CityProfile:
         from indexlib.figures import FIGURE_STYLE, pyplot, render_figure
 
         plt = pyplot()
+        assert plt is not None  # files() has called require_matplotlib()
         frame = self.dimensions.iloc[::-1]  # first dimension at the top
         with plt.rc_context(FIGURE_STYLE):
             figure, axes = plt.subplots(figsize=(6.0, 0.45 * len(frame) + 1.2))
@@ -172,7 +177,9 @@ class CityProfile:
             return render_figure(plt, figure, "dimensions")
 
 
-def profile(result: IndexResult, city: str, intervals: Any = None, *, top: int = 5, peers: int = 5) -> CityProfile:
+def profile(result: IndexResult, city: str,
+            intervals: UncertaintyResult | pd.DataFrame | Mapping[str, pd.DataFrame] | None = None, *, top: int = 5,
+            peers: int = 5) -> CityProfile:
     """Profile of ``city`` (an id or an English name, any case) in a build.
 
     Parameters
@@ -274,7 +281,7 @@ def _indicator_table(result: IndexResult, city_id: str) -> pd.DataFrame:
     ranks = result.normalised[ids].rank(ascending=False, method="min").loc[city_id]
     rows = []
     for i in ids:
-        element = framework.element(i)
+        element = cast(Indicator, framework.element(i))  # ids are the used indicators
         imputed = i in log.index
         unit = provenance.at[i, "unit"] if _present(provenance.at[i, "unit"]) else (element.unit or None)
         source = provenance.at[i, "source"]

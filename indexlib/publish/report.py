@@ -26,13 +26,14 @@ import json
 import math
 from collections.abc import Mapping
 from importlib.resources import files
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from indexlib.result import IndexResult
 from indexlib.scoring import ScoringPlan
+from indicators.schema import Indicator
 
 __all__ = ["render_report", "report_data", "city_attributes", "jsonable", "RECOMPUTABLE_METHODS"]
 
@@ -101,7 +102,7 @@ def report_data(result: IndexResult, intervals: pd.DataFrame | None = None) -> d
         "title_zh": framework.name_zh,
         "root": framework.root,
         "dimensions": [describe(d) for d in framework.dimension_ids],
-        "indicators": [{**describe(i), "unit": framework.element(i).unit} for i in plan.indicator_ids],
+        "indicators": [{**describe(i), "unit": cast(Indicator, framework.element(i)).unit} for i in plan.indicator_ids],
         "node_ids": plan.node_ids,
         "nodes": nodes,
         "weights": {e: float(w) for e, w in zip(elements, plan.nominal_weights)},

@@ -30,7 +30,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -55,6 +55,11 @@ from indexlib.uncertainty.runs import (
 from indexlib.uncertainty.spec import UncertaintySpec
 from indicators import Framework
 from indicators.errors import SpecificationError
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from indexlib.pipeline import FrameworkInput, MethodologyInput, PanelInput
 
 __all__ = ["uncertainty_analysis", "UncertaintyResult", "RUN_TABLE_BUDGET", "RunBlock", "evaluate_runs",
            "run_parameters", "table_bytes"]
@@ -214,11 +219,12 @@ class UncertaintyResult:
         return write_folder(out_dir, self.files(), owns=self.OUTPUTS)
 
 
-def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: Any = None,
-                         spec: UncertaintySpec | str | Path | None = None, *, runs: int | None = None,
+def uncertainty_analysis(panel: PanelInput = None, methodology: MethodologyInput = None,
+                         framework: FrameworkInput = None, spec: UncertaintySpec | str | Path | None = None, *,
+                         runs: int | None = None,
                          seed: int | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE, keep_ranks: bool | None = None,
                          progress: ProgressCallback | None = None, model: UncertaintyModel | None = None,
-                         engine: str = "local", scheduler: Any = None) -> UncertaintyResult:
+                         engine: str = "local", scheduler: str | Client | None = None) -> UncertaintyResult:
     r"""Monte Carlo uncertainty analysis of the ranking (Saisana, Saltelli & Tarantola 2005).
 
     Draws ``runs`` combinations of the spec's uncertain assumptions from chunked seeded streams

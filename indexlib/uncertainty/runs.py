@@ -59,7 +59,7 @@ class RunTable:
         """The runs of ``tables``, one after the other."""
         choices = {s: np.concatenate([t.choices[s] for t in tables]) for s in tables[0].choices}
         weight_choice = (None if tables[0].weight_choice is None
-                         else np.concatenate([t.weight_choice for t in tables]))  # type: ignore[misc]
+                         else np.concatenate([t.weight_choice for t in tables]))
         return cls(choices, np.concatenate([t.weights for t in tables]), weight_choice)
 
 
