@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from indicators import Framework, load_framework
 
     __version__: str
+del TYPE_CHECKING  # only the public names below are attributes of the package
 
 __all__ = [
     "__version__",

@@ -27,6 +27,7 @@ __all__ = [
     "OutlierTreatment",
     "Normalisation",
     "Aggregation",
+    "AggregationRule",
     "Presentation",
     "Weighting",
     "Methodology",

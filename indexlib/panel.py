@@ -24,7 +24,8 @@ from indicators.bounds import bound_problems, unit_problems
 from indicators.errors import DataValidationError
 from indicators.text import plural
 
-__all__ = ["Panel", "read_panel", "panel_from_frame", "MISSING_MARKERS", "ATTRIBUTE_COLUMNS"]
+__all__ = ["Panel", "read_panel", "panel_from_frame", "MISSING_MARKERS", "ATTRIBUTE_COLUMNS", "embedded_source",
+           "embedded_file", "embedded_year", "embedded_panel", "city_level_share"]
 
 #: Cell texts read as "no value". Anything else that is not a number is an error.
 MISSING_MARKERS = frozenset({"", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", ".."})

@@ -38,7 +38,8 @@ from indicators.errors import (
 from indicators.text import plural
 
 __all__ = ["build", "validate", "Validated", "prepare", "Prepared", "checked_plan", "present_50_100", "PanelInput",
-           "MethodologyInput", "FrameworkInput"]
+           "MethodologyInput", "FrameworkInput", "imputation_attributes", "impute_values", "impute_and_treat",
+           "apply_weighting", "require_framework_weighting", "normalise_values"]
 
 #: The inputs :func:`build` accepts (and every analysis that builds: uncertainty, sensitivity, comparisons):
 #: a panel file, a DataFrame, a read :class:`~indexlib.panel.Panel`, or None for the embedded panel;

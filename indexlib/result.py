@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from indexlib.methodology import Methodology
     from indexlib.panel import Panel
 
-__all__ = ["IndexResult", "IMPUTED_WEIGHT_THRESHOLD"]
+__all__ = ["IndexResult", "IMPUTED_WEIGHT_THRESHOLD", "imputed_mask"]
 
 #: A city whose effective weight rests on imputed values for more than this share is marked
 #: (``imputed_weight_flag`` in the ranking, ``*`` in the printed table): its rank says more about

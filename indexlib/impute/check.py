@@ -32,7 +32,7 @@ from indexlib.impute.methods import IMPUTATION_METHODS, impute
 from indexlib.methodology import MissingData
 from indicators.errors import SpecificationError
 
-__all__ = ["ERROR_TIE", "ImputationCheck", "best_method", "check_imputation"]
+__all__ = ["ERROR_TIE", "ImputationCheck", "best_method", "check_imputation", "fold_assignment"]
 
 #: Mean errors (shares of the range) closer than this to the lowest count as a tie.
 ERROR_TIE = 0.005

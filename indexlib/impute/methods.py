@@ -51,7 +51,8 @@ from indexlib.methodology import MissingData
 from indicators._numbers import to_floats
 from indicators.errors import DataValidationError, SpecificationError
 
-__all__ = ["impute", "IMPUTATION_METHODS", "MULTIVARIATE_METHODS", "LOG_COLUMNS", "haversine_km", "summary_note"]
+__all__ = ["impute", "IMPUTATION_METHODS", "MULTIVARIATE_METHODS", "LOG_COLUMNS", "haversine_km", "summary_note",
+           "distinct_counts", "standardise"]
 
 #: Columns of the imputation log: one row per imputed cell.
 LOG_COLUMNS = ["city_id", "indicator_id", "value", "rule", "level"]

@@ -31,7 +31,7 @@ from indicators.schema import Indicator
 if TYPE_CHECKING:
     from indexlib.uncertainty.montecarlo import UncertaintyResult
 
-__all__ = ["CityProfile", "profile", "find_city", "nearest_peers", "INTERVAL_COLUMNS"]
+__all__ = ["CityProfile", "profile", "find_city", "nearest_peers", "INTERVAL_COLUMNS", "read_intervals"]
 
 #: Columns a rank-interval table must have (``UncertaintyResult.rank_intervals``).
 INTERVAL_COLUMNS = ("city_id", "p05_rank", "median_rank", "p95_rank")

@@ -35,7 +35,8 @@ from indexlib.result import IndexResult
 from indexlib.scoring import ScoringPlan
 from indicators.schema import Indicator
 
-__all__ = ["render_report", "report_data", "city_attributes", "jsonable", "RECOMPUTABLE_METHODS"]
+__all__ = ["render_report", "report_data", "city_attributes", "jsonable", "RECOMPUTABLE_METHODS", "html_table",
+           "render_mapping"]
 
 #: Aggregations the page can recompute (the quasi-arithmetic means); a build using another one
 #: (generalised, Copeland) gets the page without the reweighting panel, and the page says why.

@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 
     from indexlib.pipeline import FrameworkInput, MethodologyInput, PanelInput
 
-__all__ = ["IndexSensitivityResult", "sensitivity_analysis", "SHIFT_OUTPUT"]
+__all__ = ["IndexSensitivityResult", "sensitivity_analysis", "SHIFT_OUTPUT", "design_outputs"]
 
 #: Name of the scalar output: the mean absolute rank shift of a run against the nominal ranks.
 SHIFT_OUTPUT = "mean_abs_shift"
