@@ -12,7 +12,6 @@ from __future__ import annotations
 from _timing import median_time  # benchmarks/ is on sys.path when a script runs
 
 import argparse
-import statistics
 import time
 import tracemalloc
 import warnings

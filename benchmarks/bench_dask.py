@@ -55,7 +55,8 @@ def synthetic_inputs(units: int = 10_000, indicators: int = 200, dimensions: int
               "weight": 1.0} for d in range(dimensions) for k in range(per)]
     framework = Framework.parse({"id": "synthetic", "name_en": "Synthetic", "nodes": nodes, "indicators": items})
     rng = np.random.default_rng(seed)
-    values = rng.uniform(1.0, 2.0, size=(units, indicators)) if uniform else rng.lognormal(1.0, 0.6, size=(units, indicators))
+    values = (rng.uniform(1.0, 2.0, size=(units, indicators)) if uniform
+              else rng.lognormal(1.0, 0.6, size=(units, indicators)))
     values[rng.random(values.shape) < 0.05] = np.nan
     frame = pd.DataFrame(values, columns=[i["id"] for i in items])
     frame.insert(0, "city_id", [f"u{k:06d}" for k in range(units)])
@@ -126,7 +127,8 @@ def main() -> None:
         engines = (("local", 1), ("dask", 1), ("dask", 2)) if args.engines == "all" else (("local", 1),)
         for engine, workers in engines:
             out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", workload, engine,
-                                  str(workers), *(["--runs", str(args.runs)] if args.runs else [])], check=True, capture_output=True, text=True).stdout
+                                  str(workers), *(["--runs", str(args.runs)] if args.runs else [])],
+                                 check=True, capture_output=True, text=True).stdout
             rows.append(json.loads(out.strip().splitlines()[-1]))
             row = rows[-1]
             print(f"{workload:>5} {row['runs']:>9,} runs × {row['cities']:>6,} cities  {engine:>5} × {workers}: "

@@ -16,10 +16,7 @@ from _timing import median_time  # benchmarks/ is on sys.path when a script runs
 
 import argparse
 import platform
-import statistics
-import time
 import warnings
-from collections.abc import Callable
 
 import numpy as np
 

@@ -36,8 +36,6 @@ from _timing import median_time  # benchmarks/ is on sys.path when a script runs
 
 import argparse
 import platform
-import statistics
-import time
 import tracemalloc
 import warnings
 from collections.abc import Callable

@@ -27,10 +27,7 @@ from __future__ import annotations
 from _timing import median_time  # benchmarks/ is on sys.path when a script runs
 
 import argparse
-import statistics
-import time
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -133,15 +130,17 @@ def run(quick: bool) -> list[dict[str, Any]]:
             cities = list(frame.index[:sample])
             public = median_time(lambda: bod_weights(frame, cities=cities), 1) * X.shape[0] / sample
             kernel = median_time(lambda: bod_kernel(Y, cities=np.arange(sample)), 1) * X.shape[0] / sample
-            record("bod", label, public, kernel, None, f"timed on {sample} cities, extrapolated to {X.shape[0]:,}; reported only")
+            record("bod", label, public, kernel, None,
+                   f"timed on {sample} cities, extrapolated to {X.shape[0]:,}; reported only")
 
     for n, goal in ((6, SMALL_GOAL), (15, LARGE_GOAL)):
         A = consistent_matrix(n, rng)
-        record("ahp", f"{n} x {n} matrix", median_time(lambda: ahp_weights(A), 200), median_time(lambda: ahp_kernel(A), 200), goal)
+        record("ahp", f"{n} x {n} matrix", median_time(lambda: ahp_weights(A), 200),
+               median_time(lambda: ahp_kernel(A), 200), goal)
     for experts, elements, goal in ((3, 24, SMALL_GOAL), (1000, 200, LARGE_GOAL)):
         table = allocations(experts, elements, rng)
-        record("budget", f"{experts} x {elements}", median_time(lambda: budget_weights(table), 5 if experts > 100 else 50),
-               None, goal)
+        record("budget", f"{experts} x {elements}",
+               median_time(lambda: budget_weights(table), 5 if experts > 100 else 50), None, goal)
     return rows
 
 

@@ -17,17 +17,16 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
-import io
 import re
-from functools import lru_cache
-from importlib.resources import files
-
-import numpy as np
-import pandas as pd
+from functools import cache
+from typing import TYPE_CHECKING
 
 from city_data.edition import EDITION
-from indicators._numbers import EXACT_CSV
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    import pandas as pd
 
 __all__ = [
     "EDITION",
@@ -87,7 +86,9 @@ def is_open_licence(text: object) -> bool:
     return bool(_OPEN_PATTERN.search(text))
 
 
-def _resource(name: str):
+def _resource(name: str) -> Traversable:
+    from importlib.resources import files
+
     return files("city_data") / "data" / name
 
 
@@ -104,11 +105,19 @@ def file_sha256(name: str) -> str:
     str
         64 hexadecimal digits.
     """
+    import hashlib
+
     return hashlib.sha256(_resource(name).read_bytes()).hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(name: str, text_columns: tuple[str, ...]) -> pd.DataFrame:
+    import io
+
+    import pandas as pd
+
+    from indicators._numbers import EXACT_CSV
+
     # Only empty cells are missing: a note or a name reading "NA" stays text.
     frame = pd.read_csv(io.BytesIO(_resource(name).read_bytes()), encoding="utf-8",
                         dtype={column: str for column in text_columns}, keep_default_na=False, na_values=[""],
@@ -117,12 +126,17 @@ def _read(name: str, text_columns: tuple[str, ...]) -> pd.DataFrame:
 
 
 def _years(prefix: str) -> list[int]:
+    import re
+    from importlib.resources import files
+
     pattern = re.compile(rf"{re.escape(prefix)}_(\d{{4}})\.csv")
     found = (pattern.fullmatch(entry.name) for entry in (files("city_data") / "data").iterdir())
     return sorted(int(match.group(1)) for match in found if match)
 
 
 def _checked_file(prefix: str, year: object) -> str:
+    import numpy as np
+
     years = _years(prefix)
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or int(year) not in years:
         raise ValueError(f"no packaged {prefix.replace('_', ' ')} for year {year!r}; "
@@ -181,6 +195,8 @@ def load_panel(year: int = EDITION, *, open_only: bool = False) -> pd.DataFrame:
     ValueError
         If no panel is packaged for ``year``; the message names the available years.
     """
+    import numpy as np
+
     frame = _read(_checked_file("panel", year), _TEXT_COLUMNS).copy()
     frame["value"] = frame["value"].astype(float)
     frame["alt_value"] = frame["alt_value"].astype(float)
@@ -234,3 +250,7 @@ def published_dimensions(year: int = EDITION) -> pd.DataFrame:
         If no dimension facts are packaged for ``year``.
     """
     return _read(_checked_file("published_dimensions", year), ("dimension_id", "city_id", "note")).copy()
+
+
+# Imported to define the module, not part of its API (the package's names are exactly __all__).
+del TYPE_CHECKING, cache, re

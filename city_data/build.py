@@ -31,8 +31,9 @@ import io
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -144,7 +145,8 @@ def _resolve_sources(sources_dir: Path) -> tuple[Path, Path]:
     """Return ``(sources folder, raw folder)`` for a sources folder or a ``raw/`` folder itself."""
     sources_dir = Path(sources_dir)
     if not sources_dir.is_dir():
-        raise FileNotFoundError(f"sources folder not found: {sources_dir} (expected a folder holding cities.csv and raw/)")
+        raise FileNotFoundError(f"sources folder not found: {sources_dir} "
+                                "(expected a folder holding cities.csv and raw/)")
     if (sources_dir / "raw").is_dir():
         return sources_dir, sources_dir / "raw"
     if (sources_dir / RAW_FILES["wdi"]).parent.is_dir():
@@ -166,7 +168,7 @@ def _require_columns(frame: pd.DataFrame, columns: Sequence[str], path: Path | s
         raise ValueError(f"{path}: missing column(s) {', '.join(missing)}")
 
 
-def _read_text_csv(path: Path, **kwargs) -> pd.DataFrame:
+def _read_text_csv(path: Path, **kwargs: Any) -> pd.DataFrame:
     """Read a CSV keeping every cell as text ('' for empty), so that 'NA' or 'None' stay text."""
     return pd.read_csv(path, dtype=str, keep_default_na=False, **kwargs)
 
@@ -224,8 +226,8 @@ def _prepare_cities(cities: pd.DataFrame | None, sources_dir: Path) -> pd.DataFr
 # Records
 # --------------------------------------------------------------------------------------------------
 
-def _rows(city_ids, indicator_id: str, values, *, unit: str, year, level: str, source: str, licence: str,
-          note="", flag="", decimals: int | None = None) -> pd.DataFrame:
+def _rows(city_ids: Iterable[str], indicator_id: str, values: Any, *, unit: str, year: object, level: str, source: str,
+          licence: str, note: object = "", flag: object = "", decimals: int | None = None) -> pd.DataFrame:
     """A block of panel rows for one indicator (scalars are broadcast)."""
     frame = pd.DataFrame({"city_id": list(city_ids)})
     frame["indicator_id"] = indicator_id
@@ -238,7 +240,7 @@ def _rows(city_ids, indicator_id: str, values, *, unit: str, year, level: str, s
 
 
 def _country_values(cities: pd.DataFrame, by_iso3: pd.DataFrame, indicator_id: str, *, decimals: int,
-                    note="", **provenance) -> pd.DataFrame:
+                    note: object = "", **provenance: Any) -> pd.DataFrame:
     """Copy country values (index iso3; columns value, year) to every city of the country that has one."""
     joined = cities[["city_id", "iso3"]].merge(by_iso3, left_on="iso3", right_index=True, how="inner")
     joined = joined[joined["value"].notna()]
@@ -478,9 +480,11 @@ def _arwu(path: Path, cities: pd.DataFrame) -> pd.DataFrame:
     ids = cities["city_id"]
     blocks = []
     for indicator_id, series, unit, year, decimals, proxy in (
-            ("05", papers, "sum over ARWU-1000 institutions of (PUB score/100)^2 (~ papers in multiples of top institution)",
+            ("05", papers, "sum over ARWU-1000 institutions of (PUB score/100)^2 "
+                           "(~ papers in multiples of top institution)",
              "2025 (papers 2024)", 3, True),
-            ("07", cited, "sum of (HiCi score/100)^2 (~ Clarivate highly cited researchers in multiples of top institution)",
+            ("07", cited, "sum of (HiCi score/100)^2 "
+                          "(~ Clarivate highly cited researchers in multiples of top institution)",
              "2025", 3, True),
             ("08", institutions, "number of ARWU-2025 top-1000 institutions", "2025", 0, False),
             ("18", top500, "number of ARWU-2025 top-500 universities", "2025", 0, False)):
@@ -550,7 +554,8 @@ def _index_city_points(gazetteer_cities: pd.DataFrame) -> dict[tuple[str, str], 
     return points
 
 
-def _airport_city_points(airports: pd.DataFrame) -> tuple[dict[tuple[str, str], tuple[float, float]], set]:
+def _airport_city_points(airports: pd.DataFrame) -> tuple[dict[tuple[str, str], tuple[float, float]],
+                                                          set[tuple[str, str]]]:
     """``(OpenFlights country, place key) -> mean (lat, lon)`` of the airports of that city; names whose
     airports lie more than :data:`ASSIGNMENT_RADIUS_KM` apart (Portland, Oregon and Maine) are ambiguous."""
     named = airports[~airports["city"].str.strip().isin(["", "\\N"])]
@@ -579,7 +584,7 @@ def _unicorn_placements(paths: dict[str, Path], gazetteer_cities: pd.DataFrame,
     iso3 = iso3.replace({"HKG": "CHN", "MAC": "CHN"})
     ghsl_points, ghsl_ambiguous = ghsl_name_points(paths["ghsl_centres"], _place_key)
     airport_points, airport_ambiguous = _airport_city_points(_read_airports(paths["airports"]))
-    gazetteers = (
+    gazetteers: tuple[tuple[str, pd.Series, dict[tuple[str, str], tuple[float, float]], set[tuple[str, str]]], ...] = (
         ("GeoNames index city", index_country, _index_city_points(gazetteer_cities), set()),
         ("GeoNames city", iso2, geonames, geonames_ambiguous),
         ("GHSL urban centre", iso3, ghsl_points, ghsl_ambiguous),

@@ -23,10 +23,13 @@ asked (the unicorn list has no state or province to tell them apart).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from indicators._numbers import to_floats
@@ -42,15 +45,15 @@ Points = dict[tuple[str, str], tuple[float, float]]
 _LATIN = re.compile(r"[A-Za-z][A-Za-z .'\-]*")
 
 
-def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+def haversine_km(lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike) -> np.ndarray:
     """Great-circle distance (km): ``2R asin(sqrt(sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)))``."""
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(x, dtype=float)) for x in (lat1, lon1, lat2, lon2))
-    inner = (np.sin((lat2 - lat1) / 2) ** 2
-             + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
-    return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(inner))
+    phi1, lam1, phi2, lam2 = (np.radians(np.asarray(x, dtype=float)) for x in (lat1, lon1, lat2, lon2))
+    inner = (np.sin((phi2 - phi1) / 2) ** 2
+             + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2)
+    return cast(np.ndarray, 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(inner)))
 
 
-def cities_within(lat, lon, cities: pd.DataFrame, radius_km: float = METRO_RADIUS_KM
+def cities_within(lat: npt.ArrayLike, lon: npt.ArrayLike, cities: pd.DataFrame, radius_km: float = METRO_RADIUS_KM
                   ) -> tuple[list[list[str]], np.ndarray]:
     """The index cities each point counts for under the metro-area rule.
 
@@ -88,7 +91,7 @@ def cities_within(lat, lon, cities: pd.DataFrame, radius_km: float = METRO_RADIU
     return within, distance.min(axis=1)
 
 
-def points_by_name(frame: pd.DataFrame, key: str = "key") -> tuple[Points, set]:
+def points_by_name(frame: pd.DataFrame, key: str = "key") -> tuple[Points, set[tuple[str, str]]]:
     """``(country, name key) -> mean (lat, lon)`` of a gazetteer; names spread wider than the radius are
     returned apart as ambiguous. ``frame`` has columns ``country``, ``key``, ``lat``, ``lon``."""
     frame = frame[frame["lat"].notna() & frame["lon"].notna() & (frame[key] != "")]
@@ -104,7 +107,7 @@ def points_by_name(frame: pd.DataFrame, key: str = "key") -> tuple[Points, set]:
 
 
 @lru_cache(maxsize=2)  # the gazetteer is fixed by the pinned package; parsing it takes seconds
-def geonames_points(place_key) -> tuple[Points, set, dict[str, str]]:
+def geonames_points(place_key: Callable[[object], str]) -> tuple[Points, set[tuple[str, str]], dict[str, str]]:
     """GeoNames cities (≥ 15,000 inhabitants) by ISO2 country and name; also ISO3 → ISO2.
 
     Raises
@@ -130,7 +133,7 @@ def geonames_points(place_key) -> tuple[Points, set, dict[str, str]]:
     return points, ambiguous, iso2_of_iso3
 
 
-def ghsl_name_points(path: Path, place_key) -> tuple[Points, set]:
+def ghsl_name_points(path: Path, place_key: Callable[[object], str]) -> tuple[Points, set[tuple[str, str]]]:
     """GHSL urban-centre member names (``uc_names``, ``;``-separated) by ISO3 country: the centre's centroid."""
     table = pd.read_csv(path, usecols=["country_iso", "uc_names", "centroid_lat", "centroid_lng"], dtype=str,
                         keep_default_na=False)

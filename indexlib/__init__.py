@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from indexlib.result import IndexResult
     from indicators import Framework, load_framework
 
+    __version__: str
+del TYPE_CHECKING  # only the public names below are attributes of the package
+
 __all__ = [
     "__version__",
     "build",

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 from scipy import stats
 
-from indexlib.pipeline import _resolve, build
+from indexlib.pipeline import FrameworkInput, MethodologyInput, PanelInput, _resolve, build
 from indexlib.provenance import build_inputs, environment, scheme_record
 from indexlib.rank import rank_dtype
 from indexlib.result import IndexResult
@@ -91,12 +91,12 @@ def rank_agreement(reference: pd.Series, other: pd.Series, top: int = 10) -> dic
         "kendall": float(stats.kendalltau(reference, other).statistic),
         "mean_abs_shift": float(shift.mean()),
         "max_abs_shift": float(shift.max()),
-        "top10_overlap": int(len(set(reference.nsmallest(top).index) & set(other.nsmallest(top).index))),
+        "top10_overlap": len(set(reference.nsmallest(top).index) & set(other.nsmallest(top).index)),
     }
 
 
-def compare_weightings(schemes: list[str], panel: object = None, methodology: object = None,
-                       framework: object = None) -> WeightingComparison:
+def compare_weightings(schemes: list[str], panel: PanelInput = None, methodology: MethodologyInput = None,
+                       framework: FrameworkInput = None) -> WeightingComparison:
     """Build the index under each scheme (everything else fixed) and compare with the nominal ranking."""
     data, meth, fw = _resolve(panel, methodology, framework)
     nominal = build(data, meth, fw)

@@ -83,9 +83,13 @@ def denominate(values: pd.DataFrame, framework: Framework, attributes: pd.DataFr
         See :func:`denominator_values`.
     """
     by_column: dict[str, list[str]] = {}
+    denominator_of: dict[str, str] = {}
+    scale_of: dict[str, float] = {}
     for indicator in framework.indicators:
         if indicator.denominator is not None and indicator.id in values.columns:
             by_column.setdefault(indicator.denominator, []).append(indicator.id)
+            denominator_of[indicator.id] = indicator.denominator
+            scale_of[indicator.id] = indicator.denominator_scale
     if not by_column:
         return values, pd.DataFrame(columns=DENOMINATION_COLUMNS), []
     aligned = attributes.reindex(values.index)
@@ -93,14 +97,14 @@ def denominate(values: pd.DataFrame, framework: Framework, attributes: pd.DataFr
     denominators = np.column_stack([denominator_values(aligned, c, source=source, indicators=by_column[c])
                                     for c in columns])
     ids = [i for c in columns for i in by_column[c]]
-    position = [columns.index(framework.element(i).denominator) for i in ids]
-    scale = np.array([framework.element(i).denominator_scale for i in ids])
+    position = [columns.index(denominator_of[i]) for i in ids]
+    scale = np.array([scale_of[i] for i in ids])
     divisor = denominators[:, position] / scale  # (cities, denominated indicators), one division for all
     numerators = values[ids].to_numpy(dtype=float)
     out = values.copy()
     out[ids] = numerators / divisor
     lost = ~np.isnan(numerators) & np.isnan(divisor)
-    log = pd.DataFrame({"indicator_id": ids, "denominator": [framework.element(i).denominator for i in ids],
+    log = pd.DataFrame({"indicator_id": ids, "denominator": [denominator_of[i] for i in ids],
                         "scale": scale, "cities_divided": (~np.isnan(numerators) & ~lost).sum(axis=0),
                         "cities_without_denominator": lost.sum(axis=0)}, columns=DENOMINATION_COLUMNS)
     notes = []

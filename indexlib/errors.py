@@ -2,5 +2,5 @@
 
 from __future__ import annotations
 
-from indicators.errors import *  # noqa: F401,F403
+from indicators.errors import *  # noqa: F403
 from indicators.errors import __all__  # noqa: F401

@@ -27,7 +27,7 @@ indicators: closing the gap. Ecological Indicators 80: 12–22. doi:10.1016/j.ec
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -77,7 +77,7 @@ def _smoothed_means(scaled: np.ndarray, means: np.ndarray, weights: np.ndarray) 
         # GCV of the means, as in scipy's make_smoothing_spline: n·Σ(m - f)² / (n - tr A_λ)²
         shrink = 1 / (1 + np.multiply.outer(lam, rho))  # eigenvalues of A_λ
         residuals = ((1 - shrink) * z) @ u.T / np.sqrt(weights)
-        return n * (residuals**2).sum(axis=-1) / (n - shrink.sum(axis=-1)) ** 2
+        return cast(np.ndarray, n * (residuals**2).sum(axis=-1) / (n - shrink.sum(axis=-1)) ** 2)
 
     # bandwidths h = (λ / Σw)^(1/4) (Silverman 1984): from half the mean spacing of the distinct values,
     # below which the spline only interpolates, to well past the range of x, where it is the line
@@ -87,12 +87,12 @@ def _smoothed_means(scaled: np.ndarray, means: np.ndarray, weights: np.ndarray) 
     scores = gcv(np.exp(log_lam))
     best = int(np.argmin(scores))
     if n * float(np.sum((means - line) ** 2)) / (n - 2) ** 2 <= scores[best]:
-        return line  # the line itself (λ = ∞) is a candidate
+        return cast(np.ndarray, line)  # the line itself (λ = ∞) is a candidate
     refined = optimize.minimize_scalar(lambda v: float(gcv(np.exp(v))), method="bounded",
                                        bounds=(log_lam[max(best - 1, 0)], log_lam[min(best + 1, steps)]),
                                        options={"xatol": 1e-4})
     chosen = refined.x if refined.fun < scores[best] else log_lam[best]
-    return line + u @ (z / (1 + np.exp(chosen) * rho)) / np.sqrt(weights)
+    return cast(np.ndarray, line + u @ (z / (1 + np.exp(chosen) * rho)) / np.sqrt(weights))
 
 
 def correlation_ratio(x: np.ndarray, y: np.ndarray) -> float:
@@ -277,7 +277,7 @@ def optimise_weights(result: IndexResult, level: Level = "dimension", target: pd
         centred_y = y - y.mean(axis=-1, keepdims=True)
         denominator = np.sqrt((centred_y**2).sum(axis=-1))[:, None] * spread_x
         r2 = np.divide(centred_y @ centred_x, denominator, out=np.zeros_like(denominator), where=denominator > 0)**2
-        return r2 / r2.sum(axis=1, keepdims=True)
+        return cast(np.ndarray, r2 / r2.sum(axis=1, keepdims=True))
 
     def loss(w: np.ndarray) -> float:
         return float(((shares(w[None]) - goal) ** 2).sum())
@@ -286,7 +286,7 @@ def optimise_weights(result: IndexResult, level: Level = "dimension", target: pd
         # central differences, one-sided at a weight of 0 (the loss is not defined for negative weights)
         upper, lower = w + 1e-7 * np.eye(k), np.clip(w - 1e-7 * np.eye(k), 0, None)
         losses = ((shares(np.vstack([upper, lower])) - goal) ** 2).sum(axis=1)
-        return (losses[:k] - losses[k:]) / (np.diag(upper) - np.diag(lower))
+        return cast(np.ndarray, (losses[:k] - losses[k:]) / (np.diag(upper) - np.diag(lower)))
 
     def run(start: np.ndarray) -> optimize.OptimizeResult:
         return optimize.minimize(loss, start, jac=gradient, method="SLSQP", bounds=[(0.0, 1.0)] * k,

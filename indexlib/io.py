@@ -357,8 +357,8 @@ def _locked(folder: Path) -> Iterator[None]:
         try:
             import fcntl
         except ImportError:  # pragma: no cover - Windows: no advisory locks; runs are not serialised
-            fcntl = None
-        if fcntl is not None:
+            pass
+        else:
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
     finally:

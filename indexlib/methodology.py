@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -18,12 +18,16 @@ from indicators import _toml
 from indicators._config import load_text, parse_model, read_file
 from indicators.errors import SpecificationError
 
+if TYPE_CHECKING:
+    pass
+
 __all__ = [
     "CoverageScreen",
     "MissingData",
     "OutlierTreatment",
     "Normalisation",
     "Aggregation",
+    "AggregationRule",
     "Presentation",
     "Weighting",
     "Methodology",
@@ -53,17 +57,25 @@ class _Model(BaseModel):
 def _registry(kind: str) -> Any:
     """The registry of a kind of method (imported on use: the methods import this module)."""
     if kind == "normaliser":
-        from indexlib.normalise import NORMALISERS as registry
-    elif kind == "aggregator":
-        from indexlib.aggregate import AGGREGATORS as registry
-    elif kind == "imputation method":
+        from indexlib.normalise import NORMALISERS
+
+        return NORMALISERS
+    if kind == "aggregator":
+        from indexlib.aggregate import AGGREGATORS
+
+        return AGGREGATORS
+    if kind == "imputation method":
         import indexlib.impute.methods  # noqa: F401 - registers the kernels
-        from indexlib.impute.options import IMPUTERS as registry
-    elif kind == "outlier rule":
-        from indexlib.treat import OUTLIER_RULES as registry
-    else:
-        from weights import METHODS as registry
-    return registry
+        from indexlib.impute.options import IMPUTERS
+
+        return IMPUTERS
+    if kind == "outlier rule":
+        from indexlib.treat import OUTLIER_RULES
+
+        return OUTLIER_RULES
+    from weights import METHODS
+
+    return METHODS
 
 
 def _known_method(value: str, kind: str, names: list[str] | None = None) -> str:

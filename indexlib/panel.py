@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,8 @@ from indicators.bounds import bound_problems, unit_problems
 from indicators.errors import DataValidationError
 from indicators.text import plural
 
-__all__ = ["Panel", "read_panel", "panel_from_frame", "MISSING_MARKERS", "ATTRIBUTE_COLUMNS"]
+__all__ = ["Panel", "read_panel", "panel_from_frame", "MISSING_MARKERS", "ATTRIBUTE_COLUMNS", "embedded_source",
+           "embedded_file", "embedded_year", "embedded_panel", "city_level_share"]
 
 #: Cell texts read as "no value". Anything else that is not a number is an error.
 MISSING_MARKERS = frozenset({"", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", ".."})
@@ -179,8 +181,8 @@ def _blank_cells(frame: pd.DataFrame) -> pd.DataFrame:
     cell for the columns of text."""
     def blank(cells: pd.Series) -> np.ndarray:
         if all_text(cells):
-            return (cells.str.strip() == "").to_numpy(dtype=bool)
-        return cells.map(lambda v: isinstance(v, str) and v.strip() == "").to_numpy(dtype=bool)
+            return cast(np.ndarray, (cells.str.strip() == "").to_numpy(dtype=bool))
+        return cast(np.ndarray, cells.map(lambda v: isinstance(v, str) and v.strip() == "").to_numpy(dtype=bool))
 
     return pd.DataFrame({k: blank(frame.iloc[:, k]) for k in range(frame.shape[1])}, index=frame.index
                         ).set_axis(frame.columns, axis=1)
@@ -210,10 +212,10 @@ def _marker_hints(bad_texts: list[pd.Series], source: str) -> list[str]:
 def _value_problems(numbers: np.ndarray, bad: np.ndarray, text: pd.Series, where: Callable[[int], str]) -> list[str]:
     """Messages for unparseable, infinite and out-of-range cells; ``where(i)`` locates cell ``i``."""
     problems = [f"{where(i)}: non-numeric value {quote(text.iloc[i])}; expected a number or an empty cell"
-                for i in np.flatnonzero(bad)]
+                for i in np.flatnonzero(bad).tolist()]
     with np.errstate(invalid="ignore"):
         huge = np.abs(numbers) > LARGEST_VALUE
-    for i in np.flatnonzero(huge):
+    for i in np.flatnonzero(huge).tolist():
         if np.isinf(numbers[i]):
             problems.append(f"{where(i)}: infinite value {quote(text.iloc[i])}; expected a finite number or an empty "
                             "cell")
@@ -224,7 +226,7 @@ def _value_problems(numbers: np.ndarray, bad: np.ndarray, text: pd.Series, where
 
 
 def panel_from_frame(frame: pd.DataFrame, framework: Framework, *, source: str, sha256: str | None = None,
-                     row_numbers: Sequence[int] | None = None, year: int | None = None,
+                     row_numbers: Sequence[int] | np.ndarray | None = None, year: int | None = None,
                      mixed_units: str = "error") -> Panel:
     """Validate an already-loaded table (cells as text or numbers) and build a :class:`Panel`.
 
@@ -296,7 +298,7 @@ def _canonical_ids(labels: pd.Series, framework: Framework) -> pd.Series:
     """Indicator ids as the framework spells them: ``"1"`` is ``"01"`` when the framework has ``"01"``
     (and not ``"1"``) — spreadsheets and integer columns drop the leading zeros of numeric codes."""
     known = set(framework.indicator_ids)
-    numeric = {}
+    numeric: dict[int, list[str]] = {}
     for i in framework.indicator_ids:
         if i.isdigit():
             numeric.setdefault(int(i), []).append(i)
@@ -362,7 +364,8 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
         elif column not in known:
             problems.append(
                 f"{source}, column {position} {quote(column)}: unknown indicator id; expected one of the framework "
-                f"{framework.id!r} indicator ids ({', '.join(indicator_ids[:8])}{', …' if len(indicator_ids) > 8 else ''}) "
+                f"{framework.id!r} indicator ids ({', '.join(indicator_ids[:8])}"
+                f"{', …' if len(indicator_ids) > 8 else ''}) "
                 "or a city attribute column"
             )
     if unnamed_empty:
@@ -392,12 +395,14 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
             values[indicator] = np.nan
             continue
         numbers, bad, text = _parse_numbers(frame[indicator])
+        # the message builders are called within this iteration, so closing over `indicator` is safe (B023)
         problems += _value_problems(numbers, bad, text, lambda i: f"{source}, row {rows[i]}, city "
-                                                                  f"{quote(ids.iloc[i])}, indicator {indicator!r}")
+                                                                  f"{quote(ids.iloc[i])}, indicator {indicator!r}")  # noqa: B023
         bad_texts.append(text[bad])
         # plausibility bounds of the framework (indicators/bounds.py)
         problems += bound_problems(framework, [indicator] * len(numbers), numbers,
-                                   lambda i: f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}, indicator {indicator!r}")
+                                   lambda i: f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}, "
+                                             f"indicator {indicator!r}")  # noqa: B023
         values[indicator] = numbers
     problems[:0] = _marker_hints(bad_texts, source)
     attribute_columns = [c for c in frame.columns if c not in indicator_ids and c != id_column]
@@ -491,7 +496,7 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
             f"({', '.join(framework.indicator_ids[:8])}{', …' if len(known) > 8 else ''})"
         )
     key = ids + "\x1f" + indicators
-    for _, members in key[key.duplicated(keep=False)].groupby(key).groups.items():
+    for members in key[key.duplicated(keep=False)].groupby(key).groups.values():
         positions = [int(r) for r in members]
         problems.append(
             f"{source}, rows {', '.join(str(rows[k]) for k in positions)}: city {quote(ids.iloc[positions[0]])}, "
@@ -508,10 +513,11 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
                                          f"indicator {quote(indicators.iloc[i])}")
     if "unit" in frame.columns and mixed_units == "error":
         known_rows = indicators.isin(known).to_numpy() & ~np.isnan(numbers)
-        positions = np.flatnonzero(known_rows)
-        problems += unit_problems(framework, indicators.to_numpy()[positions], frame["unit"].to_numpy()[positions],
-                                  lambda k: f"{source}, row {rows[positions[k]]}, city {quote(ids.iloc[positions[k]])}, "
-                                            f"indicator {quote(indicators.iloc[positions[k]])}")
+        checked = np.flatnonzero(known_rows)
+        problems += unit_problems(framework, indicators.to_numpy()[checked], frame["unit"].to_numpy()[checked],
+                                  lambda k: f"{source}, row {rows[checked[k]]}, "
+                                            f"city {quote(ids.iloc[checked[k]])}, "
+                                            f"indicator {quote(indicators.iloc[checked[k]])}")
     problems += _attribute_conflicts(frame, ids, rows, source)
     mixed = _mixed_units(frame, ids, indicators, framework)
     if mixed_units == "error":
@@ -524,7 +530,8 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
     values = values.reindex(index=city_order, columns=framework.indicator_ids)
     values.index.name = "city_id"
     values.columns.name = "indicator_id"
-    provenance_columns = [c for c in ("unit", "year", "level", "source", "licence", "note", "flag") if c in frame.columns]
+    provenance_columns = [c for c in ("unit", "year", "level", "source", "licence", "note", "flag")
+                          if c in frame.columns]
     provenance = None
     if provenance_columns:
         provenance = frame[provenance_columns].copy()

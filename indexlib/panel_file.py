@@ -90,7 +90,8 @@ def _decode(path: Path, raw: bytes) -> str:
                                   f"byte at offset {nul}), not text; expected a UTF-8 "
                                   f"{path.suffix.lstrip('.').upper()} file")
     return decode_utf8(raw, path, error=DataValidationError,
-                       expected="a UTF-8 file (in Excel: Save As 'CSV UTF-8'; elsewhere re-save it with encoding UTF-8)")
+                       expected="a UTF-8 file (in Excel: Save As 'CSV UTF-8'; "
+                                "elsewhere re-save it with encoding UTF-8)")
 
 
 def _same_widths(text: str, sep: str) -> bool:
@@ -106,7 +107,7 @@ def _same_widths(text: str, sep: str) -> bool:
     if (data == ord('"')).any():
         return False
     returns = np.flatnonzero(data == 13)
-    if returns.size and not (data[np.minimum(returns + 1, data.size - 1)] == 10).all() or data[-1:].tolist() == [13]:
+    if (returns.size and not (data[np.minimum(returns + 1, data.size - 1)] == 10).all()) or data[-1:].tolist() == [13]:
         return False
     ends = np.append(np.flatnonzero(data == 10), data.size)
     starts = np.concatenate(([0], ends[:-1] + 1))
@@ -184,7 +185,8 @@ def read_table(path: Path) -> Table:
     raw = read_input_bytes(path, what="panel", expected="a panel file (CSV, TSV, Parquet or XLSX)",
                            error=DataValidationError)
     if suffix not in {*_TEXT_SUFFIXES, ".parquet", ".xlsx", ".xlsm"}:
-        raise DataValidationError(f"{path}: unsupported panel format {suffix!r}; expected .csv, .tsv, .parquet or .xlsx")
+        raise DataValidationError(f"{path}: unsupported panel format {suffix!r}; "
+                                  "expected .csv, .tsv, .parquet or .xlsx")
     if not raw.strip():
         raise DataValidationError(f"{path}: the file is empty; expected a header row (city_id and the indicator "
                                   "ids) and one row per city")

@@ -11,7 +11,7 @@ import dataclasses
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -38,7 +38,17 @@ from indicators.errors import (
 )
 from indicators.text import plural
 
-__all__ = ["build", "validate", "Validated", "prepare", "Prepared", "checked_plan", "present_50_100"]
+__all__ = ["build", "validate", "Validated", "prepare", "Prepared", "checked_plan", "present_50_100", "PanelInput",
+           "MethodologyInput", "FrameworkInput", "imputation_attributes", "impute_values", "impute_and_treat",
+           "apply_weighting", "require_framework_weighting", "normalise_values"]
+
+#: The inputs :func:`build` accepts (and every analysis that builds: uncertainty, sensitivity, comparisons):
+#: a panel file, a DataFrame, a read :class:`~indexlib.panel.Panel`, or None for the embedded panel;
+PanelInput: TypeAlias = str | Path | pd.DataFrame | Panel | None
+#: a methodology file or object, or None for the default;
+MethodologyInput: TypeAlias = Methodology | str | Path | None
+#: a framework name, file or object, or None for the default framework.
+FrameworkInput: TypeAlias = Framework | str | Path | None
 
 
 @dataclass(frozen=True)
@@ -56,7 +66,8 @@ class Prepared:
     denomination: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(columns=DENOMINATION_COLUMNS))
 
 
-def _resolve(panel: Any, methodology: Any, framework: Any) -> tuple[Panel, Methodology, Framework]:
+def _resolve(panel: PanelInput, methodology: MethodologyInput, framework: FrameworkInput
+             ) -> tuple[Panel, Methodology, Framework]:
     fw = load_framework(framework)
     meth = methodology if isinstance(methodology, Methodology) else load_methodology(methodology)
     source = "methodology" if isinstance(methodology, Methodology) or methodology is None else str(methodology)
@@ -66,10 +77,7 @@ def _resolve(panel: Any, methodology: Any, framework: Any) -> tuple[Panel, Metho
         except WeightsError as exc:
             raise WeightsError(f"{source}: weights: {exc}") from None
     _check_against_framework(meth, fw, source)
-    if isinstance(panel, Panel):
-        data = panel
-    else:
-        data = read_panel(panel, fw)
+    data = panel if isinstance(panel, Panel) else read_panel(panel, fw)
     reference = meth.normalisation.reference_city
     if meth.normalisation.method == "reference" and reference not in data.values.index:
         raise SpecificationError(f"{source}: normalisation.reference_city {reference!r} is not a city of the panel "
@@ -384,9 +392,8 @@ class Validated:
     notes: tuple[str, ...]
 
 
-def validate(panel: str | Path | pd.DataFrame | Panel | None = None,
-             methodology: Methodology | str | Path | None = None,
-             framework: Framework | str | Path | None = None) -> Validated:
+def validate(panel: PanelInput = None, methodology: MethodologyInput = None,
+             framework: FrameworkInput = None) -> Validated:
     """Run every check :func:`build` runs, and every step up to aggregation, without producing output.
 
     Reading the panel, the coverage screen, the imputation's prerequisites (such as the city attributes
@@ -429,9 +436,8 @@ def validate(panel: str | Path | pd.DataFrame | Panel | None = None,
                      tuple(notes))
 
 
-def build(panel: str | Path | pd.DataFrame | Panel | None = None,
-          methodology: Methodology | str | Path | None = None,
-          framework: Framework | str | Path | None = None) -> IndexResult:
+def build(panel: PanelInput = None, methodology: MethodologyInput = None,
+          framework: FrameworkInput = None) -> IndexResult:
     """Compute the index: scores and ranks at every level for every city that passes the screen.
 
     Parameters

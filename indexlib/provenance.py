@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["CORE_DEPENDENCIES", "environment", "file_record", "object_record", "build_inputs", "spec_inputs",
-           "scheme_record"]
+           "scheme_record", "panel_record", "framework_record", "settings_record"]
 
 #: The packages indexlib needs to run (``[project] dependencies`` of ``pyproject.toml``).
 CORE_DEPENDENCIES = ("numpy", "pandas", "scipy", "scikit-learn", "pydantic")

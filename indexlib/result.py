@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from indexlib.methodology import Methodology
     from indexlib.panel import Panel
 
-__all__ = ["IndexResult", "IMPUTED_WEIGHT_THRESHOLD"]
+__all__ = ["IndexResult", "IMPUTED_WEIGHT_THRESHOLD", "imputed_mask"]
 
 #: A city whose effective weight rests on imputed values for more than this share is marked
 #: (``imputed_weight_flag`` in the ranking, ``*`` in the printed table): its rank says more about
@@ -149,7 +149,8 @@ class IndexResult:
         table["score_raw"] = overall["score_raw"]
         # whole-frame operations, not a column insert per node: a deep framework has thousands of nodes
         reported = self.framework.reported_node_ids
-        node_ranks = self.ranks[reported].astype(rank_dtype(self.methodology.ties)).set_axis([f"{n}_rank" for n in reported], axis=1)
+        node_ranks = (self.ranks[reported].astype(rank_dtype(self.methodology.ties))
+                      .set_axis([f"{n}_rank" for n in reported], axis=1))
         interleaved = [c for node in reported for c in (node, f"{node}_rank")]
         table = pd.concat([table, self.scores[reported], node_ranks], axis=1)[[*table.columns, *interleaved]]
         table["imputed_values"] = self.imputed.sum(axis=1).astype(int)
@@ -188,8 +189,8 @@ class IndexResult:
             "methodology": self.methodology.to_dict(),
             "excluded_indicators": self.excluded_indicators.to_dict(orient="records"),
             "excluded_cities": self.excluded_cities.to_dict(orient="records"),
-            "cities_ranked": int(len(self.values)),
-            "imputed_values": int(len(self.imputation_log)),
+            "cities_ranked": len(self.values),
+            "imputed_values": len(self.imputation_log),
             "notes": list(self.notes),
             **({"denomination": json.loads(self.denomination.to_json(orient="records"))}
                if self.denomination is not None and len(self.denomination) else {}),
@@ -198,7 +199,7 @@ class IndexResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready results: ranking, indicator scores, logs and the manifest."""
         def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-            return json.loads(frame.to_json(orient="records", double_precision=12))
+            return cast(list[dict[str, Any]], json.loads(frame.to_json(orient="records", double_precision=12)))
 
         return {
             "ranking": records(self.ranking),

@@ -18,7 +18,7 @@ from indexlib.methodology import Aggregation
 from indicators import Framework
 from indicators.errors import SpecificationError
 
-__all__ = ["ScoringPlan", "first_non_positive"]
+__all__ = ["ScoringPlan", "first_non_positive", "thresholded"]
 
 
 def first_non_positive(normalised: np.ndarray, *, strict: bool = True) -> tuple[int, int, int] | None:

@@ -7,14 +7,14 @@
 
 from __future__ import annotations
 
-import tomllib
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
-from indicators.coinr import looks_like_coinr_meta, read_coinr_meta
-from indicators.errors import FrameworkError
+from indicators.coinr import read_coinr_meta
 from indicators.schema import Framework, Indicator, Node, Polarity
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "Framework",
@@ -29,6 +29,8 @@ __all__ = [
 
 @lru_cache(maxsize=1)
 def _builtin_names() -> tuple[str, ...]:
+    from importlib import resources
+
     folder = resources.files("indicators") / "frameworks"
     return tuple(sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")))
 
@@ -38,9 +40,12 @@ def builtin_frameworks() -> list[str]:
     return list(_builtin_names())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _builtin(name: str) -> Framework:
     # Frameworks are frozen, so one parsed instance per built-in can be shared.
+    import tomllib
+    from importlib import resources
+
     resource = resources.files("indicators") / "frameworks" / f"{name}.toml"
     return Framework.parse(tomllib.loads(resource.read_text(encoding="utf-8")), source=f"built-in {name}")
 
@@ -50,6 +55,11 @@ def load_framework(spec: str | Path | Framework | None = None) -> Framework:
 
     ``None`` gives the default framework, ``gctsi-2025``.
     """
+    from pathlib import Path
+
+    from indicators.coinr import looks_like_coinr_meta
+    from indicators.errors import FrameworkError
+
     if isinstance(spec, Framework):
         return spec
     if spec is None:
@@ -60,10 +70,15 @@ def load_framework(spec: str | Path | Framework | None = None) -> Framework:
     path = Path(name)
     if not path.exists():
         raise FrameworkError(
-            f"framework {name!r} is neither a built-in framework ({', '.join(builtin_frameworks())}) nor an existing file"
+            f"framework {name!r} is neither a built-in framework ({', '.join(builtin_frameworks())}) "
+            "nor an existing file"
         )
     if looks_like_coinr_meta(path):
         return read_coinr_meta(path)
     if path.suffix.lower() not in {".toml", ".json"}:
         raise FrameworkError(f"{path}: a framework file must be .toml, .json or a COINr iMeta .csv")
     return Framework.from_file(path)
+
+
+# Imported to define the module, not part of its API (the package's names are exactly __all__).
+del TYPE_CHECKING, cache, lru_cache

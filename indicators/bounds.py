@@ -71,7 +71,8 @@ def bound_problems(framework: Framework, indicator_ids: Sequence[str], values: n
     --------
     >>> from indicators import load_framework
     >>> bound_problems(load_framework("gctsi-2025"), ["16"], [120.0], lambda i: f"row {i + 2}")
-    ["row 2: value 120 is outside the bounds [40, 95] of indicator '16' (years at birth); expected a value within them or an empty cell"]
+    ["row 2: value 120 is outside the bounds [40, 95] of indicator '16' (years at birth); expected a value within them
+    or an empty cell"]
     """
     values = np.asarray(values, dtype=float)
     return [f"{where(i)}: value {values[i]:g} is {reason}; expected a value within them or an empty cell"
@@ -100,6 +101,7 @@ def unit_problems(framework: Framework, indicator_ids: Sequence[str], units: Seq
                   where: Callable[[int], str]) -> list[str]:
     """Messages for rows of a user panel in another unit than their indicator's; ``where(i)`` locates row ``i``."""
     units = list(units)
+    unit_of = {i.id: i.unit for i in framework.indicators}
     return [f"{where(i)}: unit {str(units[i]).strip()!r} is not the indicator's unit "
-            f"{framework.element(indicator_ids[i]).unit!r}; expected values in that unit (convert them) or no unit"
-            for i in np.flatnonzero(wrong_units(framework, indicator_ids, units))]
+            f"{unit_of[indicator_ids[i]]!r}; expected values in that unit (convert them) or no unit"
+            for i in np.flatnonzero(wrong_units(framework, indicator_ids, units)).tolist()]

@@ -12,6 +12,7 @@ import io
 import math
 import re
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 import pandas as pd
@@ -58,6 +59,10 @@ def _read_meta(path: Path) -> pd.DataFrame:
         raise FrameworkError(f"{path}{where}; expected a COINr iMeta table with one field per column") from None
 
 
+@overload
+def _number(path: Path, row_number: int, element: str, column: str, text: str, default: float) -> float: ...
+@overload
+def _number(path: Path, row_number: int, element: str, column: str, text: str, default: None) -> float | None: ...
 def _number(path: Path, row_number: int, element: str, column: str, text: str, default: float | None) -> float | None:
     """A numeric cell of the iMeta table; ``default`` for an empty or NA cell."""
     text = text.strip()
@@ -150,7 +155,8 @@ def read_coinr_meta(path: str | Path, *, framework_id: str | None = None) -> Fra
             unit_columns.append(code)
         else:
             raise FrameworkError(
-                f"{path}, row {row_number}: Type {kind!r} for {code!r}; expected Indicator, Aggregate, Group or Denominator"
+                f"{path}, row {row_number}: Type {kind!r} for {code!r}; "
+                "expected Indicator, Aggregate, Group or Denominator"
             )
     data = {
         "id": framework_id or path.stem.replace(" ", "_"),

@@ -14,10 +14,11 @@ import math
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
-from pydantic import model_serializer, BaseModel, ConfigDict, Field, SerializationInfo, field_serializer, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, SerializationInfo, field_serializer, field_validator,
+                      model_serializer, model_validator)
 
 from indicators import _toml
 from indicators._config import parse_model, read_file
@@ -86,7 +87,8 @@ class Indicator(_Model):
     @model_validator(mode="after")
     def _ordered_bounds(self) -> Indicator:
         if self.bounds is not None and not self.bounds[0] <= self.bounds[1]:  # also refuses NaN
-            raise ValueError(f"indicator {self.id!r}: bounds must be [low, high] with low <= high; got {list(self.bounds)}")
+            raise ValueError(f"indicator {self.id!r}: bounds must be [low, high] with low <= high; "
+                             f"got {list(self.bounds)}")
         return self
 
 
@@ -163,12 +165,14 @@ class Framework(_Model):
     # ------------------------------------------------------------------ structure
     @cached_property
     def _by_id(self) -> dict[str, Node | Indicator]:
-        return {e.id: e for e in (*self.nodes, *self.indicators)}
+        elements: tuple[Node | Indicator, ...] = (*self.nodes, *self.indicators)
+        return {e.id: e for e in elements}
 
     @cached_property
     def _children(self) -> dict[str, tuple[str, ...]]:
         children: dict[str, list[str]] = {n.id: [] for n in self.nodes}
-        for element in (*self.nodes, *self.indicators):
+        elements: tuple[Node | Indicator, ...] = (*self.nodes, *self.indicators)
+        for element in elements:
             if element.parent is not None:
                 children[element.parent].append(element.id)
         return {k: tuple(v) for k, v in children.items()}
@@ -261,13 +265,16 @@ class Framework(_Model):
     def sibling_weights(self, node_id: str) -> np.ndarray:
         """Weights of ``node_id``'s children, normalised to sum to 1."""
         raw = np.array([self._by_id[c].weight for c in self._children[node_id]], dtype=float)
-        return raw / raw.sum()
+        return cast(np.ndarray, raw / raw.sum())
 
     def effective_weights(self) -> Any:
         """Nominal weight of each indicator in the index: the product of sibling-normalised weights
         down the tree (COINr ``get_eff_weights``; OECD/JRC 2008).
 
-        .. math:: w^{eff}_i = \\frac{w_i}{\\sum_{s \\in sib(i)} w_s} \\prod_{a \\in anc(i)} \\frac{w_a}{\\sum_{s \\in sib(a)} w_s}
+        .. math::
+
+            w^{eff}_i = \\frac{w_i}{\\sum_{s \\in sib(i)} w_s}
+                        \\prod_{a \\in anc(i)} \\frac{w_a}{\\sum_{s \\in sib(a)} w_s}
         """
         import pandas as pd
 
@@ -316,7 +323,8 @@ def _tree_problems(nodes: tuple[Node, ...], indicators: tuple[Indicator, ...]) -
         problems.append(f"exactly one node must have no parent (the index); found {len(roots)}: {roots}")
     if not indicators:
         problems.append("the framework has no indicators")
-    for element in (*nodes, *indicators):
+    elements: tuple[Node | Indicator, ...] = (*nodes, *indicators)
+    for element in elements:
         parent = element.parent
         if parent is None:
             continue
@@ -325,7 +333,7 @@ def _tree_problems(nodes: tuple[Node, ...], indicators: tuple[Indicator, ...]) -
         elif parent not in node_ids:
             problems.append(f"{element.id!r} names parent {parent!r}, which is not a node of the framework")
     children: dict[str, list[Node | Indicator]] = {n.id: [] for n in nodes}
-    for element in (*nodes, *indicators):
+    for element in elements:
         if element.parent in children:
             children[element.parent].append(element)
     for node_id, kids in children.items():
@@ -345,7 +353,8 @@ def _tree_problems(nodes: tuple[Node, ...], indicators: tuple[Indicator, ...]) -
             path.append(current)
             on_path.add(current)
             current = parent_of[current]
-        terminates = ends.get(current, True) if current not in on_path else False
+        # a chain ends at None (the root), at a parent reported above, or at a node already walked
+        terminates = (current is None or ends.get(current, True)) if current not in on_path else False
         for visited in path:
             ends[visited] = terminates
         if not ends[node.id]:

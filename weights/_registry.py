@@ -50,13 +50,14 @@ class WeightingSpec:
             from indicators.errors import SpecificationError
 
             try:
-                options = self.parse_options(options or {})
+                given = options.model_dump() if isinstance(options, MethodOptions) else options
+                options = self.parse_options(given or {})
             except ValueError as exc:
                 raise SpecificationError(str(exc)) from None
         return self.function(data, polarity, **dict(options))
 
     @property
-    def __name__(self) -> str:  # noqa: A003 - read by scheme_within_nodes for a scheme id
+    def __name__(self) -> str:
         return self.name
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, TypeAlias, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +29,7 @@ FloatArray = npt.NDArray[np.float64]
 #: What ``polarity`` may be: ``None`` (every indicator is "more is better"), a framework (its
 #: indicators' polarity), a mapping or Series from indicator id to +1/-1 (or "+"/"-"), or a
 #: sequence aligned with the columns.
-PolarityLike = Union[None, Framework, Mapping[Any, Any], pd.Series, Sequence[Any], npt.NDArray[Any]]
+PolarityLike: TypeAlias = Framework | Mapping[Any, Any] | pd.Series | Sequence[Any] | npt.NDArray[Any] | None
 
 _POLARITY_WORDS = {
     "+": 1.0,
@@ -51,7 +51,7 @@ class LabelledMatrix:
     rows: pd.Index
     labelled: bool
 
-    def column_name(self, j: int) -> str:
+    def column_name(self, j: int | np.integer[Any]) -> str:
         return f"indicator {str(self.columns[j])!r}" if self.labelled else f"column {j}"
 
     def row_names(self, positions: npt.NDArray[np.intp]) -> str:
@@ -133,7 +133,7 @@ def constant_columns(values: FloatArray) -> npt.NDArray[np.bool_]:
     size = np.maximum(np.abs(low), np.abs(high))
     # A range of a few units in the last place is rounding, not information: min-max would
     # otherwise blow rounding noise up to the full [0, 1] range.
-    return (high - low) <= 4.0 * np.finfo(np.float64).eps * size
+    return cast(npt.NDArray[np.bool_], (high - low) <= 4.0 * np.finfo(np.float64).eps * size)
 
 
 def require_non_constant(matrix: LabelledMatrix, caller: str, why: str) -> None:
@@ -230,7 +230,7 @@ def shares_or_equal(scores: FloatArray) -> FloatArray:
     total = scores.sum()
     if total <= 0.0:
         return np.full(scores.shape[0], 1.0 / scores.shape[0])
-    return scores / total
+    return cast(FloatArray, scores / total)
 
 
 def labelled_series(values: FloatArray, matrix: LabelledMatrix, name: str) -> pd.Series:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -16,7 +16,7 @@ from weights._validation import FloatArray, LabelledMatrix, as_matrix, require_p
 
 __all__ = ["BoDResult", "bod_kernel", "bod_weights"]
 
-BoundLike = float | Sequence[float] | Mapping[Any, float] | pd.Series | npt.NDArray[Any] | None
+BoundLike: TypeAlias = float | Sequence[float] | Mapping[Any, float] | pd.Series | npt.NDArray[Any] | None
 
 
 def bod_kernel(

@@ -4,7 +4,7 @@ times conflict with the other indicators."""
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -45,7 +45,7 @@ def critic_information(X: FloatArray, polarity: FloatArray | None = None) -> Flo
     # Perfectly correlated columns give r = 1 only up to round-off; without this cut the
     # weights would be ratios of rounding noise instead of the documented equal fallback.
     conflict[conflict < _CONFLICT_ROUNDING * m] = 0.0
-    return spread * conflict
+    return cast(FloatArray, spread * conflict)
 
 
 def critic_kernel(X: FloatArray, polarity: FloatArray | None = None) -> FloatArray:

@@ -57,7 +57,8 @@ def outranking_matrix(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
         if cast is not None:
             cast += w * ~(np.isnan(a) | np.isnan(b))
     if cast is None:
-        return (votes / weights.sum(axis=1)[:, None, None]) if batched else votes[0] / weights[0].sum()
+        complete: np.ndarray = (votes / weights.sum(axis=1)[:, None, None]) if batched else votes[0] / weights[0].sum()
+        return complete
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.where(cast > 0, votes / cast, 0.5)
     return shares if batched else shares[0]
@@ -73,7 +74,8 @@ def copeland_score(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     outcome = np.where(np.abs(shares - 0.5) <= TIE_TOLERANCE, 0.0, np.sign(shares - 0.5))
     n = shares.shape[-1]
     outcome[..., np.arange(n), np.arange(n)] = 0.0
-    return outcome.sum(axis=-1)
+    score: np.ndarray = outcome.sum(axis=-1)
+    return score
 
 
 AGGREGATORS.register("copeland")(AggregatorSpec("copeland", copeland_score, needs_positive=False))

@@ -13,16 +13,15 @@ from this package.
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import sys
-import traceback
-import warnings
-from collections.abc import Sequence
-from types import ModuleType
-from typing import Any
+from argparse import Action
+from typing import TYPE_CHECKING
 
-__all__ = ["main", "COMMAND_MODULES"]
+if TYPE_CHECKING:
+    from argparse import ArgumentParser
+    from collections.abc import Sequence
+    from types import ModuleType
+
+__all__ = ["main", "COMMAND_MODULES", "DESCRIPTION", "command_modules"]
 
 #: The command modules, in the order ``indexlib --help`` lists them.
 COMMAND_MODULES = ("build", "validate", "schema", "compare_published", "compare", "importance", "uncertainty",
@@ -34,10 +33,14 @@ DESCRIPTION = "The indexlib command line: build the Global City Talent Retention
 
 def command_modules() -> list[ModuleType]:
     """The command modules of :data:`COMMAND_MODULES`, imported."""
+    import importlib
+
     return [importlib.import_module(f"indexlib.cli.{name}") for name in COMMAND_MODULES]
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(prog="indexlib", description=DESCRIPTION,
                                      epilog="exit codes: 0 ok, 2 bad input or usage, 1 internal error; "
                                             "'indexlib COMMAND --help' lists a command's options")
@@ -53,13 +56,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _VersionAction(argparse.Action):
+class _VersionAction(Action):
     """``--version``: one unwrapped line, e.g. ``indexlib 0.1.0 (python 3.11.7, numpy 2.1.0, …)``."""
 
     def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        import argparse
+
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
 
-    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+    def __call__(self, parser: ArgumentParser, *args: object) -> None:
         from indexlib.provenance import environment
 
         versions = environment()
@@ -70,6 +75,10 @@ class _VersionAction(argparse.Action):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    import sys
+    import traceback
+    import warnings
+
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -91,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: exit 1, no traceback by default
+    except Exception as exc:  # the last line of defence: exit 1, no traceback by default
         if args.debug:
             traceback.print_exc()
         print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback; please report it)",
@@ -99,5 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+# Imported to define the module, not part of its API (the package's names are exactly __all__).
+del TYPE_CHECKING, Action
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    raise SystemExit(main())

@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["positive_int", "non_negative_int", "positive_number", "unit_fraction", "output_folder", "year", "add_build_inputs", "add_year",
-           "panel_input", "build_from_args", "print_notes", "format_table"]
+__all__ = ["positive_int", "non_negative_int", "positive_number", "unit_fraction", "output_folder", "year",
+           "add_build_inputs", "add_year", "panel_input", "build_from_args", "print_notes", "format_table"]
 
 
 def positive_int(text: str) -> int:
@@ -140,7 +140,8 @@ def _build_open_only(args: argparse.Namespace) -> Any:
               "dropped from the build (listed in the notes)", file=sys.stderr)
     framework = load_framework(args.framework)
     names = city_data.cities()[["city_id", "name_en", "country", "continent"]].rename(columns={"name_en": "city_en"})
-    frame = city_data.load_panel(city_data.EDITION, open_only=True).drop(columns=["licence_open"]).merge(names, on="city_id")
+    frame = (city_data.load_panel(city_data.EDITION, open_only=True).drop(columns=["licence_open"])
+             .merge(names, on="city_id"))
     panel = panel_from_frame(frame.astype(object).where(frame.notna(), ""), framework,
                              source=f"embedded {city_data.EDITION} panel, open licences only (city_data)")
     return indexlib.build(panel, methodology, framework)
@@ -152,4 +153,4 @@ def print_notes(result: Any) -> None:
 
 
 def format_table(frame: pd.DataFrame, floats: int = 2) -> str:
-    return frame.to_string(index=False, float_format=lambda v: f"{v:.{floats}f}")
+    return cast(str, frame.to_string(index=False, float_format=lambda v: f"{v:.{floats}f}"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from indexlib.cli._args import (add_build_inputs, add_year, build_from_args, format_table, output_folder, positive_number,
-                               print_notes)
+from indexlib.cli._args import (add_build_inputs, add_year, build_from_args, format_table, output_folder,
+                                positive_number, print_notes)
 
 __all__ = ["NAME", "HELP", "parser", "run"]
 

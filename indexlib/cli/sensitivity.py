@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from indexlib.cli._args import (add_build_inputs, add_year, format_table, non_negative_int, output_folder, unit_fraction,
-                                panel_input, positive_int)
+from indexlib.cli._args import (add_build_inputs, add_year, format_table, non_negative_int, output_folder,
+                                unit_fraction, panel_input, positive_int)
 from indexlib.cli.uncertainty import (add_chunk_size, add_engine_arguments, chunk_size, engine_options,
                                       terminal_progress)
 
@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     from indexlib.uncertainty.spec import load_spec
     from indicators.text import plural
 
-    model = UncertaintyModel(panel_input(args), args.method, args.framework, load_spec(args.spec), spec_source=args.spec)
+    model = UncertaintyModel(panel_input(args), args.method, args.framework, load_spec(args.spec),
+                             spec_source=args.spec)
     result = sensitivity_analysis(model=model, n_base=args.n, seed=args.seed, num_resamples=args.resamples,
                                   conf_level=args.conf_level, chunk_size=chunk_size(args),
                                   progress=terminal_progress("sensitivity"), **engine_options(args))
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         from indexlib.figures import figure_names, sobol_figure_files
         from indexlib.io import write_folder
 
-        files = result.files()
+        files: dict[str, str | bytes] = {**result.files()}
         if not args.no_figures:
             files.update(sobol_figure_files(result))
         written = write_folder(args.out, files, owns=[*result.OUTPUTS, *figure_names("sobol")])

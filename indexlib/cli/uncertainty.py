@@ -11,11 +11,13 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 
 from indexlib.cli._args import (add_build_inputs, add_year, format_table, non_negative_int, output_folder,
                                 panel_input, positive_int)
 
-__all__ = ["NAME", "HELP", "parser", "run", "terminal_progress", "add_chunk_size", "chunk_size", "add_engine_arguments", "engine_options"]
+__all__ = ["NAME", "HELP", "parser", "run", "terminal_progress", "add_chunk_size", "chunk_size", "add_engine_arguments",
+           "engine_options"]
 
 NAME = "uncertainty"
 HELP = "Monte Carlo rank intervals under alternative weights, normalisations, aggregations…"
@@ -53,7 +55,7 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
                         help="with --engine dask: the scheduler's address (default: start a LocalCluster)")
 
 
-def engine_options(args: argparse.Namespace) -> dict[str, str | None]:
+def engine_options(args: argparse.Namespace) -> dict[str, Any]:
     """The ``engine`` and ``scheduler`` keywords of the analyses; ``--scheduler`` needs ``--engine dask``."""
     if args.scheduler is not None and args.engine != "dask":
         from indicators.errors import SpecificationError

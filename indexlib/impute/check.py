@@ -12,9 +12,9 @@ each method, and the hidden cells are compared with their true values:
 A method's score is the mean of its per-indicator errors (each indicator counts once); the best
 method has the lowest score, except that methods within ``ERROR_TIE`` of it count as tied and the
 lowest rank error among them decides (on the 2025 panel the best two differ by less than the spread
-of their errors between seeds, about 0.003, while their rank errors differ consistently). Hiding a fold of every indicator at once
-raises the share of missing cells by about :math:`1/K` of the observed ones, a slightly harder task
-than the panel's own gaps.
+of their errors between seeds, about 0.003, while their rank errors differ consistently). Hiding a
+fold of every indicator at once raises the share of missing cells by about :math:`1/K` of the observed
+ones, a slightly harder task than the panel's own gaps.
 
 Reference: Hastie, T., Tibshirani, R. and Friedman, J. (2009). *The Elements of Statistical
 Learning*, 2nd ed., §7.10 (cross-validation). Springer.
@@ -32,7 +32,7 @@ from indexlib.impute.methods import filling_methods, impute
 from indexlib.methodology import MissingData
 from indicators.errors import SpecificationError
 
-__all__ = ["ERROR_TIE", "ImputationCheck", "best_method", "check_imputation"]
+__all__ = ["ERROR_TIE", "ImputationCheck", "best_method", "check_imputation", "fold_assignment"]
 
 #: Mean errors (shares of the range) closer than this to the lowest count as a tie.
 ERROR_TIE = 0.005
@@ -77,8 +77,12 @@ def fold_assignment(observed: np.ndarray, folds: int, seed: int) -> np.ndarray:
 def _position_error(column: np.ndarray, truth: np.ndarray, estimate: np.ndarray) -> np.ndarray:
     """``|#{others > estimate} − #{others > truth}|`` among the observed values of one indicator."""
     ordered = np.sort(column[~np.isnan(column)])
-    above = lambda x: ordered.size - np.searchsorted(ordered, x, side="right")  # noqa: E731
-    return np.abs(above(estimate) - (truth > estimate) - above(truth)).astype(float)
+
+    def above(x: np.ndarray) -> np.ndarray:
+        return ordered.size - np.searchsorted(ordered, x, side="right")
+
+    error: np.ndarray = np.abs(above(estimate) - (truth > estimate) - above(truth)).astype(float)
+    return error
 
 
 def check_imputation(values: pd.DataFrame, attributes: pd.DataFrame | None = None, *, folds: int = 5,

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -70,7 +71,8 @@ from indicators.errors import DataValidationError
 if TYPE_CHECKING:
     from indexlib.methodology import MissingData
 
-__all__ = ["impute", "filling_methods", "MULTIVARIATE_METHODS", "LOG_COLUMNS", "haversine_km", "summary_note"]
+__all__ = ["impute", "filling_methods", "MULTIVARIATE_METHODS", "LOG_COLUMNS", "haversine_km", "summary_note",
+           "distinct_counts", "standardise"]
 
 #: Columns of the imputation log: one row per imputed cell.
 LOG_COLUMNS = ["city_id", "indicator_id", "value", "rule", "level"]
@@ -167,7 +169,7 @@ def distinct_counts(block: np.ndarray) -> np.ndarray:
     ordered = np.sort(block, axis=0)  # NaN last
     new = ~np.isnan(ordered)
     new[1:] &= ordered[1:] != ordered[:-1]
-    return new.sum(axis=0)
+    return cast(np.ndarray, new.sum(axis=0))
 
 
 def _group_codes(attributes: pd.DataFrame | None, group: str) -> np.ndarray | None:
@@ -179,7 +181,7 @@ def _group_codes(attributes: pd.DataFrame | None, group: str) -> np.ndarray | No
     named = np.array([not (isinstance(v, str) and not v.strip()) for v in labels], dtype=bool)
     renumbered = np.full(len(labels) + 1, -1)
     renumbered[:-1][named] = np.arange(int(named.sum()))
-    return renumbered[codes]
+    return cast(np.ndarray | None, renumbered[codes])
 
 
 def _group_statistics(columns: np.ndarray, todo: np.ndarray, value_order: np.ndarray, codes: np.ndarray
@@ -326,7 +328,7 @@ def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.
     """
     p1, p2 = np.radians(lat1), np.radians(lat2)
     a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return cast(np.ndarray, 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
 
 
 def _coordinates(attributes: pd.DataFrame | None, n: int) -> tuple[np.ndarray, np.ndarray]:

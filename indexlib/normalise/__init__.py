@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 # The method modules register their kernels; their scikit-learn transformers (and scikit-learn) are
 # loaded on first use through __getattr__ below.
@@ -41,7 +41,17 @@ __all__ = [
     "BordaNormaliser",
 ]
 
-_ESTIMATORS = {"BaseNormaliser", "MinMaxNormaliser", "ZScoreNormaliser", "PercentileNormaliser", "RankNormaliser", "GoalpostNormaliser", "ReferenceNormaliser", "BordaNormaliser", "FractionOfMaxNormaliser", "ScaledNormaliser", "TargetNormaliser"}
+_ESTIMATORS = {"BaseNormaliser", "MinMaxNormaliser", "ZScoreNormaliser", "PercentileNormaliser", "RankNormaliser",
+               "GoalpostNormaliser", "ReferenceNormaliser", "BordaNormaliser", "FractionOfMaxNormaliser",
+               "ScaledNormaliser", "TargetNormaliser"}
+
+if TYPE_CHECKING:  # the scikit-learn estimators, imported on first use (below) but typed here
+    from typing import Any
+
+    from indexlib.normalise.estimators import (BaseNormaliser, BordaNormaliser, FractionOfMaxNormaliser,
+                                               GoalpostNormaliser, MinMaxNormaliser, PercentileNormaliser,
+                                               RankNormaliser, ReferenceNormaliser, ScaledNormaliser,
+                                               TargetNormaliser, ZScoreNormaliser)
 
 
 def __getattr__(name: str) -> Any:
@@ -50,3 +60,6 @@ def __getattr__(name: str) -> Any:
 
         return getattr(estimators, name)
     raise AttributeError(f"module 'indexlib.normalise' has no attribute {name!r}")
+
+
+del TYPE_CHECKING  # a typing helper, not an attribute of the package

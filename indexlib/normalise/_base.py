@@ -136,7 +136,7 @@ def polarity_vector(polarity: Sequence[Any] | np.ndarray | None, n_features: int
 
 def check_not_constant(low: np.ndarray, high: np.ndarray, names: Sequence[str], method: str) -> None:
     """Raise :class:`DegenerateIndicatorError` naming every feature whose range is zero."""
-    constant = [str(names[j]) for j in np.flatnonzero(~(high > low))]
+    constant = [str(names[j]) for j in np.flatnonzero(~(high > low)).tolist()]
     if constant:
         raise DegenerateIndicatorError(
             f"{method} normalisation is undefined for constant indicator(s) {constant}: every city has the same "

@@ -7,7 +7,7 @@ the registry and a build need numpy only: ``indexlib.normalise.MinMaxNormaliser`
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -17,10 +17,13 @@ from sklearn.utils.validation import validate_data
 from indexlib.normalise._base import NORMALISERS, FitContext, NormaliserOptions, polarity_vector
 from indicators.errors import DataValidationError, NotFittedError, SpecificationError
 
-__all__ = ["BaseNormaliser", "MinMaxNormaliser", "ZScoreNormaliser", "PercentileNormaliser", "RankNormaliser", "GoalpostNormaliser", "ReferenceNormaliser", "BordaNormaliser", "FractionOfMaxNormaliser", "ScaledNormaliser", "TargetNormaliser"]
+__all__ = ["BaseNormaliser", "MinMaxNormaliser", "ZScoreNormaliser", "PercentileNormaliser", "RankNormaliser",
+           "GoalpostNormaliser", "ReferenceNormaliser", "BordaNormaliser", "FractionOfMaxNormaliser",
+           "ScaledNormaliser", "TargetNormaliser"]
 
 
-class BaseNormaliser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+# scikit-learn ships no type information, so its bases are Any to mypy
+class BaseNormaliser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """Base of the normalisers: validation at the boundary, kernels inside.
 
     NaN values are disregarded when fitting and kept in the output (scikit-learn's scaler policy);
@@ -52,7 +55,8 @@ class BaseNormaliser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _validate(self, X: Any, *, reset: bool) -> np.ndarray:
         try:
-            return validate_data(self, X, reset=reset, ensure_all_finite="allow-nan", dtype=np.float64)
+            return cast(np.ndarray,
+                        validate_data(self, X, reset=reset, ensure_all_finite="allow-nan", dtype=np.float64))
         except ValueError as exc:
             if isinstance(exc, DataValidationError):
                 raise
@@ -91,7 +95,7 @@ class BaseNormaliser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         learned = {name: getattr(self, f"{name}_") for name in self._learned}
         return NORMALISERS.get(self.method).apply(data, self.polarity_, learned, self._options())
 
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+    def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         return tags

@@ -10,6 +10,7 @@ scores the best (lowest) value as a fraction of its own. Reference: methods.md �
 
 from __future__ import annotations
 
+from typing import cast
 
 import numpy as np
 from pydantic import Field
@@ -29,7 +30,7 @@ class FractionOfMaxOptions(NormaliserOptions):
 def fracmax_fit(X: np.ndarray, polarity: np.ndarray, options: FractionOfMaxOptions, context: FitContext
                 ) -> dict[str, np.ndarray]:
     """Learn each indicator's best value (largest for '+', smallest for '-'); values must be > 0."""
-    bad = [str(context.names[j]) for j in np.flatnonzero(np.nanmin(X, axis=0) <= 0)]
+    bad = [str(context.names[j]) for j in np.flatnonzero(np.nanmin(X, axis=0) <= 0).tolist()]
     if bad:
         raise DataValidationError(f"fraction-of-max normalisation needs values > 0; indicator(s) {bad} have a value "
                                   "<= 0 (use min-max or a distance to a target)")
@@ -41,7 +42,7 @@ def fracmax_apply(X: np.ndarray, polarity: np.ndarray, learned: dict[str, np.nda
     """``scale · x / best`` for '+', ``scale · best / x`` for '-'."""
     with np.errstate(divide="ignore"):
         share = np.where(polarity > 0, X / learned["best"], learned["best"] / X)
-    return options.scale * share
+    return cast(np.ndarray, options.scale * share)
 
 
 NORMALISERS.register("fracmax")(

@@ -11,6 +11,7 @@ before ``n_goalposts``): :math:`y = l + (u - l)(s x - g_{low})/(g_{high} - g_{lo
 
 from __future__ import annotations
 
+from typing import cast
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -71,7 +72,7 @@ def goalposts_apply(X: np.ndarray, polarity: np.ndarray, learned: dict[str, np.n
         share = np.where(polarity > 0, share, 1.0 - share)
     if options.truncate:
         share = np.clip(share, 0.0, 1.0)
-    return lower + (upper - lower) * share
+    return cast(np.ndarray, lower + (upper - lower) * share)
 
 
 NORMALISERS.register("goalposts")(

@@ -8,6 +8,7 @@ capped at ``u`` by default (cities better than the reference score ``u``). Refer
 
 from __future__ import annotations
 
+from typing import cast
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -46,10 +47,10 @@ def reference_fit(X: np.ndarray, polarity: np.ndarray, options: ReferenceOptions
     adjusted = X * polarity
     ref = adjusted[reference_row]
     low = np.nanmin(adjusted, axis=0)
-    missing = [str(names[j]) for j in np.flatnonzero(np.isnan(ref))]
+    missing = [str(names[j]) for j in np.flatnonzero(np.isnan(ref)).tolist()]
     if missing:
         raise DataValidationError(f"the reference city has no value for indicator(s) {missing}")
-    worst = [str(names[j]) for j in np.flatnonzero(~(ref > low))]
+    worst = [str(names[j]) for j in np.flatnonzero(~(ref > low)).tolist()]
     if worst:
         raise DegenerateIndicatorError(
             f"distance to the reference city is undefined for indicator(s) {worst}: the reference city is the worst"
@@ -64,7 +65,7 @@ def reference_apply(X: np.ndarray, polarity: np.ndarray, learned: dict[str, np.n
     share = (X * polarity - learned["data_min"]) / (learned["reference_values"] - learned["data_min"])
     if options.cap:
         share = np.minimum(share, 1.0)
-    return lower + (upper - lower) * share
+    return cast(np.ndarray, lower + (upper - lower) * share)
 
 
 NORMALISERS.register("reference")(

@@ -11,6 +11,7 @@ units, one per indicator, and must be better than the worst city. With ``range =
 
 from __future__ import annotations
 
+from typing import cast
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -49,7 +50,7 @@ def target_fit(X: np.ndarray, polarity: np.ndarray, options: TargetOptions, cont
     if target.shape != (X.shape[1],):
         raise SpecificationError(f"targets must have one value per indicator ({X.shape[1]}); got {target.size}")
     worst = np.where(polarity > 0, np.nanmin(X, axis=0), np.nanmax(X, axis=0))
-    bad = [str(context.names[j]) for j in np.flatnonzero(~(polarity * (target - worst) > 0))]
+    bad = [str(context.names[j]) for j in np.flatnonzero(~(polarity * (target - worst) > 0)).tolist()]
     if bad:
         raise DegenerateIndicatorError(f"distance to a target is undefined for indicator(s) {bad}: the target is not "
                                        "better than the worst city's value")
@@ -63,7 +64,7 @@ def target_apply(X: np.ndarray, polarity: np.ndarray, learned: dict[str, np.ndar
     share = (X - learned["worst"]) / (learned["target"] - learned["worst"])
     if options.cap:
         share = np.minimum(share, 1.0)
-    return lower + (upper - lower) * share
+    return cast(np.ndarray, lower + (upper - lower) * share)
 
 
 NORMALISERS.register("target")(

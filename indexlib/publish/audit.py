@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -99,7 +99,7 @@ def first_component_share(items: np.ndarray) -> float:
     return float(PCA(n_components=1, svd_solver="full").fit(standardised).explained_variance_ratio_[0])
 
 
-def added_value(ranks: pd.DataFrame, overall: str, dimensions: list[str], gap: int = 10) -> pd.DataFrame:
+def added_value(ranks: pd.DataFrame, overall: str, dimensions: list[str], gap: float = 10) -> pd.DataFrame:
     """Per city: the dimension whose rank is closest to the index rank, the gap, and whether the
     index rank differs by at least ``gap`` from every dimension rank (GTCI audit "added value").
 
@@ -218,6 +218,7 @@ class Audit:
         from indexlib.figures import FIGURE_STYLE, pyplot, render_figure
 
         plt = pyplot()
+        assert plt is not None  # files() has called require_matplotlib()
         matrix = self.tables["correlation_matrix"].set_index("indicator_id")
         dimensions = self.tables["coverage_indicators"].set_index("indicator_id")["dimension"].reindex(matrix.index)
         n = len(matrix)
@@ -455,7 +456,8 @@ def _summary(result: IndexResult, tables: dict[str, pd.DataFrame], flags: pd.Dat
 # ---------------------------------------------------------------------------------------------- output helpers
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """JSON-ready records of ``frame``: NaN as None, numpy scalars as Python ones, floats to 12 digits."""
-    return json.loads(frame.to_json(orient="records", double_precision=12, force_ascii=False))
+    return cast(list[dict[str, Any]],
+                json.loads(frame.to_json(orient="records", double_precision=12, force_ascii=False)))
 
 
 def require_matplotlib() -> None:

@@ -25,7 +25,7 @@ import pandas as pd
 
 from indexlib.io import write_folder
 from indexlib.methodology import Methodology, Normalisation, Presentation, load_methodology
-from indexlib.panel import read_panel
+from indexlib.panel import Panel, read_panel
 from indexlib.pipeline import build
 from indexlib.publish.tables import csv_text
 from indexlib.result import IndexResult
@@ -77,7 +77,8 @@ class EditionChanges:
                             ("largest moves down", moved[moved["rank_change"] < 0].iloc[::-1].head(top))):
             lines += ["", f"{title}:"] if len(rows) else []
             lines += [f"  {r.city_id}: rank {_rank(r[f'rank_{self.base_year}'])} → {_rank(r[f'rank_{self.year}'])} "
-                      f"({'+' if r.rank_change > 0 else ''}{_rank(r.rank_change)}), score {r[f'score_{self.base_year}']:.2f} → "
+                      f"({'+' if r.rank_change > 0 else ''}{_rank(r.rank_change)}), "
+                      f"score {r[f'score_{self.base_year}']:.2f} → "
                       f"{r[f'score_{self.year}']:.2f} ({r.score_change:+.2f})"
                       for _, r in rows.iterrows()]
         lines += [""] + [f"note: {note}" for note in self.notes]
@@ -89,7 +90,7 @@ class EditionChanges:
         return write_folder(folder, files, owns=files)
 
 
-def _edition(data: Any, framework: Framework, year: int) -> Any:
+def _edition(data: str | Path | pd.DataFrame | None, framework: Framework, year: int) -> Panel:
     return read_panel(data, framework, year=year)
 
 
@@ -99,7 +100,8 @@ def _quiet_build(panel: Any, methodology: Methodology, framework: Framework) -> 
         return build(panel, methodology, framework)
 
 
-def edition_changes(data: Any, base_year: int, year: int, methodology: Methodology | str | Path | None = None,
+def edition_changes(data: str | Path | pd.DataFrame | None, base_year: int, year: int,
+                    methodology: Methodology | str | Path | None = None,
                     framework: Framework | str | Path | None = None) -> EditionChanges:
     """Rank and score changes between two editions of a panel.
 

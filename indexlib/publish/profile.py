@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -26,8 +26,12 @@ from indexlib.result import IndexResult
 from indicators._config import read_input_bytes
 from indicators._numbers import EXACT_CSV
 from indicators.errors import DataValidationError, SpecificationError
+from indicators.schema import Indicator
 
-__all__ = ["CityProfile", "profile", "find_city", "nearest_peers", "INTERVAL_COLUMNS"]
+if TYPE_CHECKING:
+    from indexlib.uncertainty.montecarlo import UncertaintyResult
+
+__all__ = ["CityProfile", "profile", "find_city", "nearest_peers", "INTERVAL_COLUMNS", "read_intervals"]
 
 #: Columns a rank-interval table must have (``UncertaintyResult.rank_intervals``).
 INTERVAL_COLUMNS = ("city_id", "p05_rank", "median_rank", "p95_rank")
@@ -158,6 +162,7 @@ class CityProfile:
         from indexlib.figures import FIGURE_STYLE, pyplot, render_figure
 
         plt = pyplot()
+        assert plt is not None  # files() has called require_matplotlib()
         frame = self.dimensions.iloc[::-1]  # first dimension at the top
         with plt.rc_context(FIGURE_STYLE):
             figure, axes = plt.subplots(figsize=(6.0, 0.45 * len(frame) + 1.2))
@@ -172,7 +177,9 @@ class CityProfile:
             return render_figure(plt, figure, "dimensions")
 
 
-def profile(result: IndexResult, city: str, intervals: Any = None, *, top: int = 5, peers: int = 5) -> CityProfile:
+def profile(result: IndexResult, city: str,
+            intervals: UncertaintyResult | pd.DataFrame | Mapping[str, pd.DataFrame] | None = None, *, top: int = 5,
+            peers: int = 5) -> CityProfile:
     """Profile of ``city`` (an id or an English name, any case) in a build.
 
     Parameters
@@ -201,7 +208,7 @@ def profile(result: IndexResult, city: str, intervals: Any = None, *, top: int =
     city_en = str(attributes.get("city_en") or city_id)
     overall = {"score": float(result.scores.at[city_id, result.root]),
                "score_raw": float(result.raw_scores.at[city_id, result.root]),
-               "rank": float(result.ranks.at[city_id, result.root]), "cities": int(len(result.values))}
+               "rank": float(result.ranks.at[city_id, result.root]), "cities": len(result.values)}
     overall.update(_interval_for(tables.get(result.root), city_id, "the index", notes))
 
     rows = []
@@ -274,7 +281,7 @@ def _indicator_table(result: IndexResult, city_id: str) -> pd.DataFrame:
     ranks = result.normalised[ids].rank(ascending=False, method="min").loc[city_id]
     rows = []
     for i in ids:
-        element = framework.element(i)
+        element = cast(Indicator, framework.element(i))  # ids are the used indicators
         imputed = i in log.index
         unit = provenance.at[i, "unit"] if _present(provenance.at[i, "unit"]) else (element.unit or None)
         source = provenance.at[i, "source"]

@@ -26,15 +26,17 @@ import json
 import math
 from collections.abc import Mapping
 from importlib.resources import files
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from indexlib.result import IndexResult
 from indexlib.scoring import ScoringPlan
+from indicators.schema import Indicator
 
-__all__ = ["render_report", "report_data", "city_attributes", "jsonable", "RECOMPUTABLE_METHODS"]
+__all__ = ["render_report", "report_data", "city_attributes", "jsonable", "RECOMPUTABLE_METHODS", "html_table",
+           "render_mapping"]
 
 #: Aggregations the page can recompute (the quasi-arithmetic means); a build using another one
 #: (generalised, Copeland) gets the page without the reweighting panel, and the page says why.
@@ -101,7 +103,7 @@ def report_data(result: IndexResult, intervals: pd.DataFrame | None = None) -> d
         "title_zh": framework.name_zh,
         "root": framework.root,
         "dimensions": [describe(d) for d in framework.dimension_ids],
-        "indicators": [{**describe(i), "unit": framework.element(i).unit} for i in plan.indicator_ids],
+        "indicators": [{**describe(i), "unit": cast(Indicator, framework.element(i)).unit} for i in plan.indicator_ids],
         "node_ids": plan.node_ids,
         "nodes": nodes,
         "weights": {e: float(w) for e, w in zip(elements, plan.nominal_weights)},
@@ -140,7 +142,8 @@ def html_table(frame: pd.DataFrame, *, caption: str | None = None, max_rows: int
     more = (f"<p class='note'>First {max_rows} of {len(frame)} rows.</p>"
             if max_rows is not None and len(frame) > max_rows else "")
     title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return f"<div class='scroll'><table class='plain'>{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{more}"
+    return (f"<div class='scroll'><table class='plain'>{title}<thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table></div>{more}")
 
 
 def _as_frame(value: Any) -> pd.DataFrame | None:

@@ -19,7 +19,7 @@ import datetime
 import io
 import zipfile
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -62,7 +62,7 @@ def csv_text(frame: pd.DataFrame) -> str:
     for column in guarded.columns:
         if not pd.api.types.is_numeric_dtype(guarded[column]):
             guarded[column] = guarded[column].map(guard_csv_text)
-    return guarded.to_csv(index=False, lineterminator="\n")
+    return cast(str, guarded.to_csv(index=False, lineterminator="\n"))
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

@@ -17,7 +17,7 @@ from indexlib.sensitivity.sobol import SobolDesign, SobolResult, sobol_design, s
 
 __all__ = ["SobolDesign", "SobolResult", "sobol_design", "sobol_indices"]
 
-from indexlib.sensitivity.analysis import (  # noqa: E402
+from indexlib.sensitivity.analysis import (
     SHIFT_OUTPUT,
     IndexSensitivityResult,
     sensitivity_analysis,

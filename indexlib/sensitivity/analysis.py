@@ -39,7 +39,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -53,7 +53,12 @@ from indexlib.uncertainty.runs import DEFAULT_CHUNK_SIZE, ProgressCallback, RunT
 from indexlib.uncertainty.spec import UncertaintySpec, load_spec
 from indicators.errors import SpecificationError
 
-__all__ = ["IndexSensitivityResult", "sensitivity_analysis", "SHIFT_OUTPUT"]
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from indexlib.pipeline import FrameworkInput, MethodologyInput, PanelInput
+
+__all__ = ["IndexSensitivityResult", "sensitivity_analysis", "SHIFT_OUTPUT", "design_outputs"]
 
 #: Name of the scalar output: the mean absolute rank shift of a run against the nominal ranks.
 SHIFT_OUTPUT = "mean_abs_shift"
@@ -125,12 +130,13 @@ class IndexSensitivityResult:
         return write_folder(out_dir, self.files(), owns=self.OUTPUTS)
 
 
-def sensitivity_analysis(panel: Any = None, methodology: Any = None, framework: Any = None,
-                         spec: UncertaintySpec | str | Path | None = None, *, n_base: int = 1024, seed: int = 0,
+def sensitivity_analysis(panel: PanelInput = None, methodology: MethodologyInput = None,
+                         framework: FrameworkInput = None, spec: UncertaintySpec | str | Path | None = None, *,
+                         n_base: int = 1024, seed: int = 0,
                          num_resamples: int = 100, conf_level: float = 0.95,
                          chunk_size: int = DEFAULT_CHUNK_SIZE, progress: ProgressCallback | None = None,
                          model: UncertaintyModel | None = None, engine: str = "local",
-                         scheduler: Any = None) -> IndexSensitivityResult:
+                         scheduler: str | Client | None = None) -> IndexSensitivityResult:
     r"""First- and total-order Sobol' indices of the rank shift and of every city's rank.
 
     With :math:`D` factors (see the module docstring) the Saltelli design has :math:`N (D + 2)`

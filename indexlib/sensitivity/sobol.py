@@ -411,7 +411,7 @@ def _output_matrix(
         raise DataValidationError(f"Y must be numeric model outputs; {exc}.") from exc
     if y.ndim == 1:
         y = y[:, None]
-        default = ("Y",)
+        default: tuple[str, ...] = ("Y",)
     elif y.ndim == 2:
         default = tuple(f"Y{k}" for k in range(y.shape[1]))
     else:

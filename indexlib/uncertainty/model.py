@@ -54,8 +54,9 @@ from scipy import special
 from indexlib.impute.methods import MULTIVARIATE_METHODS
 from indexlib.limits import require_memory
 from indexlib.methodology import Methodology, OutlierTreatment
-from indexlib.pipeline import (_resolve, apply_weighting, checked_plan, impute_and_treat, impute_values,
-                               normalise_values, prepare, require_framework_weighting)
+from indexlib.pipeline import (FrameworkInput, MethodologyInput, PanelInput, _resolve, apply_weighting, checked_plan,
+                               impute_and_treat, impute_values, normalise_values, prepare,
+                               require_framework_weighting)
 from indexlib.provenance import build_inputs, environment, spec_inputs
 from indexlib.rank import rank_scores
 from indexlib.scoring import ScoringPlan
@@ -140,7 +141,7 @@ class UncertaintyModel:
         Ranks of the nominal build.
     """
 
-    def __init__(self, panel: Any = None, methodology: Any = None, framework: Any = None,
+    def __init__(self, panel: PanelInput = None, methodology: MethodologyInput = None, framework: FrameworkInput = None,
                  spec: UncertaintySpec | None = None, *, spec_source: str | Path | None = None) -> None:
         self.spec = spec or UncertaintySpec()
         self.requested_framework = load_framework(framework)
@@ -152,7 +153,7 @@ class UncertaintyModel:
         self.prep = prepare(self.panel, meth, self.framework)
         self.city_ids = [str(c) for c in self.prep.values.index]
         self.ties = meth.ties
-        self._variants: dict[tuple[int, int, int], _Variant] = {}
+        self._variants: dict[tuple[int, int, int, str | None], _Variant] = {}
         self._imputed: dict[tuple[str, str | None], Any] = {}  # one imputation per method and dropped indicator
         self._treated: dict[tuple[Any, ...], tuple[pd.DataFrame, Framework]] = {}
         self._plans: dict[tuple[Any, ...], ScoringPlan] = {}
@@ -628,7 +629,8 @@ def _with_weights(framework: Framework, methodology: Methodology) -> Framework:
                                    if k in framework.node_ids or k in framework.indicator_ids})
 
 
-def model_for(panel: Any, methodology: Any, framework: Any, spec: UncertaintySpec | str | Path | None) -> UncertaintyModel:
+def model_for(panel: PanelInput, methodology: MethodologyInput, framework: FrameworkInput,
+              spec: UncertaintySpec | str | Path | None) -> UncertaintyModel:
     """The model of an analysis given its inputs; a spec given as a path is read, and hashed as a file."""
     spec_source = None
     if spec is None or isinstance(spec, (str, Path)):

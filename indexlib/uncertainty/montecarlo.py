@@ -30,7 +30,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -55,6 +55,11 @@ from indexlib.uncertainty.runs import (
 from indexlib.uncertainty.spec import UncertaintySpec
 from indicators import Framework
 from indicators.errors import SpecificationError
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from indexlib.pipeline import FrameworkInput, MethodologyInput, PanelInput
 
 __all__ = ["uncertainty_analysis", "UncertaintyResult", "RUN_TABLE_BUDGET", "RunBlock", "evaluate_runs",
            "run_parameters", "table_bytes"]
@@ -168,7 +173,7 @@ class UncertaintyResult:
         return {
             "runs": self.runs,
             "seed": self.seed,
-            "cities": int(len(table)),
+            "cities": len(table),
             "mean_abs_shift": self.mean_abs_shift,
             "share_median_within_1": float((gap <= 1).mean()),
             "share_median_within_2": float((gap <= 2).mean()),
@@ -214,11 +219,12 @@ class UncertaintyResult:
         return write_folder(out_dir, self.files(), owns=self.OUTPUTS)
 
 
-def uncertainty_analysis(panel: Any = None, methodology: Any = None, framework: Any = None,
-                         spec: UncertaintySpec | str | Path | None = None, *, runs: int | None = None,
+def uncertainty_analysis(panel: PanelInput = None, methodology: MethodologyInput = None,
+                         framework: FrameworkInput = None, spec: UncertaintySpec | str | Path | None = None, *,
+                         runs: int | None = None,
                          seed: int | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE, keep_ranks: bool | None = None,
                          progress: ProgressCallback | None = None, model: UncertaintyModel | None = None,
-                         engine: str = "local", scheduler: Any = None) -> UncertaintyResult:
+                         engine: str = "local", scheduler: str | Client | None = None) -> UncertaintyResult:
     r"""Monte Carlo uncertainty analysis of the ranking (Saisana, Saltelli & Tarantola 2005).
 
     Draws ``runs`` combinations of the spec's uncertain assumptions from chunked seeded streams
@@ -384,7 +390,8 @@ class _GzipText:
 
     def __init__(self, spilled: bool) -> None:
         self._compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
-        self._file: Any = (tempfile.NamedTemporaryFile(prefix="indexlib-runs-", suffix=".csv.gz", delete=False)
+        # kept open for the life of the writer, closed by close() (SIM115)
+        self._file: Any = (tempfile.NamedTemporaryFile(prefix="indexlib-runs-", suffix=".csv.gz", delete=False)  # noqa: SIM115
                            if spilled else io.BytesIO())
 
     def write(self, data: bytes) -> None:

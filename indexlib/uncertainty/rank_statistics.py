@@ -16,6 +16,7 @@ Percentiles use the inverted empirical distribution function (Hyndman & Fan 1996
 from __future__ import annotations
 
 import tempfile
+from typing import cast
 
 import numpy as np
 
@@ -40,7 +41,7 @@ def histogram_percentile(histogram: np.ndarray, q: float) -> np.ndarray:
     """
     order = inverted_cdf_order(int(histogram.sum(axis=1)[0]), q)
     cumulative = np.cumsum(histogram, axis=1)
-    return np.argmax(cumulative >= order + 1, axis=1) / 2.0
+    return cast(np.ndarray, np.argmax(cumulative >= order + 1, axis=1) / 2.0)
 
 
 class RankHistogram:
@@ -66,12 +67,12 @@ class RankHistogram:
     # ------------------------------------------------------------------ layout
     @property
     def width(self) -> np.ndarray:
-        return np.maximum(self.high - self.low + 1, 0)
+        return cast(np.ndarray, np.maximum(self.high - self.low + 1, 0))
 
     @property
     def start(self) -> np.ndarray:
         width = self.width
-        return np.cumsum(width) - width
+        return cast(np.ndarray, np.cumsum(width) - width)
 
     @property
     def nbytes(self) -> int:
@@ -124,7 +125,7 @@ class RankHistogram:
         start = self.start
         before = np.where(start > 0, cumulative[np.maximum(start - 1, 0)], 0)
         position = np.searchsorted(cumulative, before + order + 1, side="left")
-        return (self.low + position - start) / 2.0
+        return cast(np.ndarray, (self.low + position - start) / 2.0)
 
     def mean(self) -> np.ndarray:
         """Per-city mean rank."""
@@ -178,7 +179,8 @@ class RankStatistics:
         if keep_ranks and fits:
             self.ranks = np.empty((runs, self.n), dtype=dtype)
         elif keep_ranks:
-            self.ranks = np.memmap(tempfile.TemporaryFile(), dtype=dtype, mode="w+", shape=(runs, self.n))
+            # the memory map holds the anonymous file open for as long as the ranks live (SIM115)
+            self.ranks = np.memmap(tempfile.TemporaryFile(), dtype=dtype, mode="w+", shape=(runs, self.n))  # noqa: SIM115
         if histogram is None:
             histogram = not (keep_ranks and fits)
         self.histogram = RankHistogram(self.n) if histogram else None
@@ -226,4 +228,4 @@ class RankStatistics:
         if self.histogram is not None:
             return self.histogram.mean()
         assert self.ranks is not None
-        return self.ranks.sum(axis=0, dtype=np.float64) / self.runs
+        return cast(np.ndarray, self.ranks.sum(axis=0, dtype=np.float64) / self.runs)

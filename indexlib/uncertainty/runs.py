@@ -8,6 +8,7 @@ Shared by the model (:mod:`indexlib.uncertainty.model`), the Monte Carlo driver
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,7 +59,7 @@ class RunTable:
         """The runs of ``tables``, one after the other."""
         choices = {s: np.concatenate([t.choices[s] for t in tables]) for s in tables[0].choices}
         weight_choice = (None if tables[0].weight_choice is None
-                         else np.concatenate([t.weight_choice for t in tables]))  # type: ignore[misc]
+                         else np.concatenate([t.weight_choice for t in tables]))
         return cls(choices, np.concatenate([t.weights for t in tables]), weight_choice)
 
 
@@ -70,7 +71,7 @@ def option_index(u: np.ndarray, k: int) -> np.ndarray:
 def stream_blocks(runs: int, first: int = 0) -> list[tuple[int, int]]:
     """The ``(start, stop)`` run ranges of the random streams that cover runs ``first … runs - 1``."""
     edges = [first, *range((first // STREAM_RUNS + 1) * STREAM_RUNS, runs, STREAM_RUNS), runs]
-    return [(lo, hi) for lo, hi in zip(edges[:-1], edges[1:]) if lo < hi]
+    return [(lo, hi) for lo, hi in pairwise(edges) if lo < hi]
 
 
 def unit_draws(columns: int, seed: int, start: int, stop: int) -> np.ndarray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,9 @@ from indexlib.uncertainty.runs import SECTIONS, RunTable
 from indexlib.uncertainty.spec import UncertaintySpec
 from indicators import Framework
 from indicators.errors import SpecificationError
+
+if TYPE_CHECKING:
+    from indexlib.pipeline import FrameworkInput, MethodologyInput, PanelInput
 
 __all__ = ["one_at_a_time", "ScenarioResult"]
 
@@ -76,7 +79,7 @@ class ScenarioResult:
         return write_folder(out_dir, self.files(), owns=self.OUTPUTS)
 
 
-def one_at_a_time(panel: Any = None, methodology: Any = None, framework: Any = None,
+def one_at_a_time(panel: PanelInput = None, methodology: MethodologyInput = None, framework: FrameworkInput = None,
                   spec: UncertaintySpec | str | Path | None = None, *,
                   model: UncertaintyModel | None = None) -> ScenarioResult:
     """Switch each assumption alone against the nominal build and measure the rank shifts.

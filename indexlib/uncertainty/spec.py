@@ -37,7 +37,8 @@ True
 >>> UncertaintySpec.parse({"weights": {"spread": 1.0}})
 Traceback (most recent call last):
 ...
-indicators.errors.SpecificationError: uncertainty spec: weights.spread: must be below 1 (each weight is multiplied by 1 ± spread, which must stay positive); got 1.0
+indicators.errors.SpecificationError: uncertainty spec: weights.spread: must be below 1 (each weight is multiplied by
+1 ± spread, which must stay positive); got 1.0
 
 References
 ----------

@@ -85,7 +85,8 @@ def test_latest_before_break_takes_the_value_before_a_jump():
     series = pd.DataFrame({"c": ["A", "A", "B", "B", "C"], "y": [2018, 2019, 2018, 2019, 2010],
                            "v": [40.0, 60.0, 40.0, 41.0, 5.0]})
     result = latest_before_break(series, "c", "y", "v")
-    assert result.loc["A", "value"] == 40.0 and result.loc["A", "year"] == 2018 and "series break" in result.loc["A", "note"]
+    assert result.loc["A", "value"] == 40.0 and result.loc["A", "year"] == 2018
+    assert "series break" in result.loc["A", "note"]
     assert result.loc["B", "value"] == 41.0 and result.loc["B", "note"] == ""
     assert result.loc["C", "value"] == 5.0
 

@@ -133,8 +133,9 @@ CASES = [
          {"p.csv": GOOD.replace(",", ";")}),
     Case("comma-separated .tsv", build("p.tsv"), r"p\.tsv, row 1: .* seems separated by commas.*expected to be "
          r"separated by tabs", {"p.tsv": GOOD}),
-    Case("row with an extra field", build("p.csv"), r"p\.csv, row 4, city 'c02': 9 field\(s\), but the header \(row 1\) has 8",
-         {"p.csv": "\n".join(LINES[:3] + [LINES[3] + ",7"] + LINES[4:]) + "\n"}),
+    Case("row with an extra field", build("p.csv"),
+         r"p\.csv, row 4, city 'c02': 9 field\(s\), but the header \(row 1\) has 8",
+         {"p.csv": "\n".join([*LINES[:3], LINES[3] + ",7", *LINES[4:]]) + "\n"}),
     Case("unterminated quote", build("p.csv"), r"p\.csv, row 14: a quoted value is never closed",
          {"p.csv": GOOD + 'c99,"K1,X,1,2,3,4,5\n'}),
     Case("unsupported suffix", build("p.dat"), r"p\.dat: unsupported panel format '\.dat'; expected \.csv",
@@ -174,7 +175,7 @@ CASES = [
     Case("1e200: finite but overflows the moments", build("p.csv"), r"p\.csv, row 7, city 'c05', indicator 'i4': "
          r"value '1e200' is too large to compute with", {"p.csv": with_cell(5, "i4", "1e200")}),
     Case("row numbers count blank lines", build("p.csv"), r"p\.csv, row 5, city 'c02', indicator 'i1': non-numeric "
-         r"value 'oops", {"p.csv": "\n".join(LINES[:3] + [""] + [LINES[3].replace("1.99045", "oops", 1)] + LINES[4:])
+         r"value 'oops", {"p.csv": "\n".join([*LINES[:3], "", LINES[3].replace("1.99045", "oops", 1), *LINES[4:]])
                             + "\n"}),
     Case("only 2 cities", build("p.csv"), r"p\.csv: 2 cities; at least 3 are needed",
          {"p.csv": "\n".join(LINES[:3]) + "\n"}),
@@ -199,17 +200,18 @@ CASES = [
          {"p.csv": long_panel().assign(country=lambda f: f["country"].where(f.index != 3, "ZZ")).to_csv(index=False)}),
     # ------------------------------------------------------------------ malformed files (issue 8 §4)
     Case("short row", build("p.csv"), r"p\.csv, row 4, city 'c02': 7 field\(s\), but the header \(row 1\) has 8; "
-         r"expected one field per column", {"p.csv": "\n".join(LINES[:3] + [LINES[3].rpartition(",")[0]] + LINES[4:])
+         r"expected one field per column", {"p.csv": "\n".join([*LINES[:3], LINES[3].rpartition(",")[0], *LINES[4:]])
                                             + "\n"}),
-    Case("short and long rows all listed", build("p.csv"), r"p\.csv: 2 problem\(s\) in the panel:\n  - .*p\.csv, row 3, "
+    Case("short and long rows all listed", build("p.csv"),
+         r"p\.csv: 2 problem\(s\) in the panel:\n  - .*p\.csv, row 3, "
          r"city 'c01': 6 field\(s\).*\n  - .*p\.csv, row 6, city 'c04': 10 field\(s\), but the header \(row 1\) has 8",
-         {"p.csv": "\n".join(LINES[:2] + [LINES[2].rsplit(",", 2)[0]] + LINES[3:5] + [LINES[5] + ",1,2"] + LINES[6:])
+         {"p.csv": "\n".join([*LINES[:2], LINES[2].rsplit(",", 2)[0], *LINES[3:5], LINES[5] + ",1,2", *LINES[6:]])
           + "\n"}),
     Case("row numbers count blank lines before the header", build("p.csv"), r"p\.csv, row 5, city 'c01': 7 "
-         r"field\(s\), but the header \(row 3\) has 8", {"p.csv": "\n\n" + "\n".join(LINES[:2] + [LINES[2].rpartition(",")[0]]
-                                                                              + LINES[3:]) + "\n"}),
+         r"field\(s\), but the header \(row 3\) has 8",
+         {"p.csv": "\n\n" + "\n".join([*LINES[:2], LINES[2].rpartition(",")[0], *LINES[3:]]) + "\n"}),
     Case("header repeated as a data row", build("p.csv"), r"p\.csv, row 8: repeats the header \(city id 'city_id'\); "
-         r"expected one header row", {"p.csv": "\n".join(LINES[:7] + [LINES[0]] + LINES[7:]) + "\n"}),
+         r"expected one header row", {"p.csv": "\n".join([*LINES[:7], LINES[0], *LINES[7:]]) + "\n"}),
     Case("row holding only a city id", build("p.csv"), r"p\.csv, row 14, city 'c99': 1 field\(s\), but the header "
          r"\(row 1\) has 8", {"p.csv": GOOD + "c99\n"}),
     Case("row holding only a city id and empty fields", build("p.csv"), r"p\.csv, row 14, city 'c99': the row holds "
@@ -244,7 +246,8 @@ CASES = [
     Case("--year x", build("good.csv", "--year", "x"), r"argument --year: 'x' is not a year"),
     # ------------------------------------------------------------------ short messages (issue 8 §8)
     Case("a 1 MiB cell is quoted to 80 characters", build("p.csv"), r"p\.csv, row 3, city 'c01', indicator 'i2': "
-         r"non-numeric value 'x{80}'… \(1,048,576 characters\); expected a number", {"p.csv": with_cell(1, "i2", "x" * 2**20)}),
+         r"non-numeric value 'x{80}'… \(1,048,576 characters\); expected a number",
+         {"p.csv": with_cell(1, "i2", "x" * 2**20)}),
     Case("a 1 MiB city id is quoted to 80 characters", build("p.csv"), r"p\.csv, rows 2, 3: city 'y{80}'… "
          r"\(1,048,576 characters\) appears more than once",
          {"p.csv": small_panel().assign(city_id=["y" * 2**20] * 2 + [f"c{k}" for k in range(10)]).to_csv(index=False)}),
@@ -252,7 +255,8 @@ CASES = [
          r"\(1,048,576 characters\): unknown indicator id", {"p.csv": GOOD.replace("i5", "z" * 2**20, 1)}),
     # ------------------------------------------------------------------ validate
     Case("validate: every problem listed", ["validate", "{tmp}/p.csv", *FW, "--all"],
-         r"p\.csv: 2 problem\(s\) in the panel:\n  - .*p\.csv, row 2, city 'c00', indicator 'i1': non-numeric value 'x'.*\n"
+         r"p\.csv: 2 problem\(s\) in the panel:\n  - .*p\.csv, row 2, city 'c00', indicator 'i1': "
+         r"non-numeric value 'x'.*\n"
          r"  - .*p\.csv, row 3, city 'c01', indicator 'i1': infinite value 'inf'",
          {"p.csv": small_panel().astype(object).assign(i1=["x", "inf"] + [1.0] * 10).to_csv(index=False)}),
     Case("validate: binary file", ["validate", "{tmp}/p.csv", *FW], r"p\.csv, line 1: the file holds binary data",
@@ -287,7 +291,8 @@ CASES = [
          {"fw.yaml": "id: x\n"}),
     Case("framework: bad TOML", framework("fw.toml"), r"fw\.toml: not valid TOML", {"fw.toml": "id = [\n"}),
     Case("framework: JSON list", framework("fw.json"), r"fw\.json: expected a JSON object", {"fw.json": "[1, 2]"}),
-    Case("framework: latin-1 TOML", framework("fw.toml"), r"fw\.toml, line \d+: not UTF-8 text \(byte 0xE1 at offset \d+\); "
+    Case("framework: latin-1 TOML", framework("fw.toml"),
+         r"fw\.toml, line \d+: not UTF-8 text \(byte 0xE1 at offset \d+\); "
          r"expected a UTF-8 encoded TOML framework file",
          {"fw.toml": small_toml(indicators__1__name_en="Bogotá").encode("latin-1")}),
     Case("framework: folder named .toml", ["build", "--data", "{tmp}/good.csv", "--framework", "{tmp}/dir.toml"],
@@ -332,7 +337,8 @@ CASES = [
          r"\['i2', 'i3', 'i4', 'i5'\] used in this build",
          {"m.toml": '[normalisation]\nmethod = "goalposts"\ngoalposts = {i1 = [0, 10]}\n'}),
     Case("methodology: unknown reference city", method("m.toml"), r"m\.toml: normalisation\.reference_city "
-         r"'atlantis' is not a city of the panel", {"m.toml": '[normalisation]\nmethod = "reference"\nreference_city = "atlantis"\n'}),
+         r"'atlantis' is not a city of the panel",
+         {"m.toml": '[normalisation]\nmethod = "reference"\nreference_city = "atlantis"\n'}),
     Case("methodology: weights for unknown ids", method("m.toml"), r"weights given for unknown ids \['zz'\]",
          {"m.toml": "[weights]\nzz = 2\n"}),
     Case("methodology: all-zero sibling weights", method("m.toml"), r"all weights among the children of 'B' are zero",
@@ -374,7 +380,8 @@ CASES = [
     Case("uncertainty spec: spread 2", uncertainty("--spec", "{tmp}/u.toml"), r"u\.toml: weights\.spread: must be "
          r"below 1", {"u.toml": "[weights]\nspread = 2\n"}),
     Case("uncertainty spec: unknown normalisation", uncertainty("--spec", "{tmp}/u.toml"), r"u\.toml: "
-         r"normalisation\.0\.method: unknown normaliser 'softmax' \(valid: borda, fracmax, goalposts", {"u.toml": '[[normalisation]]\nmethod = "softmax"\n'}),
+         r"normalisation\.0\.method: unknown normaliser 'softmax' \(valid: borda, fracmax, goalposts",
+         {"u.toml": '[[normalisation]]\nmethod = "softmax"\n'}),
     Case("uncertainty spec: alternatives file missing", uncertainty("--spec", "{tmp}/u.toml"),
          r"missing\.toml: weight alternative file not found",
          {"u.toml": '[weights]\nmethod = "alternatives"\nalternatives = ["missing.toml", {A = 1, B = 2}]\n'}),
@@ -582,7 +589,7 @@ def test_binary_panel_through_the_console_script(tmp_path):
     assert "Traceback" not in completed.stderr
 
 
-# ---------------------------------------------------------------------------------------------- validate = build's checks
+# ------------------------------------------------------------------------------------------ validate = build's checks
 _BUILD_INPUTS = {"--data", "--framework", "--method", "--year"}
 _PANEL_BUILDS = [c for c in CASES if c.argv[0] == "build"
                  and all(a in _BUILD_INPUTS for a in c.argv[1::2])

@@ -233,8 +233,8 @@ BAD_OUT = [
      r"taken is a file, so no folder can be created below it"),
     ("name too long", lambda t: t / ("n" * 300), r"the name 'n+'… is too long \(300 bytes; at most \d+ here\)"),
     ("path too long", lambda t: t.joinpath(*["d" * 200] * 25), r"the path is too long"),
-    ("a folder indexlib did not write", lambda t: (t / "mine").mkdir() or (t / "mine" / "a.txt").write_text("x")
-     and t / "mine", r"mine is a folder that indexlib did not write and it is not empty \(a\.txt\)"),
+    ("a folder indexlib did not write", lambda t: (t / "mine").mkdir() or ((t / "mine" / "a.txt").write_text("x")
+     and t / "mine"), r"mine is a folder that indexlib did not write and it is not empty \(a\.txt\)"),
     ("the current folder", lambda t: Path("."), r"\. is the current folder or holds it"),
 ]
 

@@ -51,15 +51,16 @@ def test_a_row_of_any_other_width_is_named(row, width):
     """Any data row with fewer or more fields than the header is an error naming its row (never padded)."""
     fields = LINES[row].split(",")
     changed = ",".join((fields + ["1"] * width)[:width])
-    text = "\n".join(LINES[:row] + [changed] + LINES[row + 1:]) + "\n"
+    text = "\n".join([*LINES[:row], changed, *LINES[row + 1:]]) + "\n"
     with pytest.raises(indexlib.DataValidationError) as error:
         _read(text)
-    assert f"p.csv, row {row + 1}, city '{fields[0]}': {width} field(s), but the header (row 1) has 8" in str(error.value)
+    expected = f"p.csv, row {row + 1}, city '{fields[0]}': {width} field(s), but the header (row 1) has 8"
+    assert expected in str(error.value)
 
 
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 12))
 def test_the_header_repeated_anywhere_is_named(at):
-    text = "\n".join(LINES[:at + 1] + [LINES[0]] + LINES[at + 1:]) + "\n"
+    text = "\n".join([*LINES[:at + 1], LINES[0], *LINES[at + 1:]]) + "\n"
     with pytest.raises(indexlib.DataValidationError, match=rf"p\.csv, row {at + 2}: repeats the header"):
         _read(text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import assume, given
@@ -64,7 +66,7 @@ def test_means_lie_between_min_and_max_of_weighted_values(problem):
 def test_generalised_mean_is_non_decreasing_in_p(problem, exponents):
     values, weights = problem
     results = [generalised_mean(values, weights, p=p) for p in sorted(exponents)]
-    for lower, higher in zip(results, results[1:]):
+    for lower, higher in itertools.pairwise(results):
         assert np.all(lower <= higher * (1 + 1e-9) + 1e-12)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
@@ -46,7 +47,7 @@ def test_between_min_and_max_of_weighted_values_for_any_p(problem, p):
 def test_non_decreasing_in_p_over_the_whole_range(problem, exponents):
     values, weights = problem
     results = [generalised_mean(values, weights, p=p) for p in sorted(exponents)]
-    for lower, higher in zip(results, results[1:]):
+    for lower, higher in itertools.pairwise(results):
         assert np.all(lower <= higher * (1 + 1e-9))
 
 

@@ -35,5 +35,5 @@ def test_parquet(tmp_path):
 
 def test_unsupported_format_is_a_clear_error(tmp_path):
     (tmp_path / "p.json").write_text("{}", encoding="utf-8")
-    with pytest.raises(indexlib.DataValidationError, match="unsupported panel format '.json'"):
+    with pytest.raises(indexlib.DataValidationError, match=r"unsupported panel format '.json'"):
         _ranking(tmp_path / "p.json")

@@ -184,5 +184,5 @@ def test_distance_to_reference_city():
 def test_registry_lists_every_method_and_suggests_names():
     assert NORMALISERS.names() == ["borda", "fracmax", "goalposts", "minmax", "percentile", "rank", "reference",
                                 "scaled", "target", "zscore"]
-    with pytest.raises(KeyError, match="did you mean 'minmax'|Did you mean 'minmax'"):
+    with pytest.raises(KeyError, match=r"did you mean 'minmax'|Did you mean 'minmax'"):
         NORMALISERS.get("minmx")

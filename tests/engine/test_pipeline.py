@@ -124,7 +124,7 @@ def test_constant_indicator_policy(framework, panel):
 
 
 def test_geometric_mean_of_zero_is_a_domain_error(framework, panel):
-    with pytest.raises(DomainError, match="strictly positive.*range"):
+    with pytest.raises(DomainError, match=r"strictly positive.*range"):
         indexlib.build(panel, Methodology.parse({"aggregation": {"method": "geometric"}}), framework)
 
 
@@ -146,11 +146,11 @@ def test_all_zero_sibling_weights(framework, panel):
 
 
 def test_bad_methodology_is_a_specification_error(tmp_path):
-    with pytest.raises(SpecificationError, match="normalisation.method"):
+    with pytest.raises(SpecificationError, match=r"normalisation.method"):
         Methodology.parse({"normalisation": {"method": "minmaxx"}})
     path = tmp_path / "m.toml"
     path.write_text("[screening]\nmin_overall = 2\n", encoding="utf-8")
-    with pytest.raises(SpecificationError, match="m.toml: screening.min_overall"):
+    with pytest.raises(SpecificationError, match=r"m.toml: screening.min_overall"):
         indexlib.load_methodology(path)
 
 

@@ -68,7 +68,7 @@ def test_four_points_need_four_steps_not_a_log():
 
 def test_ties_at_the_extreme_move_and_count_together():
     x = with_outliers([11.0, 12.0, 13.0, 13.0])
-    treated, record, flags = treat_indicator(x)
+    _treated, record, flags = treat_indicator(x)
     assert (record["action"], record["points"]) == ("winsorised", 4)
     assert set(np.flatnonzero(flags != "")) == set(range(45, 49))
     # with a limit of 3 distinct points the four outliers cannot all be moved: revert and log
@@ -79,7 +79,7 @@ def test_ties_at_the_extreme_move_and_count_together():
 
 def test_six_outliers_exceed_the_limit_and_fall_back_to_the_log():
     x = with_outliers([10.0, 11.0, 12.0, 13.0, 14.0, 15.0], bulk=60)
-    treated, record, flags = treat_indicator(x)
+    treated, record, _flags = treat_indicator(x)
     assert record["action"] == "log" and record["transform"] == "log_ct_plus"
     low, high = x.min(), x.max()
     np.testing.assert_allclose(treated, np.log(x - low + 0.01 * (high - low)), rtol=0, atol=1e-12)
@@ -109,7 +109,8 @@ def test_build_notes_and_records_indicators_still_failing():
     assert failing.tolist() == ["i4"]
     assert [n for n in result.notes if "the outlier rule" in n] == [
         next(n for n in result.notes if "i4 (after log" in n)]
-    assert next(n for n in result.notes if "the outlier rule" in n).startswith("1 indicator still fails the outlier rule")
+    note = next(n for n in result.notes if "the outlier rule" in n)
+    assert note.startswith("1 indicator still fails the outlier rule")
     assert [r["indicator_id"] for r in result.to_dict()["treatment_log"] if r["passes_after"] is False] == ["i4"]
 
 
@@ -122,7 +123,7 @@ finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinit
        winmax=st.integers(0, 6))
 def test_the_winsorising_count_equals_coinr_nwin(bulk, outliers, winmax):
     x = np.r_[bulk, outliers]
-    treated, record, flags = treat_indicator(x, max_winsorised=winmax)
+    treated, record, _flags = treat_indicator(x, max_winsorised=winmax)
     expected, nwin, passes = coinr_winsorise(x, winmax=winmax)
     if record["action"] == "winsorised":
         assert passes and record["points"] == nwin

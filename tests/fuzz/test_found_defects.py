@@ -76,7 +76,8 @@ def test_a_power_mean_with_positive_p_refuses_negative_values():
 def test_the_result_does_not_depend_on_the_order_of_the_input_rows():
     panel = small_panel(n=10, seed=4)
     reordered = panel.iloc[::-1].reset_index(drop=True)
-    method = Methodology.parse({"normalisation": {"method": "zscore", "zscore_mean": 100, "zscore_standard_deviation": 10}})
+    method = Methodology.parse({"normalisation": {"method": "zscore", "zscore_mean": 100,
+                                                  "zscore_standard_deviation": 10}})
     first, second = quiet_build(panel, method, small_framework()), quiet_build(reordered, method, small_framework())
     assert list(first.values.index) == sorted(panel["city_id"])  # canonical order: by city id
     pd.testing.assert_frame_equal(first.raw_scores, second.raw_scores, check_exact=True)

@@ -99,7 +99,7 @@ def test_a_written_framework_file_loads_back_equal(tmp_path_factory, data):
 def test_a_broken_framework_file_is_a_framework_error(tmp_path_factory, data):
     path = tmp_path_factory.mktemp("fw") / "framework.toml"
     path.write_text(_toml.dumps(data), encoding="utf-8")
-    with pytest.raises(FrameworkError, match="framework.toml"):
+    with pytest.raises(FrameworkError, match=r"framework.toml"):
         load_framework(path)
 
 

@@ -81,7 +81,7 @@ def test_toml_and_json_round_trip(tmp_path):
 def test_bad_framework_file_names_the_file(tmp_path):
     path = tmp_path / "broken.toml"
     path.write_text("id = [", encoding="utf-8")
-    with pytest.raises(FrameworkError, match="broken.toml"):
+    with pytest.raises(FrameworkError, match=r"broken.toml"):
         load_framework(path)
     with pytest.raises(FrameworkError, match="neither a built-in"):
         load_framework("no-such-framework")

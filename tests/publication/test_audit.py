@@ -89,7 +89,7 @@ def test_cronbach_alpha_properties(items, random):
 
 
 def test_identical_indicators_are_consistent_and_redundant(coherent):
-    result, report = coherent
+    _result, report = coherent
     consistency = report["consistency"].set_index("dimension")
     assert consistency.at["A", "cronbach_alpha"] == pytest.approx(1.0, abs=1e-12)
     assert consistency.at["A", "pc1_variance_share"] == pytest.approx(1.0, abs=1e-12)
@@ -102,7 +102,7 @@ def test_identical_indicators_are_consistent_and_redundant(coherent):
 
 
 def test_negative_correlation_within_a_dimension(coherent):
-    result, report = coherent
+    _result, report = coherent
     within = report["correlations_within"].set_index(["indicator_a", "indicator_b"])
     # per country (1, 3, 2, 5) against (4, 1, 3, 2), each copied to three cities: r = -4.5 / sqrt(8.75 * 5)
     r = -4.5 / np.sqrt(8.75 * 5)
@@ -123,7 +123,7 @@ def test_negative_correlation_within_a_dimension(coherent):
 
 
 def test_a_dimension_of_national_figures_is_flagged(coherent):
-    result, report = coherent
+    _result, report = coherent
     consistency = report["consistency"].set_index("dimension")
     assert consistency.at["B", "distinct_scores"] == 4  # one score per country
     assert consistency.at["B", "city_level_values"] == 0 and consistency.at["A", "country_level_values"] == 0
@@ -254,7 +254,7 @@ def test_to_dict_is_json_ready_and_write_is_reproducible(coherent, tmp_path):
 
 
 def test_missing_matplotlib_is_a_clear_error_and_writes_nothing(coherent, tmp_path, monkeypatch, capsys):
-    result, report = coherent
+    _result, report = coherent
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
     with pytest.raises(SpecificationError, match=r"indexlib\[plots\]"):
         report.write(tmp_path / "out")
@@ -317,7 +317,7 @@ def test_stale_values_and_series_breaks_are_counted_per_city_and_indicator():
         flags=lambda f: f["flag"].fillna("").astype(str).str.split(";"))
     used = set(result.values.columns)
     for flag in ("stale", "series_break"):
-        chosen = flags[flags["flags"].map(lambda found: flag in found) & flags["indicator_id"].isin(used)
+        chosen = flags[flags["flags"].map(lambda found: flag in found) & flags["indicator_id"].isin(used)  # noqa: B023
                        & flags["city_id"].isin(result.values.index)]
         by_indicator = report["coverage_indicators"].set_index("indicator_id")[f"{flag}_values"]
         assert by_indicator.to_dict() == {i: int((chosen["indicator_id"] == i).sum()) for i in by_indicator.index}

@@ -155,7 +155,7 @@ def test_to_dict_is_json_ready_and_write_is_complete(result, tmp_path):
     written = profile.write(tmp_path / "e")
     assert sorted(p.name for p in written) == ["dimensions.csv", "dimensions.png", "dimensions.svg",
                                                "indicators.csv", "peers.csv", "profile.json", "profile.txt"]
-    again = indexlib.profile(result, "e").write(tmp_path / "again")
+    indexlib.profile(result, "e").write(tmp_path / "again")
     for path in written:
         assert path.read_bytes() == (tmp_path / "again" / path.name).read_bytes(), path.name
 
@@ -238,5 +238,6 @@ def test_a_flagged_value_is_marked_in_the_profile():
     city_profile = indexlib.profile(result, str(row["city_id"]))
     table = city_profile.indicators.set_index("indicator_id")
     assert table.at[row["indicator_id"], "flag"] == row["flag"]
-    line = next(text for text in city_profile.to_text().splitlines() if text.strip().startswith(f"{row['indicator_id']} "))
+    line = next(text for text in city_profile.to_text().splitlines()
+                if text.strip().startswith(f"{row['indicator_id']} "))
     assert "{" + str(row["flag"]).replace(";", ", ") + "}" in line

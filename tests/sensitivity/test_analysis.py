@@ -69,7 +69,7 @@ def test_design_columns_drive_exactly_their_factor(default_result):
     a = design.a_rows
     for f, factor in enumerate(design.factors):
         ab = design.ab_rows(f)
-        for k, section in enumerate(model.varied_sections):
+        for section in model.varied_sections:
             same = np.array_equal(table.choices[section][a], table.choices[section][ab])
             assert same == (section != factor), (factor, section)
         if factor.startswith("weight:"):

@@ -394,7 +394,7 @@ def test_bad_y_rows_raise_specification_error():
         sobol_indices(design, np.zeros(79))
     with pytest.raises(SpecificationError, match=r"96 rows.*= 80"):
         sobol_indices(design, np.zeros((96, 2)))  # a second-order sized Y
-    with pytest.raises(SpecificationError, match="1-D .* or 2-D"):
+    with pytest.raises(SpecificationError, match=r"1-D .* or 2-D"):
         sobol_indices(design, np.zeros((80, 2, 2)))
     with pytest.raises(SpecificationError, match="2 outputs but Y has 3"):
         sobol_indices(design, np.zeros((80, 3)), outputs=["a", "b"])

@@ -26,9 +26,10 @@ def needs_dask():
 @pytest.fixture(scope="module")
 def client():
     distributed = needs_dask()
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
-        with distributed.Client(cluster) as client:
-            yield client
+    with (distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                   dashboard_address=None) as cluster,
+          distributed.Client(cluster) as client):
+        yield client
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +67,8 @@ def test_unknown_engine_is_refused(model):
 
 def test_a_scheduler_that_is_not_an_address_is_refused():
     needs_dask()
-    with pytest.raises(IndexlibError, match="scheduler must be an address"):
-        with dask_client(42):
-            pass
+    with pytest.raises(IndexlibError, match="scheduler must be an address"), dask_client(42):
+        pass
 
 
 def test_cli_without_the_extra_exits_2(monkeypatch, capsys):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import ValidationError
 
 from indexlib.methodology import Aggregation, AggregationRule, MissingData, Normalisation, OutlierTreatment
 from indexlib.uncertainty.spec import (
@@ -96,8 +97,10 @@ def test_weight_file_at_top_level_and_bad_weight_files(tmp_path):
         ({"weights": {"spread": 1.0}}, r"weights.spread: must be below 1"),
         ({"weights": {"spread": 1.5}}, r"must be below 1"),
         ({"weights": {"spread": -0.1}}, r"weights.spread: Input should be greater than or equal to 0"),
-        ({"normalisation": [{"method": "minmaxx"}]}, r"normalisation.0.method: unknown normaliser 'minmaxx'; did you mean 'minmax'\?"),
-        ({"aggregation": [{"method": "median"}]}, r"aggregation.0.method: unknown aggregator 'median' \(valid: arithmetic"),
+        ({"normalisation": [{"method": "minmaxx"}]},
+         r"normalisation.0.method: unknown normaliser 'minmaxx'; did you mean 'minmax'\?"),
+        ({"aggregation": [{"method": "median"}]},
+         r"aggregation.0.method: unknown aggregator 'median' \(valid: arithmetic"),
         ({"outliers": ["maybe"]}, r"outliers.0"),
         ({"weights": {"method": "alternatives"}}, r"method 'alternatives' needs alternatives"),
         ({"weights": {"alternatives": [{"05": 1.0}]}}, r"only used with method 'alternatives'"),
@@ -129,7 +132,7 @@ def test_bad_files_raise_specification_errors(tmp_path):
 
 def test_spec_is_frozen_and_replace_validates():
     spec = UncertaintySpec()
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         spec.runs = 3  # type: ignore[misc]
     assert spec.replace(runs=5).runs == 5
     with pytest.raises(SpecificationError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import warnings
 
 import numpy as np
@@ -35,7 +36,7 @@ def reference(model):
 def test_any_split_of_the_runs_draws_the_same_rows(seed, cuts, columns):
     stop = max(cuts) + 1
     edges = sorted({0, *cuts, stop})
-    pieces = [unit_draws(columns, seed, lo, hi) for lo, hi in zip(edges[:-1], edges[1:])]
+    pieces = [unit_draws(columns, seed, lo, hi) for lo, hi in itertools.pairwise(edges)]
     assert np.array_equal(np.concatenate(pieces), unit_draws(columns, seed, 0, stop))
 
 

@@ -341,7 +341,7 @@ def test_scheme_unknown_field_and_unknown_name() -> None:
     data = {**load_scheme("equal-dimensions").to_dict(), "weigths": {}}
     with pytest.raises(WeightsError, match="weigths: Extra inputs are not permitted"):
         WeightScheme.parse(data)
-    with pytest.raises(WeightsError, match="neither a built-in scheme .*equal-indicators"):
+    with pytest.raises(WeightsError, match=r"neither a built-in scheme .*equal-indicators"):
         load_scheme("equal-cities")
 
 
@@ -360,7 +360,7 @@ def test_scheme_bad_files(tmp_path) -> None:
     (tmp_path / "bad.toml").write_text("id = [", encoding="utf-8")
     with pytest.raises(WeightsError, match="not valid TOML"):
         WeightScheme.from_file(tmp_path / "bad.toml")
-    with pytest.raises(WeightsError, match="must be .toml or .json"):
+    with pytest.raises(WeightsError, match=r"must be .toml or .json"):
         WeightScheme.from_file(tmp_path / "scheme.yaml")
     with pytest.raises(WeightsError, match="not found"):
         WeightScheme.from_file(tmp_path / "missing.json")

@@ -132,7 +132,7 @@ def test_scheme_from_indicator_weights_rejects_mismatches() -> None:
     w = {i: 1 / 24 for i in FW.indicator_ids}
     with pytest.raises(WeightsError, match=r"unknown ids: \['25'\]; expected but missing: \['24'\]"):
         scheme_from_indicator_weights(FW, {**{k: v for k, v in w.items() if k != "24"}, "25": 1 / 24})
-    with pytest.raises(WeightsError, match="sum to 2.0, not 1"):
+    with pytest.raises(WeightsError, match=r"sum to 2.0, not 1"):
         scheme_from_indicator_weights(FW, {k: 2 * v for k, v in w.items()})
     doubled = scheme_from_indicator_weights(FW, {k: 2 * v for k, v in w.items()}, renormalise=True)
     assert doubled.effective_weights(FW).tolist() == pytest.approx([1 / 24] * 24)
