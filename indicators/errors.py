@@ -14,6 +14,7 @@ __all__ = [
     "IndexlibError",
     "FrameworkError",
     "SpecificationError",
+    "PolarityError",
     "DataValidationError",
     "DegenerateIndicatorError",
     "DomainError",
@@ -37,6 +38,10 @@ class FrameworkError(IndexlibError, ValueError):
 
 class SpecificationError(IndexlibError, ValueError):
     """A methodology, weighting or analysis specification is invalid or inconsistent."""
+
+
+class PolarityError(SpecificationError):
+    """A polarity is not one of the accepted spellings (see :func:`indicators.polarity.parse_polarity`)."""
 
 
 class DataValidationError(IndexlibError, ValueError):

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, SerializationInfo, field_seri
 from indicators import _toml
 from indicators._config import parse_model, read_file
 from indicators.errors import FrameworkError, WeightsError
+from indicators.polarity import parse_polarity
 
 __all__ = ["Polarity", "Indicator", "Node", "Framework"]
 
@@ -36,8 +37,9 @@ class _Model(BaseModel):
 class Indicator(_Model):
     """One measured quantity.
 
-    ``polarity`` is ``"+"`` when more is better and ``"-"`` when more is worse; normalisers flip
-    ``"-"`` indicators so that a higher normalised score is always better.
+    ``polarity`` is ``"+"`` when more is better and ``"-"`` when more is worse (any spelling of
+    :func:`indicators.polarity.parse_polarity` is read); normalisers flip ``"-"`` indicators so that
+    a higher normalised score is always better.
     """
 
     id: str = Field(pattern=_ID_PATTERN, description="Stable code, e.g. '05'.")
@@ -52,6 +54,12 @@ class Indicator(_Model):
     bounds: tuple[float, float] | None = Field(
         default=None, description="Plausible [low, high] in the indicator's unit (inf allowed); see indicators.bounds.")
     integer: bool = Field(default=False, description="The indicator is a count: every value is a whole number.")
+
+    @field_validator("polarity", mode="before")
+    @classmethod
+    def _read_polarity(cls, value: Any) -> Any:
+        # every spelling of parse_polarity is read here too; stored as "+"/"-"
+        return "+" if parse_polarity(value) > 0 else "-"
 
     @field_validator("bounds", mode="before")
     @classmethod

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from indicators._config import validation_message
 from indicators.errors import DataValidationError, DegenerateIndicatorError, SpecificationError
+from indicators.polarity import parse_polarity
 from indicators.registry import Registry
 
 __all__ = ["NormaliserSpec", "NORMALISERS", "NormaliserOptions", "RangeOptions", "FitContext", "OnConstant",
@@ -137,17 +138,11 @@ NORMALISERS: Registry[NormaliserSpec] = Registry("normaliser")
 
 
 def polarity_vector(polarity: Sequence[Any] | np.ndarray | None, n_features: int) -> np.ndarray:
-    """Turn ``None``, ``±1`` or ``"+"/"-"`` entries into a float vector of ``±1``."""
+    """Turn ``None`` or polarity entries (:func:`indicators.polarity.parse_polarity`) into a float vector of ``±1``."""
     if polarity is None:
         return np.ones(n_features)
-    values = []
-    for i, p in enumerate(np.asarray(polarity, dtype=object).ravel()):
-        if p in ("+", 1, 1.0, True):
-            values.append(1.0)
-        elif p in ("-", -1, -1.0):
-            values.append(-1.0)
-        else:
-            raise DataValidationError(f"polarity of feature {i} must be '+', '-', 1 or -1; got {p!r}")
+    values = [float(parse_polarity(p, where=f"polarity of feature {i}"))
+              for i, p in enumerate(np.asarray(polarity, dtype=object).ravel())]
     if len(values) != n_features:
         raise DataValidationError(f"polarity has {len(values)} entries but the data has {n_features} features")
     return np.array(values)
