@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 from scipy import stats
 
-from indexlib.pipeline import _resolve, build
+from indexlib.pipeline import build, resolve_inputs
 from indexlib.provenance import build_inputs, environment, scheme_record
 from indexlib.rank import rank_dtype
 from indexlib.result import IndexResult
@@ -98,7 +98,7 @@ def rank_agreement(reference: pd.Series, other: pd.Series, top: int = 10) -> dic
 def compare_weightings(schemes: list[str], panel: object = None, methodology: object = None,
                        framework: object = None) -> WeightingComparison:
     """Build the index under each scheme (everything else fixed) and compare with the nominal ranking."""
-    data, meth, fw = _resolve(panel, methodology, framework)
+    data, meth, fw = resolve_inputs(panel, methodology, framework)
     nominal = build(data, meth, fw)
     reference = nominal.ranks[nominal.root]
     rows, ranks, effective = [], {"nominal": reference}, {}

@@ -37,7 +37,7 @@ from indicators.errors import (
 )
 from indicators.text import plural
 
-__all__ = ["build", "validate", "Validated", "prepare", "Prepared", "checked_plan", "present_50_100"]
+__all__ = ["build", "validate", "Validated", "prepare", "Prepared", "checked_plan", "present_50_100", "resolve_inputs"]
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,9 @@ class Prepared:
     warnings: tuple[str, ...]
 
 
-def _resolve(panel: Any, methodology: Any, framework: Any) -> tuple[Panel, Methodology, Framework]:
+def resolve_inputs(panel: Any, methodology: Any, framework: Any) -> tuple[Panel, Methodology, Framework]:
+    """The panel, methodology and framework of a build from what a caller passed (objects, paths, ids or
+    ``None`` for the defaults), the methodology's weights applied and checked against the framework."""
     fw = load_framework(framework)
     meth = methodology if isinstance(methodology, Methodology) else load_methodology(methodology)
     source = "methodology" if isinstance(methodology, Methodology) or methodology is None else str(methodology)
@@ -387,7 +389,7 @@ def validate(panel: str | Path | pd.DataFrame | Panel | None = None,
     IndexlibError
         The first check that fails (a panel's own problems are all listed in ``.problems``).
     """
-    data, meth, fw = _resolve(panel, methodology, framework)
+    data, meth, fw = resolve_inputs(panel, methodology, framework)
     prep = prepare(data, meth, fw)
     treated, imputation_log, treatment_log, flags, used, notes = impute_and_treat(prep, meth)
     used = apply_weighting(used, meth, treated)

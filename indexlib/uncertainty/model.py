@@ -52,7 +52,7 @@ from scipy import special
 from indexlib.impute.methods import MULTIVARIATE_METHODS
 from indexlib.limits import require_memory
 from indexlib.methodology import Methodology, OutlierTreatment
-from indexlib.pipeline import (_resolve, checked_plan, impute_and_treat, impute_values, normalise_values, prepare,
+from indexlib.pipeline import (checked_plan, impute_and_treat, impute_values, normalise_values, prepare, resolve_inputs,
                                require_framework_weighting)
 from indexlib.provenance import build_inputs, environment, spec_inputs
 from indexlib.rank import rank_scores
@@ -139,7 +139,7 @@ class UncertaintyModel:
                  spec: UncertaintySpec | None = None, *, spec_source: str | Path | None = None) -> None:
         self.spec = spec or UncertaintySpec()
         self.requested_framework = load_framework(framework)
-        self.panel, self.methodology, self.framework = _resolve(panel, methodology, self.requested_framework)
+        self.panel, self.methodology, self.framework = resolve_inputs(panel, methodology, self.requested_framework)
         require_framework_weighting(self.methodology, "the uncertainty analysis", self.spec.aggregation)
         self.inputs = {**build_inputs(self.panel, methodology, framework, self.methodology),
                        **spec_inputs(self.spec, spec_source)}
@@ -444,7 +444,8 @@ class UncertaintyModel:
             self._variants[key] = _Variant(normalise_values(treated, used, meth), used, label)
         return self._variants[key]
 
-    def _plan(self, framework: Framework, aggregation: int, exclusion: int) -> ScoringPlan:
+    def scoring_plan(self, framework: Framework, aggregation: int, exclusion: int) -> ScoringPlan:
+        """The compiled scoring plan of one aggregation and exclusion choice (cached)."""
         excluded = self.options["exclusion"][exclusion]
         key = (tuple(framework.indicator_ids), aggregation, exclusion)
         if key not in self._plans:
@@ -459,7 +460,7 @@ class UncertaintyModel:
         if key not in self._groups:
             missing, outliers, normalisation, aggregation, exclusion = key
             variant = self.variant(missing, outliers, normalisation, exclusion)
-            plan = self._plan(variant.framework, aggregation, exclusion)
+            plan = self.scoring_plan(variant.framework, aggregation, exclusion)
             columns = [variant.framework.indicator_ids.index(i) for i in plan.indicator_ids]
             normalised = variant.normalised[:, columns]
             if plan.domain is not None:

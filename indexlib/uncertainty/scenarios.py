@@ -129,7 +129,7 @@ def one_at_a_time(panel: Any = None, methodology: Any = None, framework: Any = N
 
     def positive(choice: dict[str, int]) -> bool:
         variant = model.variant(choice["missing"], choice["outliers"], choice["normalisation"])
-        plan = model._plan(variant.framework, choice["aggregation"], 0)
+        plan = model.scoring_plan(variant.framework, choice["aggregation"], 0)
         values = variant.normalised
         return plan.first_outside_domain(values) is None
 
