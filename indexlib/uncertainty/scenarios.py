@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from indexlib.agreement import rank_agreement
 from indexlib.io import write_folder
 from indexlib.methodology import Methodology
 from indexlib.uncertainty.model import UncertaintyModel, model_for
@@ -29,7 +29,8 @@ class ScenarioResult:
     ----------
     table : DataFrame
         One row per scenario: ``scenario, factor, option, mean_abs_shift, max_abs_shift, spearman,
-        top10_overlap`` (the number of the nominal top-10 cities still ranked ≤ 10).
+        top10_overlap`` (the cities ranked ≤ 10 both nominally and in the scenario;
+        :func:`indexlib.agreement.rank_agreement`).
     ranks : DataFrame
         Cities × (``nominal`` and every scenario): the ranks.
     notes : tuple of str
@@ -184,17 +185,15 @@ def one_at_a_time(panel: Any = None, methodology: Any = None, framework: Any = N
                      np.array(weight_rows, dtype=float).reshape(len(choices), len(model.weight_ids)))
     ranks = model.ranks(table) if len(table) else np.empty((0, len(model.city_ids)))
     nominal = model.nominal_ranks
-    shift = np.abs(ranks - nominal)
-    top_nominal = nominal <= 10
-    spearman = [float(stats.spearmanr(nominal, row).statistic) if np.ptp(row) > 0 else float("nan") for row in ranks]
+    agreement = rank_agreement(nominal, ranks, k=10)
     result_table = pd.DataFrame({
         "scenario": names,
         "factor": factors,
         "option": option_labels,
-        "mean_abs_shift": shift.mean(axis=1) if len(table) else np.empty(0),
-        "max_abs_shift": shift.max(axis=1) if len(table) else np.empty(0),
-        "spearman": spearman,
-        "top10_overlap": ((ranks <= 10) & top_nominal).sum(axis=1).astype(np.int64),
+        "mean_abs_shift": agreement["mean_abs_shift"],
+        "max_abs_shift": agreement["max_abs_shift"],
+        "spearman": agreement["spearman"],
+        "top10_overlap": agreement["top_k_overlap"],
     })
     integer = model.ties != "average"
     rank_frame = pd.DataFrame(
