@@ -8,19 +8,16 @@ framework file is an error, not a silently ignored key.
 
 from __future__ import annotations
 
-import json
 import math
 
 from collections.abc import Iterable, Mapping
 from functools import cached_property
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, SerializationInfo, field_serializer, field_validator, model_validator
+from pydantic import Field, SerializationInfo, field_serializer, field_validator, model_validator
 
-from indicators import _toml
-from indicators._config import parse_model, read_file
+from indicators._config import ConfigModel
 from indicators.errors import FrameworkError, WeightsError
 from indicators.polarity import parse_polarity
 
@@ -30,8 +27,9 @@ Polarity = Literal["+", "-"]
 _ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Model(ConfigModel):
+    config_error = FrameworkError
+    config_kind = "framework"
 
 
 class Indicator(_Model):
@@ -129,26 +127,10 @@ class Framework(_Model):
             raise ValueError("; ".join(problems))
         return self
 
-    # ------------------------------------------------------------------ construction
-    @classmethod
-    def parse(cls, data: Mapping[str, Any], *, source: str = "framework") -> Framework:
-        """Validate a mapping, raising :class:`FrameworkError` with one line per problem."""
-        return parse_model(cls, data, source=source, error=FrameworkError)
-
-    @classmethod
-    def from_file(cls, path: str | Path) -> Framework:
-        """Read a framework from a ``.toml`` or ``.json`` file."""
-        return cls.parse(read_file(path, what="framework", error=FrameworkError), source=str(path))
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
-
-    def to_toml(self) -> str:
+    # ------------------------------------------------------------------ (de)serialisation (ConfigModel)
+    def _toml_data(self) -> dict[str, Any]:
         # TOML, unlike JSON, writes an open bound as inf
-        return _toml.dumps(self.model_dump(mode="python"))
+        return self.model_dump(mode="python")
 
     # ------------------------------------------------------------------ structure
     @cached_property
