@@ -28,6 +28,7 @@ import pandas as pd
 
 from city_data.edition import EDITION
 from indicators._numbers import EXACT_CSV
+from indicators.errors import SpecificationError
 
 __all__ = [
     "EDITION",
@@ -125,7 +126,7 @@ def _years(prefix: str) -> list[int]:
 def _checked_file(prefix: str, year: object) -> str:
     years = _years(prefix)
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or int(year) not in years:
-        raise ValueError(f"no packaged {prefix.replace('_', ' ')} for year {year!r}; "
+        raise SpecificationError(f"no packaged {prefix.replace('_', ' ')} for year {year!r}; "
                          f"available years: {', '.join(map(str, years)) or 'none'}")
     return f"{prefix}_{int(year)}.csv"
 
@@ -178,7 +179,7 @@ def load_panel(year: int = EDITION, *, open_only: bool = False) -> pd.DataFrame:
 
     Raises
     ------
-    ValueError
+    SpecificationError
         If no panel is packaged for ``year``; the message names the available years.
     """
     frame = _read(_checked_file("panel", year), _TEXT_COLUMNS).copy()
@@ -207,7 +208,7 @@ def published(year: int = EDITION) -> pd.DataFrame:
 
     Raises
     ------
-    ValueError
+    SpecificationError
         If no ranking is packaged for ``year``.
     """
     text = ("city_id", "city_en", "city_zh", "country_zh", "iso3", "continent")
@@ -230,7 +231,7 @@ def published_dimensions(year: int = EDITION) -> pd.DataFrame:
 
     Raises
     ------
-    ValueError
+    SpecificationError
         If no dimension facts are packaged for ``year``.
     """
     return _read(_checked_file("published_dimensions", year), ("dimension_id", "city_id", "note")).copy()

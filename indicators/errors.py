@@ -16,6 +16,7 @@ __all__ = [
     "SpecificationError",
     "PolarityError",
     "DataValidationError",
+    "MissingInputError",
     "DegenerateIndicatorError",
     "DomainError",
     "SizeLimitError",
@@ -56,6 +57,10 @@ class DataValidationError(IndexlibError, ValueError):
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
         self.problems = list(problems) if problems else [message]
+
+
+class MissingInputError(DataValidationError, FileNotFoundError):
+    """An input file or folder that is needed does not exist (also a :class:`FileNotFoundError`)."""
 
 
 class DegenerateIndicatorError(DataValidationError):

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
-from indicators.errors import UnknownMethodError
+from indicators.errors import SpecificationError, UnknownMethodError
 
 T = TypeVar("T")
 
@@ -31,7 +31,7 @@ class Registry(Generic[T]):
 
         def decorate(obj: T) -> T:
             if name in self._items:
-                raise ValueError(f"{self.kind} {name!r} is registered twice")
+                raise SpecificationError(f"{self.kind} {name!r} is registered twice")
             self._items[name] = obj
             return obj
 

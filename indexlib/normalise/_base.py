@@ -113,16 +113,16 @@ class NormaliserSpec:
 
         Raises
         ------
-        ValueError
+        SpecificationError
             One line per problem; a misspelt option names the closest valid one.
         """
         unknown = [k for k in values if k not in self.options.model_fields]
         if unknown:
-            raise ValueError(unknown_option_message(unknown[0], self))
+            raise SpecificationError(unknown_option_message(unknown[0], self))
         try:
             return self.options.model_validate(values)
         except ValidationError as exc:
-            raise ValueError(validation_message(exc, f"normaliser {self.name!r}")) from None
+            raise SpecificationError(validation_message(exc, f"normaliser {self.name!r}")) from None
 
 
 def unknown_option_message(name: str, spec: NormaliserSpec) -> str:
