@@ -243,7 +243,7 @@ def _require_design_memory(model: UncertaintyModel, n_factors: int, n_columns: i
                 + 8 * min(chunk_size, runs) * n * len(model.framework.node_ids) + 32 * n_base * max(num_resamples, 0))
     require_memory(estimate, what=f"a Sobol' design of N = {n_base:,} base samples ({runs:,} runs of {n} cities) "
                    f"with {num_resamples:,} bootstrap resamples",
-                   advice="use a smaller N (--n) or fewer --resamples")
+                   advice="use a smaller N (n_base, --n-base) or fewer resamples (num_resamples, --num-resamples)")
 
 
 def _factor_table(model: UncertaintyModel, factors: list[str], groups: list[str]) -> pd.DataFrame:
