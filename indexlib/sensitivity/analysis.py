@@ -74,6 +74,8 @@ class IndexSensitivityResult:
     run_shift : ndarray (N (D + 2),)
         The mean absolute rank shift of every design run.
     model : UncertaintyModel
+    runs : RunTable
+        The design's runs as the model's choices and weights (the inputs of every run, not results).
     """
 
     sobol: SobolResult
@@ -81,7 +83,7 @@ class IndexSensitivityResult:
     factors: pd.DataFrame
     run_shift: np.ndarray
     model: UncertaintyModel
-    table: RunTable = field(repr=False)
+    runs: RunTable = field(repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """Long table ``output, factor, S1, S1_conf, ST, ST_conf``, one row per output × factor."""
