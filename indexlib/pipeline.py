@@ -8,6 +8,7 @@ and the result keeps every intermediate table, so any build can be regenerated f
 from __future__ import annotations
 
 import dataclasses
+import math
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,27 @@ class Prepared:
     warnings: tuple[str, ...]
 
 
+def _refuse_effective_weights(weights: dict[str, float], framework: Framework, source: str) -> None:
+    """Refuse indicator weights of several parents that sum to 1 and come without node weights.
+
+    Methodology weights are relative among siblings, so such a mapping (what ``weights.entropy_weights``
+    and the other data-driven methods return: effective weights over all indicators) would change the
+    weights within each dimension and silently keep the dimensions' own weights, not what was meant.
+    """
+    indicators = set(framework.indicator_ids)
+    if not weights.keys() <= indicators:
+        return
+    parents = {framework.element(i).parent for i in weights}
+    if len(parents) > 1 and math.isclose(sum(weights.values()), 1.0, rel_tol=1e-9, abs_tol=1e-9):
+        raise WeightsError(
+            f"{source}: weights: these {len(weights)} indicator weights of {len(parents)} parent nodes sum to 1, as "
+            "effective indicator weights do (weights.entropy_weights…), but methodology weights are relative among "
+            "siblings, so the parents' weights would not change; for effective weights give "
+            "weights.scheme_from_indicator_weights(framework, w).weights (it sets the node weights too) or "
+            "weighting.method, for weights within each parent also give the parents' weights"
+        )
+
+
 def resolve_inputs(panel: Any, methodology: Any, framework: Any) -> tuple[Panel, Methodology, Framework]:
     """The panel, methodology and framework of a build from what a caller passed (objects, paths, ids or
     ``None`` for the defaults), the methodology's weights applied and checked against the framework."""
@@ -60,6 +82,7 @@ def resolve_inputs(panel: Any, methodology: Any, framework: Any) -> tuple[Panel,
     meth = methodology if isinstance(methodology, Methodology) else load_methodology(methodology)
     source = "methodology" if isinstance(methodology, Methodology) or methodology is None else str(methodology)
     if meth.weights:
+        _refuse_effective_weights(meth.weights, fw, source)
         try:
             fw = fw.with_weights(meth.weights)
         except WeightsError as exc:
