@@ -28,7 +28,7 @@ import pandas as pd
 
 from city_data.edition import EDITION
 from indicators._numbers import EXACT_CSV
-from indicators.errors import SpecificationError
+from indicators.errors import MissingInputError, SpecificationError
 
 __all__ = [
     "EDITION",
@@ -104,7 +104,16 @@ def file_sha256(name: str) -> str:
     -------
     str
         64 hexadecimal digits.
+
+    Raises
+    ------
+    MissingInputError
+        ``name`` is not the name of a packaged data file.
     """
+    plain = isinstance(name, str) and name not in {"", ".", ".."} and "/" not in name and "\\" not in name
+    if not plain or not _resource(name).is_file():
+        raise MissingInputError(f"{name!r} is not a packaged data file of city_data (a file name in city_data/data, "
+                                "e.g. 'panel_2025.csv')")
     return hashlib.sha256(_resource(name).read_bytes()).hexdigest()
 
 

@@ -5,6 +5,7 @@ with one way of turning pydantic's validation errors into one readable line per 
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -100,6 +101,8 @@ def decode_utf8(raw: bytes, path: Path, *, expected: str, error: type[Exception]
 
 def read_file(path: str | Path, *, what: str, error: type[Exception]) -> dict[str, Any]:
     """Read a ``.toml`` or ``.json`` file into a mapping; errors name the file and say what was expected."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise error(f"expected the path of a {what} file (.toml or .json); got {type(path).__name__} {path!r}")
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in {"toml", "json"}:
