@@ -128,7 +128,8 @@ def apply_value_rules(panel: pd.DataFrame, framework: Framework) -> pd.DataFrame
 
 
 def check_units(panel: pd.DataFrame, framework: Framework) -> None:
-    """Raise :class:`~indicators.errors.DataValidationError` naming the first rows whose unit is not the framework indicator's unit."""
+    """Raise :class:`~indicators.errors.DataValidationError` naming the first rows whose unit is not the
+    framework indicator's unit."""
     wrong = panel["value"].notna() & wrong_units(framework, panel["indicator_id"].tolist(), panel["unit"].tolist())
     if wrong.any():
         shown = panel.loc[wrong, ["city_id", "indicator_id", "unit"]].head(5).to_dict("records")

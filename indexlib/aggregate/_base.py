@@ -73,7 +73,8 @@ def quasi_arithmetic_mean(
         numerator = np.einsum("rnk,rk->rn", transformed, weights)
         denominator = np.einsum("rnk,rk->rn", present, weights) if has_missing else weights.sum(axis=1)[:, None]
     else:
-        raise SpecificationError(f"values must be 2-D or 3-D and weights 1-D or 2-D; got {values.shape} and {weights.shape}")
+        raise SpecificationError(f"values must be 2-D or 3-D and weights 1-D or 2-D; got {values.shape} and "
+                                 f"{weights.shape}")
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = numerator / denominator
         if has_missing:
