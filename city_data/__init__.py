@@ -104,9 +104,20 @@ def file_sha256(name: str) -> str:
     -------
     str
         64 hexadecimal digits.
+
+    Raises
+    ------
+    MissingInputError
+        ``name`` is not the name of a packaged data file.
     """
     import hashlib
 
+    from indicators.errors import MissingInputError
+
+    plain = isinstance(name, str) and name not in {"", ".", ".."} and "/" not in name and "\\" not in name
+    if not plain or not _resource(name).is_file():
+        raise MissingInputError(f"{name!r} is not a packaged data file of city_data (a file name in city_data/data, "
+                                "e.g. 'panel_2025.csv')")
     return hashlib.sha256(_resource(name).read_bytes()).hexdigest()
 
 
@@ -137,10 +148,12 @@ def _years(prefix: str) -> list[int]:
 def _checked_file(prefix: str, year: object) -> str:
     import numpy as np
 
+    from indicators.errors import SpecificationError
+
     years = _years(prefix)
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or int(year) not in years:
-        raise ValueError(f"no packaged {prefix.replace('_', ' ')} for year {year!r}; "
-                         f"available years: {', '.join(map(str, years)) or 'none'}")
+        raise SpecificationError(f"no packaged {prefix.replace('_', ' ')} for year {year!r}; "
+                                 f"available years: {', '.join(map(str, years)) or 'none'}")
     return f"{prefix}_{int(year)}.csv"
 
 
@@ -192,7 +205,7 @@ def load_panel(year: int = EDITION, *, open_only: bool = False) -> pd.DataFrame:
 
     Raises
     ------
-    ValueError
+    SpecificationError
         If no panel is packaged for ``year``; the message names the available years.
     """
     import numpy as np
@@ -223,7 +236,7 @@ def published(year: int = EDITION) -> pd.DataFrame:
 
     Raises
     ------
-    ValueError
+    SpecificationError
         If no ranking is packaged for ``year``.
     """
     text = ("city_id", "city_en", "city_zh", "country_zh", "iso3", "continent")
@@ -246,7 +259,7 @@ def published_dimensions(year: int = EDITION) -> pd.DataFrame:
 
     Raises
     ------
-    ValueError
+    SpecificationError
         If no dimension facts are packaged for ``year``.
     """
     return _read(_checked_file("published_dimensions", year), ("dimension_id", "city_id", "note")).copy()

@@ -42,6 +42,7 @@ from city_data import ghsl
 from city_data.metro import METRO_RADIUS_KM, cities_within, geonames_points, ghsl_name_points, points_by_name
 from indicators import load_framework
 from indicators._numbers import EXACT_CSV, to_floats
+from indicators.errors import DataValidationError, MissingInputError, OutputError
 from city_data.plausibility import apply_value_rules, check_units, latest_before_break
 
 __all__ = [
@@ -145,27 +146,27 @@ def _resolve_sources(sources_dir: Path) -> tuple[Path, Path]:
     """Return ``(sources folder, raw folder)`` for a sources folder or a ``raw/`` folder itself."""
     sources_dir = Path(sources_dir)
     if not sources_dir.is_dir():
-        raise FileNotFoundError(f"sources folder not found: {sources_dir} "
+        raise MissingInputError(f"sources folder not found: {sources_dir} "
                                 "(expected a folder holding cities.csv and raw/)")
     if (sources_dir / "raw").is_dir():
         return sources_dir, sources_dir / "raw"
     if (sources_dir / RAW_FILES["wdi"]).parent.is_dir():
         return sources_dir.parent, sources_dir
-    raise FileNotFoundError(f"raw source folder not found: {sources_dir / 'raw'}")
+    raise MissingInputError(f"raw source folder not found: {sources_dir / 'raw'}")
 
 
 def _check_raw_files(raw: Path) -> dict[str, Path]:
     paths = {key: raw / relative for key, relative in RAW_FILES.items()}
     missing = [str(path) for path in paths.values() if not path.is_file()]
     if missing:
-        raise FileNotFoundError(f"expected source file(s) not found: {', '.join(missing)}")
+        raise MissingInputError(f"expected source file(s) not found: {', '.join(missing)}")
     return paths
 
 
 def _require_columns(frame: pd.DataFrame, columns: Sequence[str], path: Path | str) -> None:
     missing = [column for column in columns if column not in frame.columns]
     if missing:
-        raise ValueError(f"{path}: missing column(s) {', '.join(missing)}")
+        raise DataValidationError(f"{path}: missing column(s) {', '.join(missing)}")
 
 
 def _read_text_csv(path: Path, **kwargs: Any) -> pd.DataFrame:
@@ -193,7 +194,7 @@ def build_cities(sources_dir: Path) -> pd.DataFrame:
     """
     path = Path(sources_dir) / "cities.csv"
     if not path.is_file():
-        raise FileNotFoundError(f"expected cities file not found: {path}")
+        raise MissingInputError(f"expected cities file not found: {path}")
     frame = _read_text_csv(path, encoding="utf-8")
     _require_columns(frame, ("id", "name_en", "name_zh", "iso2", "iso3", "country", "continent", "lat",
                              "lon", "population"), path)
@@ -510,7 +511,7 @@ def _read_airports(path: Path) -> pd.DataFrame:
     """OpenFlights ``airports.dat`` (no header) with named columns and numeric ``lat``/``lon``."""
     airports = pd.read_csv(path, header=None, names=_AIRPORT_COLUMNS, dtype=str, keep_default_na=False)
     if airports.shape[1] != len(_AIRPORT_COLUMNS) or airports["lat"].eq("").all():
-        raise ValueError(f"{path}: unexpected layout (expected the 14 OpenFlights airport columns)")
+        raise DataValidationError(f"{path}: unexpected layout (expected the 14 OpenFlights airport columns)")
     airports["lat"] = _number(airports["lat"])
     airports["lon"] = _number(airports["lon"])
     return airports
@@ -749,9 +750,9 @@ def build_panel(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.DataFra
 
     Raises
     ------
-    FileNotFoundError
+    MissingInputError
         If the folder or one of the expected raw files (:data:`RAW_FILES`) is missing.
-    ValueError
+    DataValidationError
         If a raw file lacks a column the build needs.
     """
     sources_dir, raw = _resolve_sources(Path(raw_dir))
@@ -784,7 +785,8 @@ def build_panel(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.DataFra
     found = found[found["city_id"].isin(cities["city_id"])]
     duplicated = found.duplicated(["city_id", "indicator_id"])
     if duplicated.any():
-        raise ValueError(f"build produced duplicate cells: {found.loc[duplicated, ['city_id', 'indicator_id']].head()}")
+        cells = found.loc[duplicated, ["city_id", "indicator_id"]].head()
+        raise DataValidationError(f"build produced duplicate cells: {cells}")
 
     grid = pd.MultiIndex.from_product([cities["city_id"], INDICATOR_IDS], names=["city_id", "indicator_id"])
     panel = found.set_index(["city_id", "indicator_id"]).reindex(grid).reset_index()
@@ -823,7 +825,7 @@ def write_csv_atomic(frame: pd.DataFrame, out: Path) -> None:
 
     out = Path(out)
     if not out.parent.is_dir():
-        raise FileNotFoundError(f"output folder not found: {out.parent}")
+        raise OutputError(f"output folder not found: {out.parent}")
     # 15 significant digits print the rounded values exactly and counts without ".0".
     write_atomic(out, frame.to_csv(index=False, lineterminator="\n", float_format="%.15g"))
 

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from indicators._numbers import EXACT_CSV
+from indicators.errors import DataValidationError, MissingInputError
 
 __all__ = ["GHSL_FILE", "GHSL_SOURCE", "GHSL_LICENCE", "ghsl_matches", "night_lights", "pm25_city"]
 
@@ -48,17 +49,17 @@ def ghsl_matches(raw: Path) -> pd.DataFrame:
 
     Raises
     ------
-    FileNotFoundError, ValueError
+    MissingInputError, DataValidationError
         If the file is missing or lacks a needed column.
     """
     path = Path(raw) / GHSL_FILE
     if not path.is_file():
-        raise FileNotFoundError(f"expected source file not found: {path}")
+        raise MissingInputError(f"expected source file not found: {path}")
     table = pd.read_csv(path, dtype={"city_id": str}, **EXACT_CSV)
     needed = ("city_id", "uc_id", "night_light_em", "pm25_concentration")
     missing = [c for c in needed if c not in table.columns]
     if missing:
-        raise ValueError(f"{path}: missing column(s) {', '.join(missing)}")
+        raise DataValidationError(f"{path}: missing column(s) {', '.join(missing)}")
     table = table.drop_duplicates("city_id").set_index("city_id")
     members = table[table["uc_id"].notna()].groupby("uc_id").groups
     table["shared_with"] = [

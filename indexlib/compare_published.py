@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from indexlib.agreement import rank_agreement
 from indexlib.rank import rank_dtype
 from indexlib.result import IndexResult
 from indicators.errors import DataValidationError
@@ -31,7 +31,7 @@ class PublishedComparison:
     spearman, kendall : float
         Rank correlations (Spearman's rho, Kendall's tau-b) of our rank and the published rank.
     top10_overlap : int
-        Cities in both top-10 lists.
+        Cities ranked ≤ 10 in both rankings (:func:`indexlib.agreement.rank_agreement`).
     ranks : DataFrame
         ``city_id, city_en, rank, published_rank, rank_difference`` (ours − published) and our
         dimension ranks, by published rank.
@@ -67,10 +67,7 @@ def compare_with_published(result: IndexResult, year: int | None = None) -> Publ
             "at least 3 are needed to compare rankings (city ids must match city_data.cities())"
         )
     merged["rank_difference"] = merged["rank"].astype(int) - merged["published_rank"].astype(int)
-    rho = float(stats.spearmanr(merged["rank"], merged["published_rank"]).statistic)
-    tau = float(stats.kendalltau(merged["rank"], merged["published_rank"]).statistic)
-    top_ours = set(merged.nsmallest(10, "rank")["city_id"])
-    top_published = set(merged.nsmallest(10, "published_rank")["city_id"])
+    agreement = rank_agreement(merged["published_rank"].to_numpy(), merged["rank"].to_numpy(), k=10)
     dimension_ids = result.framework.dimension_ids
     columns = ["city_id", "city_en", "rank", "published_rank", "rank_difference", "score", "published_score"]
     ranks = merged[columns + [f"{d}_rank" for d in dimension_ids]].sort_values("published_rank")
@@ -87,6 +84,7 @@ def compare_with_published(result: IndexResult, year: int | None = None) -> Publ
     facts["our_rank"] = facts["our_rank"].astype(rank_dtype(result.methodology.ties))
     facts = facts.rename(columns={"rank": "published_rank", "score": "published_score"})
     dimensions = facts[["dimension_id", "city_id", "published_rank", "our_rank", "published_score", "our_score"]]
-    return PublishedComparison(year, len(merged), rho, tau, len(top_ours & top_published),
+    return PublishedComparison(year, len(merged), agreement["spearman"], agreement["kendall"],
+                               agreement["top_k_overlap"],
                                ranks.reset_index(drop=True), largest.reset_index(drop=True),
                                dimensions.reset_index(drop=True))

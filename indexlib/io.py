@@ -128,6 +128,8 @@ def check_output_folder(path: str | Path) -> Path:
     text = str(path)
     if not text.strip():
         raise OutputError("empty path; expected a folder for the outputs")
+    if "\0" in text:  # the OS refuses it with a bare ValueError
+        raise OutputError(f"{text!r} contains a null byte; expected a folder for the outputs")
     given = Path(text)
     _check_lengths(given)
     probe = given
@@ -258,7 +260,7 @@ def _top_component(name: str) -> str:
     """The first component of a relative ``/``-separated output path; refuses anything else."""
     parts = name.split("/")
     if not name or "\\" in name or any(p in {"", ".", ".."} for p in parts) or parts[0] == MARKER:
-        raise ValueError(f"{name!r} is not a relative output path such as 'name' or 'sub/name'")
+        raise OutputError(f"{name!r} is not a relative output path such as 'name' or 'sub/name'")
     return parts[0]
 
 

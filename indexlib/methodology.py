@@ -7,15 +7,13 @@ panel are written to every manifest so that any published ranking can be regener
 from __future__ import annotations
 
 import difflib
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from indexlib.normalise._base import OnConstant, ordered_pair
-from indicators import _toml
-from indicators._config import load_text, parse_model, read_file
+from indicators._config import ConfigModel
 from indicators.errors import SpecificationError
 
 if TYPE_CHECKING:
@@ -37,9 +35,11 @@ __all__ = [
 ]
 
 
-class _Model(BaseModel):
+class _Model(ConfigModel):
     # inf and NaN are never meaningful settings (a range of [0, inf] would rank every city first)
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(allow_inf_nan=False)
+    config_error = SpecificationError
+    config_kind = "methodology"
 
     @model_validator(mode="before")
     @classmethod
@@ -446,37 +446,16 @@ class Methodology(_Model):
             raise ValueError(f"weights must be >= 0; got {bad}")
         return value
 
-    # ------------------------------------------------------------------ (de)serialisation
-    @classmethod
-    def parse(cls, data: dict[str, Any], *, source: str = "methodology") -> Methodology:
-        return parse_model(cls, data, source=source, error=SpecificationError)
-
-    @classmethod
-    def from_toml(cls, text: str, *, source: str = "methodology") -> Methodology:
-        return cls.parse(load_text(text, "toml", source=source, error=SpecificationError), source=source)
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
-
-    def to_toml(self) -> str:
+    # ------------------------------------------------------------------ (de)serialisation (ConfigModel)
+    def _toml_data(self) -> dict[str, Any]:
         data = self.to_dict()
         # TOML keys are strings: write level numbers as strings; pydantic turns them back into ints.
         data["aggregation"]["by_level"] = {str(k): v for k, v in data["aggregation"]["by_level"].items()}
-        return _toml.dumps(data)
-
-    def replace(self, **changes: Any) -> Methodology:
-        """A copy with top-level sections replaced (validated)."""
-        data = self.model_dump()
-        for key, value in changes.items():
-            data[key] = value.model_dump() if isinstance(value, BaseModel) else value
-        return Methodology.parse(data)
+        return data
 
 
 def load_methodology(path: str | Path | None) -> Methodology:
     """Read a methodology from a TOML or JSON file; ``None`` gives the default."""
     if path is None:
         return Methodology()
-    return Methodology.parse(read_file(path, what="methodology", error=SpecificationError), source=str(path))
+    return Methodology.from_file(path)

@@ -104,6 +104,9 @@ def read_panel(data: str | Path | pd.DataFrame | None, framework: Framework, *, 
     """
     if data is None:
         return embedded_panel(framework, year=year)
+    if not isinstance(data, (str, Path, pd.DataFrame)):
+        raise DataValidationError(f"a panel is a file path, a DataFrame or None (the embedded panel); got "
+                                  f"{type(data).__name__} {data!r}")
     if isinstance(data, pd.DataFrame):
         frame = data.copy()
         frame.columns = [str(c) for c in frame.columns]

@@ -8,6 +8,7 @@ and the result keeps every intermediate table, so any build can be regenerated f
 from __future__ import annotations
 
 import dataclasses
+import math
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +41,7 @@ from indicators.text import plural
 
 __all__ = ["build", "validate", "Validated", "prepare", "Prepared", "checked_plan", "present_50_100", "PanelInput",
            "MethodologyInput", "FrameworkInput", "imputation_attributes", "impute_values", "impute_and_treat",
-           "apply_weighting", "require_framework_weighting", "normalise_values"]
+           "apply_weighting", "require_framework_weighting", "normalise_values", "resolve_inputs"]
 
 #: The inputs :func:`build` accepts (and every analysis that builds: uncertainty, sensitivity, comparisons):
 #: a panel file, a DataFrame, a read :class:`~indexlib.panel.Panel`, or None for the embedded panel;
@@ -66,12 +67,36 @@ class Prepared:
     denomination: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(columns=DENOMINATION_COLUMNS))
 
 
-def _resolve(panel: PanelInput, methodology: MethodologyInput, framework: FrameworkInput
-             ) -> tuple[Panel, Methodology, Framework]:
+def _refuse_effective_weights(weights: dict[str, float], framework: Framework, source: str) -> None:
+    """Refuse indicator weights of several parents that sum to 1 and come without node weights.
+
+    Methodology weights are relative among siblings, so such a mapping (what ``weights.entropy_weights``
+    and the other data-driven methods return: effective weights over all indicators) would change the
+    weights within each dimension and silently keep the dimensions' own weights, not what was meant.
+    """
+    indicators = set(framework.indicator_ids)
+    if not weights.keys() <= indicators:
+        return
+    parents = {framework.element(i).parent for i in weights}
+    if len(parents) > 1 and math.isclose(sum(weights.values()), 1.0, rel_tol=1e-9, abs_tol=1e-9):
+        raise WeightsError(
+            f"{source}: weights: these {len(weights)} indicator weights of {len(parents)} parent nodes sum to 1, as "
+            "effective indicator weights do (weights.entropy_weights…), but methodology weights are relative among "
+            "siblings, so the parents' weights would not change; for effective weights give "
+            "weights.scheme_from_indicator_weights(framework, w).weights (it sets the node weights too) or "
+            "weighting.method, for weights within each parent also give the parents' weights"
+        )
+
+
+def resolve_inputs(panel: PanelInput, methodology: MethodologyInput, framework: FrameworkInput
+                   ) -> tuple[Panel, Methodology, Framework]:
+    """The panel, methodology and framework of a build from what a caller passed (objects, paths, ids or
+    ``None`` for the defaults), the methodology's weights applied and checked against the framework."""
     fw = load_framework(framework)
     meth = methodology if isinstance(methodology, Methodology) else load_methodology(methodology)
     source = "methodology" if isinstance(methodology, Methodology) or methodology is None else str(methodology)
     if meth.weights:
+        _refuse_effective_weights(meth.weights, fw, source)
         try:
             fw = fw.with_weights(meth.weights)
         except WeightsError as exc:
@@ -406,7 +431,7 @@ def validate(panel: PanelInput = None, methodology: MethodologyInput = None,
     IndexlibError
         The first check that fails (a panel's own problems are all listed in ``.problems``).
     """
-    data, meth, fw = _resolve(panel, methodology, framework)
+    data, meth, fw = resolve_inputs(panel, methodology, framework)
     prep = prepare(data, meth, fw)
     treated, imputation_log, treatment_log, flags, used, notes = impute_and_treat(prep, meth)
     used = apply_weighting(used, meth, treated)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from indicators.errors import SpecificationError
+
 __all__ = ["rank_dtype", "rank_scores"]
 
 
@@ -42,7 +44,7 @@ def rank_scores(scores: np.ndarray, ties: str = "min") -> np.ndarray:
         last = np.minimum.accumulate(np.where(end_of_group, position, np.inf)[:, ::-1], axis=1)[:, ::-1]
         ranked = (first + last) / 2.0
     else:
-        raise ValueError(f"ties must be 'min', 'dense' or 'average'; got {ties!r}")
+        raise SpecificationError(f"ties must be 'min', 'dense' or 'average'; got {ties!r}")
     ranks = np.empty_like(ranked)
     np.put_along_axis(ranks, order, ranked, axis=1)
     if has_nan:

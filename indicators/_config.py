@@ -1,17 +1,23 @@
 """Reading configuration (frameworks, methodologies, weight schemes, analysis specs) from TOML/JSON,
-with one way of turning pydantic's validation errors into one readable line per problem."""
+with one way of turning pydantic's validation errors into one readable line per problem, and
+:class:`ConfigModel`, the one base of every configuration model."""
 
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-__all__ = ["validation_message", "parse_model", "load_text", "read_file", "read_input_bytes", "decode_utf8"]
+from indicators import _toml
+from indicators.errors import IndexlibError
+
+__all__ = ["validation_message", "parse_model", "load_text", "read_file", "read_input_bytes", "decode_utf8",
+           "ConfigModel"]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -95,6 +101,8 @@ def decode_utf8(raw: bytes, path: Path, *, expected: str, error: type[Exception]
 
 def read_file(path: str | Path, *, what: str, error: type[Exception]) -> dict[str, Any]:
     """Read a ``.toml`` or ``.json`` file into a mapping; errors name the file and say what was expected."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise error(f"expected the path of a {what} file (.toml or .json); got {type(path).__name__} {path!r}")
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in {"toml", "json"}:
@@ -102,3 +110,68 @@ def read_file(path: str | Path, *, what: str, error: type[Exception]) -> dict[st
     raw = read_input_bytes(path, what=what, expected=f"a {what} file (.toml or .json)", error=error)
     text = decode_utf8(raw, path, expected=f"a UTF-8 encoded {fmt.upper()} {what} file", error=error)
     return load_text(text, fmt, source=str(path), error=error)
+
+
+ConfigT = TypeVar("ConfigT", bound="ConfigModel")
+
+
+class ConfigModel(BaseModel):
+    """Base of the configuration models (framework, methodology, weight scheme, uncertainty spec).
+
+    Frozen, and unknown keys are refused, so a typo in a file is an error, not a silently ignored
+    setting. A subclass names the error its reading raises (:attr:`config_error`) and what its files
+    are called (:attr:`config_kind`); every problem of a file is one line of that error, naming the
+    file (or ``source``) and the key.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: The :class:`~indicators.errors.IndexlibError` subclass raised for an invalid file or mapping.
+    config_error: ClassVar[type[IndexlibError]] = IndexlibError
+    #: What a file of this model is called in messages ("methodology", "weight scheme", …).
+    config_kind: ClassVar[str] = "configuration"
+    #: Whether :meth:`to_dict` leaves out optional settings that are unset (``None``).
+    config_exclude_none: ClassVar[bool] = False
+
+    @classmethod
+    def parse(cls: type[ConfigT], data: Mapping[str, Any], *, source: str | None = None) -> ConfigT:
+        """Validate a mapping; every problem becomes one line of :attr:`config_error`."""
+        return parse_model(cls, data, source=source or cls.config_kind, error=cls.config_error)
+
+    @classmethod
+    def from_toml(cls: type[ConfigT], text: str, *, source: str | None = None) -> ConfigT:
+        """Read TOML text."""
+        source = source or cls.config_kind
+        return cls.parse(load_text(text, "toml", source=source, error=cls.config_error), source=source)
+
+    @classmethod
+    def from_json(cls: type[ConfigT], text: str, *, source: str | None = None) -> ConfigT:
+        """Read JSON text."""
+        source = source or cls.config_kind
+        return cls.parse(load_text(text, "json", source=source, error=cls.config_error), source=source)
+
+    @classmethod
+    def from_file(cls: type[ConfigT], path: str | Path) -> ConfigT:
+        """Read a ``.toml`` or ``.json`` file; messages name the file."""
+        return cls.parse(read_file(path, what=cls.config_kind, error=cls.config_error), source=str(path))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as JSON-compatible data (what :meth:`parse` reads back)."""
+        return self.model_dump(mode="json", exclude_none=self.config_exclude_none)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def to_toml(self) -> str:
+        return _toml.dumps(self._toml_data())
+
+    def _toml_data(self) -> dict[str, Any]:
+        # a subclass adapts what TOML cannot hold as JSON does (integer keys, infinity)
+        return self.to_dict()
+
+    def replace(self: ConfigT, **changes: Any) -> ConfigT:
+        """A validated copy with top-level fields replaced."""
+        data = self.model_dump()
+        for key, value in changes.items():
+            data[key] = value.model_dump() if isinstance(value, BaseModel) else value
+        return type(self).parse(data)

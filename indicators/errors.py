@@ -14,7 +14,9 @@ __all__ = [
     "IndexlibError",
     "FrameworkError",
     "SpecificationError",
+    "PolarityError",
     "DataValidationError",
+    "MissingInputError",
     "DegenerateIndicatorError",
     "DomainError",
     "SizeLimitError",
@@ -39,6 +41,10 @@ class SpecificationError(IndexlibError, ValueError):
     """A methodology, weighting or analysis specification is invalid or inconsistent."""
 
 
+class PolarityError(SpecificationError):
+    """A polarity is not one of the accepted spellings (see :func:`indicators.polarity.parse_polarity`)."""
+
+
 class DataValidationError(IndexlibError, ValueError):
     """A panel is unusable as given: unknown ids, duplicates, non-numeric or non-finite cells.
 
@@ -51,6 +57,10 @@ class DataValidationError(IndexlibError, ValueError):
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
         self.problems = list(problems) if problems else [message]
+
+
+class MissingInputError(DataValidationError, FileNotFoundError):
+    """An input file or folder that is needed does not exist (also a :class:`FileNotFoundError`)."""
 
 
 class DegenerateIndicatorError(DataValidationError):

@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from indicators._config import validation_message
-from indicators.errors import UnknownMethodError
+from indicators.errors import SpecificationError, UnknownMethodError
 
 T = TypeVar("T")
 OptionsT = TypeVar("OptionsT", bound=BaseModel)
@@ -41,16 +41,16 @@ def parse_options(options: type[OptionsT], values: Mapping[str, Any], *, kind: s
 
     Raises
     ------
-    ValueError
-        One line per problem; a misspelt option names the closest valid one.
+    SpecificationError
+        (a ``ValueError``) One line per problem; a misspelt option names the closest valid one.
     """
     unknown = [k for k in values if k not in options.model_fields]
     if unknown:
-        raise ValueError(unknown_option_message(unknown[0], options, kind, method))
+        raise SpecificationError(unknown_option_message(unknown[0], options, kind, method))
     try:
         return options.model_validate(dict(values))
     except ValidationError as exc:
-        raise ValueError(validation_message(exc, f"{kind} {method!r}")) from None
+        raise SpecificationError(validation_message(exc, f"{kind} {method!r}")) from None
 
 
 class Registry(Generic[T]):
@@ -71,7 +71,7 @@ class Registry(Generic[T]):
 
         def decorate(obj: T) -> T:
             if name in self._items:
-                raise ValueError(f"{self.kind} {name!r} is registered twice")
+                raise SpecificationError(f"{self.kind} {name!r} is registered twice")
             self._items[name] = obj
             return obj
 

@@ -8,21 +8,19 @@ framework file is an error, not a silently ignored key.
 
 from __future__ import annotations
 
-import json
 import math
 
 from collections.abc import Iterable, Mapping
 from functools import cached_property
-from pathlib import Path
 from typing import Any, Literal, cast
 
 import numpy as np
-from pydantic import (BaseModel, ConfigDict, Field, SerializationInfo, field_serializer, field_validator,
+from pydantic import (Field, SerializationInfo, field_serializer, field_validator,
                       model_serializer, model_validator)
 
-from indicators import _toml
-from indicators._config import parse_model, read_file
+from indicators._config import ConfigModel
 from indicators.errors import FrameworkError, WeightsError
+from indicators.polarity import parse_polarity
 
 __all__ = ["Polarity", "Indicator", "Node", "Framework"]
 
@@ -30,15 +28,17 @@ Polarity = Literal["+", "-"]
 _ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Model(ConfigModel):
+    config_error = FrameworkError
+    config_kind = "framework"
 
 
 class Indicator(_Model):
     """One measured quantity.
 
-    ``polarity`` is ``"+"`` when more is better and ``"-"`` when more is worse; normalisers flip
-    ``"-"`` indicators so that a higher normalised score is always better.
+    ``polarity`` is ``"+"`` when more is better and ``"-"`` when more is worse (any spelling of
+    :func:`indicators.polarity.parse_polarity` is read); normalisers flip ``"-"`` indicators so that
+    a higher normalised score is always better.
     """
 
     id: str = Field(pattern=_ID_PATTERN, description="Stable code, e.g. '05'.")
@@ -59,6 +59,12 @@ class Indicator(_Model):
     denominator_scale: float = Field(
         default=1.0, gt=0, allow_inf_nan=False,
         description="COINr ScaleFactor: the value used is x / (denominator / scale), e.g. 1000 for per thousand.")
+
+    @field_validator("polarity", mode="before")
+    @classmethod
+    def _read_polarity(cls, value: Any) -> Any:
+        # every spelling of parse_polarity is read here too; stored as "+"/"-"
+        return "+" if parse_polarity(value) > 0 else "-"
 
     @field_validator("bounds", mode="before")
     @classmethod
@@ -141,26 +147,10 @@ class Framework(_Model):
             raise ValueError("; ".join(problems))
         return self
 
-    # ------------------------------------------------------------------ construction
-    @classmethod
-    def parse(cls, data: Mapping[str, Any], *, source: str = "framework") -> Framework:
-        """Validate a mapping, raising :class:`FrameworkError` with one line per problem."""
-        return parse_model(cls, data, source=source, error=FrameworkError)
-
-    @classmethod
-    def from_file(cls, path: str | Path) -> Framework:
-        """Read a framework from a ``.toml`` or ``.json`` file."""
-        return cls.parse(read_file(path, what="framework", error=FrameworkError), source=str(path))
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
-
-    def to_toml(self) -> str:
+    # ------------------------------------------------------------------ (de)serialisation (ConfigModel)
+    def _toml_data(self) -> dict[str, Any]:
         # TOML, unlike JSON, writes an open bound as inf
-        return _toml.dumps(self.model_dump(mode="python"))
+        return self.model_dump(mode="python")
 
     # ------------------------------------------------------------------ structure
     @cached_property

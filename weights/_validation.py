@@ -22,21 +22,15 @@ from indicators.errors import (
     SpecificationError,
     WeightsError,
 )
+from indicators.polarity import parse_polarity
 from indicators.schema import Framework
 
 FloatArray = npt.NDArray[np.float64]
 
 #: What ``polarity`` may be: ``None`` (every indicator is "more is better"), a framework (its
-#: indicators' polarity), a mapping or Series from indicator id to +1/-1 (or "+"/"-"), or a
-#: sequence aligned with the columns.
+#: indicators' polarity), a mapping or Series from indicator id to a polarity
+#: (:func:`indicators.polarity.parse_polarity`), or a sequence aligned with the columns.
 PolarityLike: TypeAlias = Framework | Mapping[Any, Any] | pd.Series | Sequence[Any] | npt.NDArray[Any] | None
-
-_POLARITY_WORDS = {
-    "+": 1.0,
-    "-": -1.0,
-    "higher_is_better": 1.0,
-    "lower_is_better": -1.0,
-}
 
 # Show at most this many offending cities or positions in one message line.
 _MAX_LISTED = 5
@@ -192,17 +186,8 @@ def polarity_vector(polarity: PolarityLike, matrix: LabelledMatrix, *, caller: s
         raw = list(np.asarray(polarity, dtype=object).ravel())
         if len(raw) != m:
             raise SpecificationError(f"{caller}: polarity has {len(raw)} values for {m} indicators")
-    signs = np.empty(m)
-    for j, value in enumerate(raw):
-        if isinstance(value, str) and value in _POLARITY_WORDS:
-            signs[j] = _POLARITY_WORDS[value]
-        elif not isinstance(value, str) and value in (1, -1):
-            signs[j] = float(value)
-        else:
-            raise SpecificationError(
-                f"{caller}: polarity of {matrix.column_name(j)} is {value!r}; use +1/-1, '+'/'-', "
-                "'higher_is_better' or 'lower_is_better'"
-            )
+    signs = np.array([parse_polarity(value, where=f"{caller}: polarity of {matrix.column_name(j)}")
+                      for j, value in enumerate(raw)], dtype=float)
     return None if (signs > 0).all() else signs
 
 

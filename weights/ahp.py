@@ -233,6 +233,9 @@ def ahp_group_weights(
     [0.5, 0.5]
     """
     caller = "ahp_group_weights"
+    if not isinstance(matrices, (Mapping, Sequence)) or isinstance(matrices, str):
+        raise WeightsError(f"{caller}: expected a list of matrices or a mapping expert → matrix; got "
+                           f"{type(matrices).__name__}")
     items = list(matrices.items()) if isinstance(matrices, Mapping) else list(enumerate(matrices))
     if not items:
         raise WeightsError(f"{caller}: no expert matrices given")

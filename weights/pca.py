@@ -71,6 +71,12 @@ def varimax(
     .. [1] Kaiser, H. F. (1958). The varimax criterion for analytic rotation in factor analysis.
        *Psychometrika* 23(3): 187–200. doi:10.1007/BF02289233
     """
+    loadings = np.asarray(loadings, dtype=float)
+    if loadings.ndim != 2 or not np.isfinite(loadings).all():
+        raise SpecificationError(f"varimax: loadings must be a finite 2-D array (indicators × factors); got shape "
+                                 f"{loadings.shape}")
+    if isinstance(max_sweeps, bool) or not isinstance(max_sweeps, (int, np.integer)) or max_sweeps < 1:
+        raise SpecificationError(f"varimax: max_sweeps must be a whole number >= 1; got {max_sweeps!r}")
     p, k = loadings.shape
     scale = np.ones(p)
     if kaiser_normalise:

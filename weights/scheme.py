@@ -16,7 +16,6 @@ Built-in schemes for ``gctsi-2025`` live in ``weights/schemes/*.toml``.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Mapping
 from fractions import Fraction
@@ -26,10 +25,9 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from indicators import _toml
-from indicators._config import load_text, parse_model, read_file
+from indicators._config import ConfigModel
 from indicators.errors import DataValidationError, SpecificationError, WeightsError
 from indicators.schema import Framework
 from weights._registry import get_method
@@ -54,8 +52,10 @@ _ELICITATION_TOLERANCE = 1e-9
 _SUM_TOLERANCE = 1e-9
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Model(ConfigModel):
+    config_error = WeightsError
+    config_kind = "weight scheme"
+    config_exclude_none = True
 
 
 class AHPElicitation(_Model):
@@ -158,34 +158,7 @@ class WeightScheme(_Model):
                 )
         return self
 
-    # ------------------------------------------------------------------ reading and writing
-    @classmethod
-    def parse(cls, data: Mapping[str, Any], *, source: str = "weight scheme") -> WeightScheme:
-        """Validate a mapping, raising :class:`WeightsError` with one line per problem."""
-        return parse_model(cls, data, source=source, error=WeightsError)
-
-    @classmethod
-    def from_toml(cls, text: str, *, source: str = "weight scheme TOML") -> WeightScheme:
-        return cls.parse(load_text(text, "toml", source=source, error=WeightsError), source=source)
-
-    @classmethod
-    def from_json(cls, text: str, *, source: str = "weight scheme JSON") -> WeightScheme:
-        return cls.parse(load_text(text, "json", source=source, error=WeightsError), source=source)
-
-    @classmethod
-    def from_file(cls, path: str | Path) -> WeightScheme:
-        """Read a scheme from a ``.toml`` or ``.json`` file."""
-        return cls.parse(read_file(path, what="weight scheme", error=WeightsError), source=str(path))
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_none=True)
-
-    def to_toml(self) -> str:
-        return _toml.dumps(self.to_dict())
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
-
+    # ------------------------------------------------------------------ reading and writing (ConfigModel)
     def save(self, path: str | Path) -> Path:
         """Write the scheme as TOML or JSON, chosen by the file's suffix."""
         path = Path(path)

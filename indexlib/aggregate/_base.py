@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from indicators.errors import SpecificationError
 from indicators.registry import Registry
 
 __all__ = ["AggregatorSpec", "AggregatorOptions", "AGGREGATORS", "quasi_arithmetic_mean"]
@@ -72,7 +73,8 @@ def quasi_arithmetic_mean(
         numerator = np.einsum("rnk,rk->rn", transformed, weights)
         denominator = np.einsum("rnk,rk->rn", present, weights) if has_missing else weights.sum(axis=1)[:, None]
     else:
-        raise ValueError(f"values must be 2-D or 3-D and weights 1-D or 2-D; got {values.shape} and {weights.shape}")
+        raise SpecificationError(f"values must be 2-D or 3-D and weights 1-D or 2-D; got {values.shape} and "
+                                 f"{weights.shape}")
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = numerator / denominator
         if has_missing:

@@ -25,6 +25,7 @@ import numpy as np
 
 from indexlib.aggregate._base import AGGREGATORS, AggregatorOptions, AggregatorSpec, quasi_arithmetic_mean
 from indexlib.aggregate.geometric import geometric_mean
+from indicators.errors import SpecificationError
 
 __all__ = ["GeneralisedOptions", "generalised_mean"]
 
@@ -67,7 +68,7 @@ def generalised_mean(values: np.ndarray, weights: np.ndarray, *, p: float = 1.0)
     """
     p = float(p)
     if np.isnan(p):
-        raise ValueError("the exponent p of the generalised mean must be a number, not NaN")
+        raise SpecificationError("the exponent p of the generalised mean must be a number, not NaN")
     values = np.asarray(values, dtype=float)
     weights = np.asarray(weights, dtype=float)
     if abs(p) < 1e-12:

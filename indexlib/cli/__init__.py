@@ -77,18 +77,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     import sys
     import traceback
-    import warnings
 
     parser = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: usage errors exit 2, --help exits 0
         return int(exc.code or 0)
+    from indexlib.cli._args import warnings_as_notes
     from indicators.errors import IndexlibError  # here, not above: `indexlib --help` need not load the library
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # notes are printed from the result instead
+        with warnings_as_notes():
             return int(args.run(args))
     except IndexlibError as exc:
         if args.debug:

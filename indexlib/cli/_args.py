@@ -7,15 +7,27 @@ naming the option), not after a long computation. Nothing here imports the heavy
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["positive_int", "non_negative_int", "positive_number", "unit_fraction", "output_folder", "year",
-           "add_build_inputs", "add_year", "panel_input", "build_from_args", "print_notes", "format_table"]
+           "add_build_inputs", "add_year", "panel_input", "build_from_args", "print_note", "print_notes",
+           "format_table", "warnings_as_notes"]
+
+#: Third-party warnings known to be harmless in indexlib's use, as (message regex, category, why);
+#: every other warning is shown (one line), so that a new problem in a dependency is not hidden.
+#: None is known today: the commands run on the 2025 panel emit no third-party warning.
+KNOWN_HARMLESS_WARNINGS: tuple[tuple[str, type[Warning], str], ...] = ()
+
+# The notes printed in this run of the command line: a library warning that a result also keeps in
+# its notes (and a command prints from there) is shown once.
+_shown_notes: set[str] = set()
 
 
 def positive_int(text: str) -> int:
@@ -147,9 +159,49 @@ def _build_open_only(args: argparse.Namespace) -> Any:
     return indexlib.build(panel, methodology, framework)
 
 
+def print_note(note: str, file: Any = None) -> None:
+    """Print ``note: …`` (to stderr by default) unless this run has printed the same note already."""
+    if note not in _shown_notes:
+        _shown_notes.add(note)
+        print(f"note: {note}", file=sys.stderr if file is None else file)
+
+
 def print_notes(result: Any) -> None:
     for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print_note(note)
+
+
+@contextlib.contextmanager
+def warnings_as_notes() -> Iterator[None]:
+    """Run a command with indexlib's warnings shown as ``note:`` lines and other warnings as one
+    ``warning:`` line each (no source line, no traceback), except :data:`KNOWN_HARMLESS_WARNINGS`.
+
+    The library's notes are printed when the command ends (after the notes the command printed from
+    its result, each once), so that a note kept in a result is not printed twice.
+    """
+    from indicators.errors import IndexlibWarning
+
+    _shown_notes.clear()
+    pending: list[str] = []
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int, file: Any = None,
+             line: str | None = None) -> None:
+        if issubclass(category, IndexlibWarning):
+            pending.append(str(message))
+        else:
+            print(f"warning: {category.__name__}: {message}", file=sys.stderr)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        warnings.simplefilter("always", IndexlibWarning)
+        for message, category, _why in KNOWN_HARMLESS_WARNINGS:
+            warnings.filterwarnings("ignore", message=message, category=category)
+        warnings.showwarning = show
+        try:
+            yield
+        finally:
+            for note in pending:
+                print_note(note)
 
 
 def format_table(frame: pd.DataFrame, floats: int = 2) -> str:

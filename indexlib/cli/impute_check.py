@@ -21,9 +21,9 @@ def parser(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from indexlib.impute.check import ERROR_TIE, check_imputation
-    from indexlib.pipeline import _resolve, imputation_attributes, prepare
+    from indexlib.pipeline import imputation_attributes, prepare, resolve_inputs
 
-    panel, methodology, framework = _resolve(args.data, args.method, args.framework)
+    panel, methodology, framework = resolve_inputs(args.data, args.method, args.framework)
     prep = prepare(panel, methodology, framework)
     attributes = imputation_attributes(panel, methodology, prep.values.index)
     check = check_imputation(prep.values, attributes, folds=args.folds, seed=args.seed, options=methodology.missing)

@@ -26,12 +26,17 @@ def parser(p: argparse.ArgumentParser) -> None:
     """The options of ``indexlib sensitivity``."""
     add_build_inputs(p)
     add_year(p)
-    p.add_argument("--n", type=positive_int, default=1024, help="base sample size N, a power of 2 (runs: N (D + 2))")
+    p.add_argument("--n-base", type=positive_int, default=1024, metavar="N",
+                   help="base sample size N, a power of 2 (runs: N (D + 2))")
+    # the names of sensitivity_analysis(); --n and --resamples are the former names, kept as hidden aliases
+    p.add_argument("--n", dest="n_base", type=positive_int, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     p.add_argument("--seed", type=non_negative_int, default=0, help="seed of the Sobol' sequence and the bootstrap")
     p.add_argument("--spec", help="uncertainty spec (TOML/JSON) whose assumptions are the factors; default: "
                                   "the uncertainty command's default")
     p.add_argument("--out", type=output_folder, help="folder for sobol.csv, sensitivity.json and sobol.png/.svg")
-    p.add_argument("--resamples", type=int, default=100, help="bootstrap resamples of the confidence intervals")
+    p.add_argument("--num-resamples", type=int, default=100, metavar="R",
+                   help="bootstrap resamples of the confidence intervals")
+    p.add_argument("--resamples", dest="num_resamples", type=int, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     p.add_argument("--conf-level", type=unit_fraction, default=0.95, help="confidence level of the intervals")
     add_chunk_size(p, "runs ranked at once")
     p.add_argument("--no-figures", action="store_true", help="do not draw sobol.png/.svg")
@@ -46,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
 
     model = UncertaintyModel(panel_input(args), args.method, args.framework, load_spec(args.spec),
                              spec_source=args.spec)
-    result = sensitivity_analysis(model=model, n_base=args.n, seed=args.seed, num_resamples=args.resamples,
+    result = sensitivity_analysis(model=model, n_base=args.n_base, seed=args.seed, num_resamples=args.num_resamples,
                                   conf_level=args.conf_level, chunk_size=chunk_size(args),
                                   progress=terminal_progress("sensitivity"), **engine_options(args))
     design = result.design

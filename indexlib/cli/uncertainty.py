@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from indexlib.cli._args import (add_build_inputs, add_year, format_table, non_negative_int, output_folder,
-                                panel_input, positive_int)
+                                panel_input, positive_int, print_note)
 
 __all__ = ["NAME", "HELP", "parser", "run", "terminal_progress", "add_chunk_size", "chunk_size", "add_engine_arguments",
            "engine_options"]
@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
         ordered = scenarios.table.sort_values(["mean_abs_shift", "scenario"], ascending=[False, True])
         print(format_table(ordered.drop(columns=["factor", "option"]).head(args.show), floats=3))
     for note in scenarios.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print_note(note)
     if args.out:
         from indexlib.figures import figure_names, rank_interval_figure_files
         from indexlib.io import write_folder

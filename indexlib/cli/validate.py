@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from indexlib.cli._args import add_build_inputs, add_year, panel_input
+from indexlib.cli._args import add_build_inputs, add_year, panel_input, print_note
 
 __all__ = ["NAME", "HELP", "parser", "run"]
 
@@ -42,5 +42,5 @@ def run(args: argparse.Namespace) -> int:
           f"{plural(present, 'value')} ({present / values.size:.0%} coverage); a build ranks "
           f"{plural(len(checked.values), 'city')} on {plural(len(checked.framework.indicator_ids), 'indicator')}")
     for note in checked.notes:
-        print(f"note: {note}")
+        print_note(note, file=sys.stdout)
     return 0

@@ -17,6 +17,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from indicators.errors import DataValidationError, DegenerateIndicatorError, SpecificationError
+from indicators.polarity import parse_polarity
 from indicators.registry import MethodOptions, Registry, parse_options
 
 __all__ = ["NormaliserSpec", "NORMALISERS", "NormaliserOptions", "RangeOptions", "FitContext", "OnConstant",
@@ -108,7 +109,7 @@ class NormaliserSpec:
 
         Raises
         ------
-        ValueError
+        SpecificationError
             One line per problem; a misspelt option names the closest valid one.
         """
         return parse_options(self.options, values, kind="normaliser", method=self.name)
@@ -118,17 +119,11 @@ NORMALISERS: Registry[NormaliserSpec] = Registry("normaliser")
 
 
 def polarity_vector(polarity: Sequence[Any] | np.ndarray | None, n_features: int) -> np.ndarray:
-    """Turn ``None``, ``±1`` or ``"+"/"-"`` entries into a float vector of ``±1``."""
+    """Turn ``None`` or polarity entries (:func:`indicators.polarity.parse_polarity`) into a float vector of ``±1``."""
     if polarity is None:
         return np.ones(n_features)
-    values = []
-    for i, p in enumerate(np.asarray(polarity, dtype=object).ravel()):
-        if p in ("+", 1, 1.0, True):
-            values.append(1.0)
-        elif p in ("-", -1, -1.0):
-            values.append(-1.0)
-        else:
-            raise DataValidationError(f"polarity of feature {i} must be '+', '-', 1 or -1; got {p!r}")
+    values = [float(parse_polarity(p, where=f"polarity of feature {i}"))
+              for i, p in enumerate(np.asarray(polarity, dtype=object).ravel())]
     if len(values) != n_features:
         raise DataValidationError(f"polarity has {len(values)} entries but the data has {n_features} features")
     return np.array(values)

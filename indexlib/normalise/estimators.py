@@ -243,8 +243,9 @@ class ReferenceNormaliser(BaseNormaliser):
 
     Parameters
     ----------
-    reference : str or int
-        The reference city: an index label of the DataFrame passed to ``fit``, or a row position.
+    reference_city : str or int
+        The reference city: an index label of the DataFrame passed to ``fit``, or a row position
+        (the methodology's ``normalisation.reference_city``).
     polarity : sequence of {'+', '-', 1, -1}, optional
     feature_range : (float, float), default=(0, 100)
     cap : bool, default=True
@@ -259,16 +260,17 @@ class ReferenceNormaliser(BaseNormaliser):
 
     method = "reference"
 
-    def __init__(self, *, reference: str | int | None = None, polarity: Any = None,
+    def __init__(self, *, reference_city: str | int | None = None, polarity: Any = None,
                  feature_range: tuple[float, float] = (0.0, 100.0), cap: bool = True) -> None:
-        self.reference = reference
+        self.reference_city = reference_city
         self.polarity = polarity
         self.feature_range = feature_range
         self.cap = cap
 
     def _option_values(self) -> dict[str, Any]:
         values = super()._option_values()
-        values["reference_city"] = int(self.reference) if isinstance(self.reference, np.integer) else self.reference
+        if isinstance(self.reference_city, np.integer):  # pydantic reads a numpy integer as no int
+            values["reference_city"] = int(self.reference_city)
         return values
 
     def _context(self, X: Any) -> FitContext:

@@ -40,7 +40,7 @@ from indexlib.treat import passes_rule, skew_kurtosis
 from indicators.errors import SpecificationError
 
 __all__ = ["Audit", "audit", "THRESHOLDS", "cronbach_alpha", "first_component_share", "added_value",
-           "level_mask", "flag_mask", "provenance_mask", "records", "require_matplotlib"]
+           "level_mask", "flag_mask", "provenance_mask", "records", "require_matplotlib", "require_result"]
 
 #: The thresholds of the flags (JRC audit practice; issue 11).
 THRESHOLDS = {
@@ -238,8 +238,15 @@ class Audit:
             return render_figure(plt, figure, HEATMAP)
 
 
+def require_result(result: Any, caller: str) -> None:
+    """Raise :class:`SpecificationError` unless ``result`` is an :class:`IndexResult` (what a build returns)."""
+    if not isinstance(result, IndexResult):
+        raise SpecificationError(f"{caller}: expected the IndexResult of indexlib.build(); got {type(result).__name__}")
+
+
 def audit(result: IndexResult) -> Audit:
     """Audit a build (see the module docstring); the result is not changed."""
+    require_result(result, "audit")
     framework = result.framework
     dims = framework.dimension_ids
     indicators = framework.indicator_ids

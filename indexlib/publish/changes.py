@@ -30,7 +30,7 @@ from indexlib.pipeline import build
 from indexlib.publish.tables import csv_text
 from indexlib.result import IndexResult
 from indicators import Framework, load_framework
-from indicators.errors import SpecificationError
+from indicators.errors import IndexlibWarning, SpecificationError
 
 __all__ = ["EditionChanges", "edition_changes"]
 
@@ -96,7 +96,7 @@ def _edition(data: str | Path | pd.DataFrame | None, framework: Framework, year:
 
 def _quiet_build(panel: Any, methodology: Methodology, framework: Framework) -> IndexResult:
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # each edition's notes are kept in its result
+        warnings.simplefilter("ignore", IndexlibWarning)  # each edition's notes are kept in its result
         return build(panel, methodology, framework)
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from indexlib.io import write_folder
-from indexlib.publish.audit import records, require_matplotlib
+from indexlib.publish.audit import records, require_matplotlib, require_result
 from indexlib.publish.tables import csv_text
 from indexlib.result import IndexResult
 from indicators._config import read_input_bytes
@@ -196,8 +196,13 @@ def profile(result: IndexResult, city: str,
     Raises
     ------
     SpecificationError
-        The city is unknown (with the closest names), or the coverage screen excluded it.
+        The city is unknown (with the closest names), or the coverage screen excluded it; ``result``
+        is not a build's result; ``top`` or ``peers`` is not a whole number >= 0.
     """
+    require_result(result, "profile")
+    for name, value in (("top", top), ("peers", peers)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+            raise SpecificationError(f"profile: {name} must be a whole number >= 0; got {value!r}")
     city_id = find_city(result, city)
     framework = result.framework
     tables = _interval_tables(intervals, result.root)

@@ -79,6 +79,8 @@ class IndexSensitivityResult:
     run_shift : ndarray (N (D + 2),)
         The mean absolute rank shift of every design run.
     model : UncertaintyModel
+    runs : RunTable
+        The design's runs as the model's choices and weights (the inputs of every run, not results).
     """
 
     sobol: SobolResult
@@ -86,7 +88,7 @@ class IndexSensitivityResult:
     factors: pd.DataFrame
     run_shift: np.ndarray
     model: UncertaintyModel
-    table: RunTable = field(repr=False)
+    runs: RunTable = field(repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """Long table ``output, factor, S1, S1_conf, ST, ST_conf``, one row per output × factor."""
@@ -249,7 +251,7 @@ def _require_design_memory(model: UncertaintyModel, n_factors: int, n_columns: i
                 + 8 * min(chunk_size, runs) * n * len(model.framework.node_ids) + 32 * n_base * max(num_resamples, 0))
     require_memory(estimate, what=f"a Sobol' design of N = {n_base:,} base samples ({runs:,} runs of {n} cities) "
                    f"with {num_resamples:,} bootstrap resamples",
-                   advice="use a smaller N (--n) or fewer --resamples")
+                   advice="use a smaller N (n_base, --n-base) or fewer resamples (num_resamples, --num-resamples)")
 
 
 def _factor_table(model: UncertaintyModel, factors: list[str], groups: list[str]) -> pd.DataFrame:

@@ -593,7 +593,7 @@ def sobol_indices(
     n_res = int(num_resamples)
     # bootstrap counts: float64 (R, N) plus the int64 draws and flat indices behind them
     require_memory(32 * n * n_res, what=f"{n_res:,} bootstrap resamples of N = {n:,} base samples",
-                   advice="use fewer resamples (--resamples)")
+                   advice="use fewer resamples (num_resamples, --num-resamples)")
     rng = np.random.default_rng(seed)
     counts = _bootstrap_counts(n, n_res, rng)
     # Rows never drawn by any resample do not enter SALib's range check for the half-widths.

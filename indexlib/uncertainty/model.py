@@ -54,8 +54,8 @@ from scipy import special
 from indexlib.impute.methods import MULTIVARIATE_METHODS
 from indexlib.limits import require_memory
 from indexlib.methodology import Methodology, OutlierTreatment
-from indexlib.pipeline import (FrameworkInput, MethodologyInput, PanelInput, _resolve, apply_weighting, checked_plan,
-                               impute_and_treat, impute_values, normalise_values, prepare,
+from indexlib.pipeline import (FrameworkInput, MethodologyInput, PanelInput, apply_weighting, checked_plan,
+                               impute_and_treat, impute_values, normalise_values, prepare, resolve_inputs,
                                require_framework_weighting)
 from indexlib.provenance import build_inputs, environment, spec_inputs
 from indexlib.rank import rank_scores
@@ -145,7 +145,7 @@ class UncertaintyModel:
                  spec: UncertaintySpec | None = None, *, spec_source: str | Path | None = None) -> None:
         self.spec = spec or UncertaintySpec()
         self.requested_framework = load_framework(framework)
-        self.panel, self.methodology, self.framework = _resolve(panel, methodology, self.requested_framework)
+        self.panel, self.methodology, self.framework = resolve_inputs(panel, methodology, self.requested_framework)
         require_framework_weighting(self.methodology, "the uncertainty analysis", self.spec.aggregation)
         self.inputs = {**build_inputs(self.panel, methodology, framework, self.methodology),
                        **spec_inputs(self.spec, spec_source)}
@@ -455,8 +455,9 @@ class UncertaintyModel:
             self._variants[key] = _Variant(normalise_values(treated, used, meth), used, label, treated, treated_key)
         return self._variants[key]
 
-    def _plan(self, variant: _Variant, aggregation: int, exclusion: int, weighting: int = 0) -> ScoringPlan:
-        """The scoring plan of a variant under one aggregation, dropped indicator and weighting scheme."""
+    def scoring_plan(self, variant: _Variant, aggregation: int, exclusion: int, weighting: int = 0) -> ScoringPlan:
+        """The compiled scoring plan of a variant under one aggregation, dropped indicator and weighting scheme
+        (cached)."""
         framework = variant.framework
         excluded = self.options["exclusion"][exclusion]
         # the framework's weights do not depend on the data; a scheme's depend on the treated values
@@ -480,7 +481,7 @@ class UncertaintyModel:
         if key not in self._groups:
             missing, outliers, normalisation, aggregation, exclusion, weighting = key
             variant = self.variant(missing, outliers, normalisation, exclusion)
-            plan = self._plan(variant, aggregation, exclusion, weighting)
+            plan = self.scoring_plan(variant, aggregation, exclusion, weighting)
             columns = [variant.framework.indicator_ids.index(i) for i in plan.indicator_ids]
             normalised = variant.normalised[:, columns]
             if plan.domain is not None:

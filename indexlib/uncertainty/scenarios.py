@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from indexlib.agreement import rank_agreement
 from indexlib.io import write_folder
 from indexlib.methodology import Methodology
 from indexlib.uncertainty.model import UncertaintyModel, model_for
@@ -32,7 +32,8 @@ class ScenarioResult:
     ----------
     table : DataFrame
         One row per scenario: ``scenario, factor, option, mean_abs_shift, max_abs_shift, spearman,
-        top10_overlap`` (the number of the nominal top-10 cities still ranked ≤ 10).
+        top10_overlap`` (the cities ranked ≤ 10 both nominally and in the scenario;
+        :func:`indexlib.agreement.rank_agreement`).
     ranks : DataFrame
         Cities × (``nominal`` and every scenario): the ranks.
     notes : tuple of str
@@ -132,7 +133,7 @@ def one_at_a_time(panel: PanelInput = None, methodology: MethodologyInput = None
 
     def positive(choice: dict[str, int]) -> bool:
         variant = model.variant(choice["missing"], choice["outliers"], choice["normalisation"])
-        plan = model._plan(variant, choice["aggregation"], 0, choice["weighting"])
+        plan = model.scoring_plan(variant, choice["aggregation"], 0, choice["weighting"])
         values = variant.normalised
         return plan.first_outside_domain(values) is None
 
@@ -187,17 +188,15 @@ def one_at_a_time(panel: PanelInput = None, methodology: MethodologyInput = None
                      np.array(weight_rows, dtype=float).reshape(len(choices), len(model.weight_ids)))
     ranks = model.ranks(table) if len(table) else np.empty((0, len(model.city_ids)))
     nominal = model.nominal_ranks
-    shift = np.abs(ranks - nominal)
-    top_nominal = nominal <= 10
-    spearman = [float(stats.spearmanr(nominal, row).statistic) if np.ptp(row) > 0 else float("nan") for row in ranks]
+    agreement = rank_agreement(nominal, ranks, k=10)
     result_table = pd.DataFrame({
         "scenario": names,
         "factor": factors,
         "option": option_labels,
-        "mean_abs_shift": shift.mean(axis=1) if len(table) else np.empty(0),
-        "max_abs_shift": shift.max(axis=1) if len(table) else np.empty(0),
-        "spearman": spearman,
-        "top10_overlap": ((ranks <= 10) & top_nominal).sum(axis=1).astype(np.int64),
+        "mean_abs_shift": agreement["mean_abs_shift"],
+        "max_abs_shift": agreement["max_abs_shift"],
+        "spearman": agreement["spearman"],
+        "top10_overlap": agreement["top_k_overlap"],
     })
     integer = model.ties != "average"
     rank_frame = pd.DataFrame(

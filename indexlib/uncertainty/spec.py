@@ -53,16 +53,13 @@ References
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from indexlib.methodology import Aggregation, MissingData, Normalisation, OutlierTreatment, Weighting
-from indicators import _toml
-from indicators._config import load_text, parse_model, read_file
+from indicators._config import ConfigModel, read_file
 from indicators.errors import SpecificationError
 
 __all__ = [
@@ -79,9 +76,12 @@ __all__ = [
 ]
 
 
-class _Model(BaseModel):
+class _Model(ConfigModel):
     # inf and NaN are never meaningful settings (a range of [0, inf] would rank every city first)
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(allow_inf_nan=False)
+    config_error = SpecificationError
+    config_kind = "uncertainty spec"
+    config_exclude_none = True
 
 
 #: An outlier alternative: ``"on"`` (the methodology's JRC treatment, or the default JRC rule if
@@ -237,39 +237,13 @@ class UncertaintySpec(_Model):
                 seen[key] = k
         return self
 
-    # ------------------------------------------------------------------ (de)serialisation
-    @classmethod
-    def parse(cls, data: Mapping[str, Any], *, source: str = "uncertainty spec") -> UncertaintySpec:
-        """Validate a mapping; every problem becomes one line of a :class:`SpecificationError`."""
-        return parse_model(cls, data, source=source, error=SpecificationError)
-
-    @classmethod
-    def from_toml(cls, text: str, *, source: str = "uncertainty spec") -> UncertaintySpec:
-        return cls.parse(load_text(text, "toml", source=source, error=SpecificationError), source=source)
-
-    @classmethod
-    def from_json(cls, text: str, *, source: str = "uncertainty spec") -> UncertaintySpec:
-        return cls.parse(load_text(text, "json", source=source, error=SpecificationError), source=source)
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_none=True)
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
-
-    def to_toml(self) -> str:
+    # ------------------------------------------------------------------ (de)serialisation (ConfigModel)
+    def _toml_data(self) -> dict[str, Any]:
         data = self.to_dict()
         # TOML keys are strings: level numbers are written as strings; pydantic reads them back as ints.
         for rule in data["aggregation"]:
             rule["by_level"] = {str(k): v for k, v in rule["by_level"].items()}
-        return _toml.dumps(data)
-
-    def replace(self, **changes: Any) -> UncertaintySpec:
-        """A validated copy with top-level fields replaced."""
-        data = self.model_dump()
-        for key, value in changes.items():
-            data[key] = value.model_dump() if isinstance(value, BaseModel) else value
-        return UncertaintySpec.parse(data)
+        return data
 
 
 def load_spec(path: str | Path | None) -> UncertaintySpec:
@@ -285,7 +259,7 @@ def load_spec(path: str | Path | None) -> UncertaintySpec:
     if path is None:
         return UncertaintySpec()
     path = Path(path)
-    spec = UncertaintySpec.parse(read_file(path, what="uncertainty spec", error=SpecificationError), source=str(path))
+    spec = UncertaintySpec.from_file(path)
     resolved = tuple(str((path.parent / a).resolve()) if isinstance(a, str) and not Path(a).is_absolute() else a
                      for a in spec.weights.alternatives)
     if resolved != spec.weights.alternatives:

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from city_data import build
+from indicators.errors import OutputError
 from city_data.build import PANEL_COLUMNS, RAW_FILES, build_panel, main, write_csv_atomic
 
 #: ``shared/data_sources`` beside the repository checkout (absent on a user's machine), or the folder named
@@ -279,5 +280,5 @@ def test_atomic_write_leaves_no_temporary_file(tmp_path):
 
 
 def test_atomic_write_needs_an_existing_folder(tmp_path):
-    with pytest.raises(FileNotFoundError, match="output folder not found"):
+    with pytest.raises(OutputError, match="output folder not found"):
         write_csv_atomic(pd.DataFrame({"a": [1]}), tmp_path / "missing" / "frame.csv")

@@ -387,14 +387,15 @@ CASES = [
          {"u.toml": '[weights]\nmethod = "alternatives"\nalternatives = ["missing.toml", {A = 1, B = 2}]\n'}),
     Case("uncertainty spec: missing", uncertainty("--spec", "{tmp}/none.toml"), r"none\.toml: uncertainty spec file "
          r"not found"),
-    Case("sensitivity --n 3", sensitivity("--n", "3"), r"n_base must be a power of 2 .*got 3"),
-    Case("sensitivity --n 0", sensitivity("--n", "0"), r"argument --n: 0 is out of range; expected a positive"),
-    Case("sensitivity --seed -1", sensitivity("--n", "8", "--seed", "-1"), r"argument --seed: -1 is out of range; "
+    Case("sensitivity --n-base 3", sensitivity("--n-base", "3"), r"n_base must be a power of 2 .*got 3"),
+    Case("sensitivity --n-base 0", sensitivity("--n-base", "0"),
+         r"argument --n-base: 0 is out of range; expected a positive"),
+    Case("sensitivity --seed -1", sensitivity("--n-base", "8", "--seed", "-1"), r"argument --seed: -1 is out of range; "
          r"expected an integer >= 0"),
-    Case("sensitivity --conf-level 1.5", sensitivity("--n", "8", "--conf-level", "1.5"), r"argument --conf-level: "
+    Case("sensitivity --conf-level 1.5", sensitivity("--n-base", "8", "--conf-level", "1.5"), r"argument --conf-level: "
          r"1\.5 is out of range; expected a level strictly between 0 and 1"),
-    Case("sensitivity --resamples 1", sensitivity("--n", "8", "--resamples", "1"), r"num_resamples must be an "
-         r"integer >= 2"),
+    Case("sensitivity --num-resamples 1", sensitivity("--n-base", "8", "--num-resamples", "1"),
+         r"num_resamples must be an integer >= 2"),
     Case("compare --weights ahp:missing.toml", compare("--weights", "ahp:missing.toml"), r"weight scheme "
          r"'missing\.toml' is neither a built-in scheme .* nor an existing file"),
     Case("compare --weights ,,", compare("--weights", ",,"), r"argument --weights: ',,' names no scheme"),
@@ -716,7 +717,7 @@ def test_messages_are_short_and_all_problems_can_be_listed(tmp_path, capsys):
 
 @pytest.mark.parametrize("command", [["build"], ["validate"], ["compare", "--weights", "equal"], ["importance"],
                                      ["uncertainty", "--runs", "20", "--no-figures"],
-                                     ["sensitivity", "--n", "8", "--no-figures"], ["compare-published"]])
+                                     ["sensitivity", "--n-base", "8", "--no-figures"], ["compare-published"]])
 def test_every_command_reading_a_panel_honours_year(command, tmp_path, capsys):
     """--year is never ignored: a year the panel does not hold is an error on every command that reads a panel."""
     _write(tmp_path, {"years.csv": pd.concat([long_panel().assign(year=2024),

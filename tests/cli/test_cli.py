@@ -128,3 +128,28 @@ def test_asem_framework_and_data_build_through_the_command_line(tmp_path, capsys
     ranking = pd.read_csv(out / "ranking.csv")
     assert len(ranking) == 51 and {"Conn", "Sust", "Physical", "Physical_rank"} <= set(ranking.columns)
     assert ranking["score"].between(0, 100).all()
+
+
+def test_library_warnings_are_notes_shown_once_and_other_warnings_are_not_hidden(monkeypatch, capsys):
+    import warnings
+
+    import indexlib.cli.build as build_command
+    from indicators.errors import DataQualityWarning
+
+    def run(args):
+        warnings.warn("a policy was applied", DataQualityWarning, stacklevel=1)
+        warnings.warn("a policy was applied", DataQualityWarning, stacklevel=1)
+        warnings.warn("a dependency changes next year", FutureWarning, stacklevel=1)
+        return 0
+
+    monkeypatch.setattr(build_command, "run", run)
+    assert main(["build"]) == 0
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["warning: FutureWarning: a dependency changes next year",
+                                "note: a policy was applied"]
+
+
+def test_a_build_note_kept_in_the_result_is_printed_once(capsys):
+    assert main(["build", "--top", "1"]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note: ")]
+    assert notes and len(notes) == len(set(notes))

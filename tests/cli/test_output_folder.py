@@ -311,6 +311,14 @@ def test_subfolders_are_owned_as_a_whole_and_a_writer_may_own_the_whole_folder(t
     write_folder(out, {"b.csv": "2\n"}, keep_others=False)
     assert sorted(os.listdir(out)) == [MARKER, "b.csv"] and leftovers(tmp_path, "out") == []
     for bad in ["", "/abs", "../up", "a/../b", "a//b", "./a", MARKER, "a\\b"]:
-        with pytest.raises(ValueError, match="is not a relative output path"):
+        with pytest.raises(OutputError, match="is not a relative output path"):
             write_folder(out, {bad: "x"})
     assert sorted(os.listdir(out)) == [MARKER, "b.csv"]
+
+
+@pytest.mark.parametrize("case", [*BAD_OUT[:4], ("a null byte", lambda t: f"{t}/a\0b", r"contains a null byte")],
+                         ids=[*(c[0] for c in BAD_OUT[:4]), "a null byte"])
+def test_every_bad_out_of_the_library_writers_is_an_output_error(case, tmp_path):
+    _, make, message = case
+    with pytest.raises(OutputError, match=message):
+        write_folder(make(tmp_path), {"a.csv": "1\n"})

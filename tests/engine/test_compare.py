@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats as scipy_stats
 
 from _support import small_framework, small_panel
 from indexlib.cli import main
@@ -26,8 +28,39 @@ def test_nominal_scheme_reproduces_the_nominal_ranking():
 def test_rank_agreement_statistics():
     reference = pd.Series([1, 2, 3, 4], index=list("abcd"))
     other = pd.Series([2, 1, 3, 4], index=list("abcd"))
-    stats = rank_agreement(reference, other, top=2)
-    assert stats["mean_abs_shift"] == 0.5 and stats["max_abs_shift"] == 1 and stats["top10_overlap"] == 2
+    stats = rank_agreement(reference, other, k=2)
+    assert stats["mean_abs_shift"] == 0.5 and stats["max_abs_shift"] == 1 and stats["top_k_overlap"] == 2
+    # a Series is aligned by city, not by position
+    assert rank_agreement(reference, other[::-1], k=2) == stats
+
+
+def test_top_k_is_every_city_ranked_at_most_k():
+    # ties at rank 2 ('min' ranks): both tied cities are in the top 2, whatever their order
+    reference = np.array([1, 2, 2, 4])
+    assert rank_agreement(reference, np.array([1, 2, 2, 4]), k=2)["top_k_overlap"] == 3
+    assert rank_agreement(reference, np.array([1, 4, 2, 2]), k=2)["top_k_overlap"] == 2
+    assert rank_agreement(reference[::-1], np.array([1, 2, 2, 4])[::-1], k=2)["top_k_overlap"] == 3
+
+
+def test_rank_agreement_of_many_rankings_equals_each_alone():
+    rng = np.random.default_rng(5)
+    reference = rng.permutation(30) + 1.0
+    others = np.array([rng.permutation(30) + 1.0 for _ in range(4)] + [np.full(30, 1.0)])
+    batch = rank_agreement(reference, others, k=10)
+    for j, row in enumerate(others):
+        one = rank_agreement(reference, row, k=10)
+        for name, value in one.items():
+            assert value == batch[name][j] or (np.isnan(value) and np.isnan(batch[name][j]))
+    assert np.isnan(batch["spearman"][-1]) and np.isnan(batch["kendall"][-1])  # a constant ranking
+    assert batch["spearman"][0] == pytest.approx(scipy_stats.spearmanr(reference, others[0]).statistic)
+    assert batch["kendall"][0] == pytest.approx(scipy_stats.kendalltau(reference, others[0]).statistic)
+
+
+def test_rank_agreement_bad_arguments():
+    with pytest.raises(SpecificationError, match="k must be"):
+        rank_agreement([1, 2], [2, 1], k=0)
+    with pytest.raises(SpecificationError, match="shape"):
+        rank_agreement([1, 2, 3], [2, 1], k=1)
 
 
 def test_unknown_schemes_are_clear_errors():

@@ -85,7 +85,7 @@ def test_analysis_manifests_record_the_spec_file_and_the_versions(files, tmp_pat
     common = ["--data", str(files["data"]), "--framework", str(files["framework"]), "--spec", str(files["spec"]),
               "--no-figures"]
     assert main(["uncertainty", *common, "--out", str(tmp_path / "u")]) == 0
-    assert main(["sensitivity", *common, "--n", "8", "--resamples", "10", "--out", str(tmp_path / "s")]) == 0
+    assert main(["sensitivity", *common, "--n-base", "8", "--num-resamples", "10", "--out", str(tmp_path / "s")]) == 0
     for path in (tmp_path / "u" / "uncertainty.json", tmp_path / "s" / "sensitivity.json"):
         manifest = json.loads(path.read_text(encoding="utf-8"))
         inputs = manifest["inputs"]

@@ -173,12 +173,12 @@ def test_goalposts_are_fixed_and_truncated():
 def test_distance_to_reference_city():
     # a (+): worst 1, reference 3 → (x − 1)/(3 − 1); b (−): adjusted −b, worst −20, reference −5.
     frame = pd.DataFrame({"a": [1.0, 3.0, 5.0], "b": [10.0, 5.0, 20.0]}, index=["x", "ref", "z"])
-    y = ReferenceNormaliser(reference="ref", polarity=["+", "-"]).fit_transform(frame)
+    y = ReferenceNormaliser(reference_city="ref", polarity=["+", "-"]).fit_transform(frame)
     assert y[1].tolist() == [100.0, 100.0]
     assert y[0, 0] == 0.0 and y[2, 0] == 100.0  # z is better than the reference: capped
     assert y[0, 1] == pytest.approx(100 * 10 / 15) and y[2, 1] == 0.0
     with pytest.raises(DegenerateIndicatorError, match="worst"):
-        ReferenceNormaliser(reference="x").fit(frame)
+        ReferenceNormaliser(reference_city="x").fit(frame)
 
 
 def test_registry_lists_every_method_and_suggests_names():

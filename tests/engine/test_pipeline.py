@@ -270,3 +270,25 @@ def test_an_uncertainty_aggregation_alternative_keeps_the_threshold(framework, p
     spec = UncertaintySpec.parse({"aggregation": [{"method": "arithmetic", "min_share": 0.5}], "outliers": ["off"],
                                   "normalisation": [{"method": "minmax"}]})
     assert len(uncertainty_analysis(panel, method, framework, spec=spec, runs=4).rank_intervals) == len(panel)
+
+
+def test_effective_indicator_weights_as_methodology_weights_are_refused_with_what_to_do():
+    import warnings
+
+    import weights
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = indexlib.build()
+        w = weights.entropy_weights(result.values[result.framework.indicator_ids], result.framework)
+        # as given, these would reweigh indicators within each dimension and keep the dimensions equal
+        with pytest.raises(WeightsError, match=r"22 indicator weights of 6 parent nodes sum to 1.*"
+                                               r"scheme_from_indicator_weights"):
+            indexlib.build(methodology=Methodology.parse({"weights": dict(w)}))
+        # what the message says to do gives exactly the effective weights asked for
+        scheme = weights.scheme_from_indicator_weights(result.framework, w, id="entropy")
+        meant = indexlib.build(methodology=Methodology.parse({"weights": dict(scheme.weights)}))
+        assert np.allclose(meant.effective_weights().reindex(w.index), w, rtol=0, atol=1e-12)
+        # weights within one dimension, or that do not sum to 1, are relative among siblings as documented
+        indexlib.build(methodology=Methodology.parse({"weights": {"01": 2.0, "02": 1.0}}))
+        indexlib.build(methodology=Methodology.parse({"weights": {k: 2 * v for k, v in w.items()}}))

@@ -59,7 +59,7 @@ def test_same_seed_is_identical(panel, default_result):
 
 def test_design_columns_drive_exactly_their_factor(default_result):
     """A_B^(i) runs differ from the A runs in factor i's parameters only."""
-    design, table, model = default_result.design, default_result.table, default_result.model
+    design, table, model = default_result.design, default_result.runs, default_result.model
     unit = design.unit_samples
     for k, section in enumerate(model.varied_sections):
         column = len(model.weight_columns()) + k
@@ -122,11 +122,11 @@ def test_indicator_weights_are_grouped_per_dimension(panel):
 def test_dirichlet_and_alternative_weights_map_to_factors(panel):
     dirichlet = analyse(panel, {"weights": {"method": "dirichlet", "concentration": 20}, "normalisation": [],
                                 "aggregation": [], "outliers": []})
-    assert (dirichlet.table.weights > 0).all() and np.allclose(dirichlet.table.weights.sum(axis=1), 6.0)
+    assert (dirichlet.runs.weights > 0).all() and np.allclose(dirichlet.runs.weights.sum(axis=1), 6.0)
     alternatives = analyse(panel, {**FIXED, "weights": {"method": "alternatives", "alternatives": [
         {"economic_foundation": 2.0}, {"public_life": 2.0}, {"cultural_openness": 0.5}]}})
     assert alternatives.factors["factor"].tolist() == ["weights"]
-    assert set(alternatives.table.weight_choice) == {0, 1, 2}
+    assert set(alternatives.runs.weight_choice) == {0, 1, 2}
 
 
 def test_nothing_varying_is_an_error(panel):

@@ -59,14 +59,15 @@ def test_sobol_sizes_are_refused(model):
     outputs = design.unit_samples.sum(axis=1)
     with pytest.raises(SizeLimitError, match=r"100,000,000,000 bootstrap resamples.*fewer resamples"):
         sobol_indices(design, outputs, num_resamples=10**11)
-    with pytest.raises(SizeLimitError, match=r"use a smaller N \(--n\) or fewer --resamples"):
+    with pytest.raises(SizeLimitError, match=r"use a smaller N \(n_base, --n-base\) or fewer resamples"):
         sensitivity_analysis(model=model, n_base=2**40)
     assert np.isfinite(sobol_indices(design, outputs, num_resamples=10).S1).all()
 
 
 @pytest.mark.parametrize("arguments", [["uncertainty", "--runs", str(TRILLION), "--no-figures"],
-                                       ["sensitivity", "--n", str(2**40), "--no-figures"],
-                                       ["sensitivity", "--n", "64", "--resamples", str(10**11), "--no-figures"]])
+                                       ["sensitivity", "--n-base", str(2**40), "--no-figures"],
+                                       ["sensitivity", "--n-base", "64", "--num-resamples", str(10**11),
+                                        "--no-figures"]])
 def test_the_command_line_exits_2_with_the_estimate(arguments, capsys):
     assert main(arguments) == 2
     error = capsys.readouterr().err

@@ -82,7 +82,7 @@ def test_missing_spec_file_exits_2(tmp_path, capsys):
 
 def test_sensitivity_writes_every_city_rank_as_an_output(tmp_path, capsys):
     for name in ("a", "b"):
-        assert run(["sensitivity", "--n", 64, "--seed", 1, "--resamples", 10, "--out", tmp_path / name,
+        assert run(["sensitivity", "--n-base", 64, "--seed", 1, "--num-resamples", 10, "--out", tmp_path / name,
                     "--no-figures"]) == 0
     assert "indices of mean_abs_shift" in capsys.readouterr().out
     frame = pd.read_csv(tmp_path / "a" / "sobol.csv")
@@ -95,8 +95,8 @@ def test_sensitivity_writes_every_city_rank_as_an_output(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["--n", 100], "power of 2"),
-    (["--resamples", 1], "num_resamples"),
+    (["--n-base", 100], "power of 2"),
+    (["--num-resamples", 1], "num_resamples"),
 ])
 def test_bad_sensitivity_input_exits_2(capsys, argv, message):
     assert run(["sensitivity", *argv]) == 2
@@ -107,7 +107,7 @@ def test_sensitivity_bad_spec_exits_2(tmp_path, capsys):
     spec = tmp_path / "spec.json"
     spec.write_text('{"weights": {"method": "fixed"}, "normalisation": [], "aggregation": [], "outliers": []}',
                     encoding="utf-8")
-    assert run(["sensitivity", "--spec", spec, "--n", 8]) == 2
+    assert run(["sensitivity", "--spec", spec, "--n-base", 8]) == 2
     assert "varies nothing" in capsys.readouterr().err
 
 
@@ -148,3 +148,19 @@ def test_figures_are_skipped_with_a_note_without_matplotlib(monkeypatch, tmp_pat
     assert rank_interval_figure(result, tmp_path) == []
     assert "matplotlib is not installed" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_sensitivity_options_have_the_library_names_and_the_old_ones_still_work(capsys):
+    from indexlib.cli import _parser
+
+    parser = _parser()
+    new = parser.parse_args(["sensitivity", "--n-base", "8", "--num-resamples", "10"])
+    old = parser.parse_args(["sensitivity", "--n", "8", "--resamples", "10"])
+    default = parser.parse_args(["sensitivity"])
+    assert (new.n_base, new.num_resamples) == (old.n_base, old.num_resamples) == (8, 10)
+    assert (default.n_base, default.num_resamples) == (1024, 100)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["sensitivity", "--help"])
+    shown = capsys.readouterr().out
+    assert "--n-base N" in shown and "--num-resamples R" in shown
+    assert "--n " not in shown and "--resamples" not in shown
