@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from city_data import build
+from city_data import build, headquarters
 from city_data.build import PANEL_COLUMNS, RAW_FILES, build_panel, main, write_csv_atomic
 
 #: ``shared/data_sources`` beside the repository checkout (absent on a user's machine), or the folder named
@@ -186,7 +186,7 @@ def test_metro_rule_is_non_exclusive_and_distance_based():
 
 
 def test_place_names_match_without_accents_case_or_hyphens():
-    key = build._place_key
+    key = headquarters._place_key
     assert key("Zürich") == key("zurich") == "zurich"
     assert key("Xi’an") == key("Xi'an")
     assert key("São  Paulo") == key("sao paulo")
