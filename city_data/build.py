@@ -12,8 +12,8 @@ Every value is computed here from the raw files; nothing is copied from ``covera
   (:mod:`city_data.national`);
 * GHSL urban-centre values (01, and 15 where the city has one) come from :mod:`city_data.ghsl`;
 * Numbeo city values (14, 17, 21, 22, 23, 24) are matched by city name and country (:mod:`city_data.numbeo`);
-* the ARWU aggregates (05, 07, 08, 18) are summed over ``raw/arwu_2025/arwu2025_institution_city.csv``
-  (:mod:`city_data.arwu`);
+* the ARWU aggregates (05, 07, 08, 18) locate each institution by its ROR record (coordinates) and sum it
+  for every index city within 70 km (the metro-area rule; :mod:`city_data.arwu`);
 * the unicorn valuation (09) locates each company's headquarters by its city name with the gazetteers of
   :mod:`city_data.metro` and counts it for every index city within 70 km (the metro-area rule); a
   headquarters no gazetteer locates counts for no city (:mod:`city_data.headquarters`);
@@ -40,7 +40,7 @@ import pandas as pd
 
 from city_data import ghsl
 from city_data.airports import _air_connectivity
-from city_data.arwu import _arwu
+from city_data.arwu import _arwu, _arwu_report, _institution_placements, arwu_institutions
 from city_data.headquarters import (_gazetteer_cities, _unicorn_placements, _unicorn_report, _unicorns,
                                     unicorn_headquarters, unplaced_by_country)
 from city_data.metro import METRO_RADIUS_KM
@@ -60,6 +60,7 @@ __all__ = [
     "build_panel",
     "build_cities",
     "unicorn_headquarters",
+    "arwu_institutions",
     "unplaced_by_country",
     "write_csv_atomic",
     "compare_with_coverage",
@@ -127,7 +128,7 @@ def build_panel(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.DataFra
     found = pd.concat([
         _labour_productivity(paths["wdi"], cities),
         _broadband(paths["ookla"], cities),
-        _arwu(paths["arwu"], cities),
+        _arwu(_institution_placements(paths, cities, _prepare_cities(None, sources_dir)), cities),
         _patents(paths["patents"], cities),
         _unicorns(_unicorn_placements(paths, _gazetteer_cities(sources_dir), cities), cities),
         _air_connectivity(paths, cities),
@@ -249,6 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments.cities_out is not None:
             write_csv_atomic(build_cities(arguments.sources_dir), arguments.cities_out)
         placements = unicorn_headquarters(arguments.sources_dir)
+        institutions = arwu_institutions(arguments.sources_dir)
         comparison = None
         if arguments.check:
             comparison = compare_with_coverage(panel, Path(arguments.sources_dir) / "coverage.csv")
@@ -259,6 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"wrote {arguments.out}: {panel['city_id'].nunique()} cities, {len(panel)} rows, "
           f"{int(present.sum())} values ({int((present & (panel['level'] == 'city')).sum())} city-level)")
     print(_unicorn_report(placements))
+    print(_arwu_report(institutions))
     if comparison is not None:
         differing = comparison[~comparison["agree"]]
         print(f"coverage.csv: {int(comparison['agree'].sum())} cells agree, {len(differing)} differ")
