@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from city_data.metro import METRO_RADIUS_KM, cities_within
+from city_data.metro import METRO_RADIUS_KM, assign_points, counted_per_city
 from city_data.sources import (_check_raw_files, _number, _prepare_cities, _read_text_csv, _require_columns,
                                _resolve_sources, _rows)
 
@@ -74,11 +74,7 @@ def _institution_placements(paths: dict[str, Path], cities: pd.DataFrame,
         "lat": lat,
         "lon": lon,
     })
-    within, distance = cities_within(frame["lat"].to_numpy(), frame["lon"].to_numpy(), cities)
-    frame["city_ids"] = [";".join(ids) for ids in within]
-    frame["city_id"] = [ids[0] if ids else None for ids in within]
-    frame["distance_km"] = np.where(np.isfinite(distance), distance, np.nan)
-    return frame
+    return assign_points(frame, cities)
 
 
 def arwu_institutions(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -108,8 +104,7 @@ def arwu_institutions(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.D
 def _arwu(placements: pd.DataFrame, cities: pd.DataFrame) -> pd.DataFrame:
     """05, 07, 08, 18: sums over the institutions within 70 km of each city (metro-area rule)."""
     # an institution counts for every index city within the radius (metro-area rule)
-    counted = placements.assign(city_id=placements["city_ids"].str.split(";")).explode("city_id")
-    counted = counted[counted["city_id"].fillna("") != ""]
+    counted = counted_per_city(placements)
     grouped = counted.groupby("city_id")
     # ARWU scores are 100·sqrt(x / x_max): squaring recovers x in multiples of the top institution.
     papers = grouped["pub_score"].apply(lambda s: ((s / 100) ** 2).sum())

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from city_data.airports import _openflights_iso2, _read_airports
-from city_data.metro import METRO_RADIUS_KM, cities_within, geonames_points, ghsl_name_points, points_by_name
+from city_data.metro import (METRO_RADIUS_KM, assign_points, counted_per_city, geonames_points, ghsl_name_points,
+                             points_by_name)
 from city_data.sources import (_check_raw_files, _number, _prepare_cities, _read_text_csv, _require_columns,
                                _resolve_sources, _rows)
 
@@ -131,11 +132,7 @@ def _unicorn_placements(paths: dict[str, Path], gazetteer_cities: pd.DataFrame,
     frame["located_by"] = located_by
     frame["lat"] = np.array(lat, dtype=float)
     frame["lon"] = np.array(lon, dtype=float)
-    within, distance = cities_within(frame["lat"].to_numpy(), frame["lon"].to_numpy(), cities)
-    frame["city_ids"] = [";".join(ids) for ids in within]
-    frame["city_id"] = [ids[0] if ids else None for ids in within]
-    frame["distance_km"] = np.where(np.isfinite(distance), distance, np.nan)
-    return frame
+    return assign_points(frame, cities)
 
 
 def unicorn_headquarters(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -189,8 +186,7 @@ def _unicorns(placements: pd.DataFrame, cities: pd.DataFrame) -> pd.DataFrame:
     by_index_country = unplaced.rename(index=_UNICORN_COUNTRY_ALIASES).groupby(level=0).sum()
     unplaced_total = f"{int(unplaced['companies'].sum())} companies unplaced (of {len(placements)}"
     # a company counts for every index city within the radius (metro-area rule)
-    counted = placements.assign(city_id=placements["city_ids"].str.split(";")).explode("city_id")
-    assigned = counted[counted["city_id"].fillna("") != ""].groupby("city_id")
+    assigned = counted_per_city(placements).groupby("city_id")
     ids = cities["city_id"]
     total = assigned["valuation"].sum().reindex(ids).fillna(0.0)
     count = assigned.size().reindex(ids).fillna(0).astype(int)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from city_data.arwu import LOCATED_BY_FORMER_CITY, LOCATED_BY_ROR, _arwu, _institution_placements, arwu_institutions
-from city_data.metro import METRO_RADIUS_KM
+from city_data.metro import METRO_RADIUS_KM, assign_points, counted_per_city
 
 SOURCES = Path(os.environ.get("INDEXLIB_DATA_SOURCES",
                               Path(__file__).resolve().parents[2].parent / "shared" / "data_sources"))
@@ -102,6 +102,19 @@ def test_city_counts_add_up_to_the_cities_each_institution_counts_for(tmp_path_f
     counts = _arwu(placements, cities).query("indicator_id == '08'")["value"].sum()
     assert counts == sum(len(ids.split(";")) for ids in placements["city_ids"] if ids)
     assert (placements.loc[placements["city_ids"] != "", "distance_km"] <= METRO_RADIUS_KM).all()
+
+
+def test_assign_points_gives_every_city_within_the_radius_and_counts_each():
+    cities = pd.DataFrame({"city_id": ["a", "b"], "lat": [0.0, 0.0], "lon": [0.0, 0.9]})
+    points = pd.DataFrame({"name": ["both", "a only", "none", "unlocated"], "lat": [0.0, 0.0, 5.0, np.nan],
+                           "lon": [0.45, -0.3, 5.0, np.nan]})
+    placed = assign_points(points, cities)
+    assert list(placed["city_ids"]) == ["a;b", "a", "", ""]
+    assert list(placed["city_id"][:2]) == ["a", "a"] and placed["city_id"][2:].isna().all()
+    assert np.isnan(placed.loc[3, "distance_km"]) and placed.loc[2, "distance_km"] > METRO_RADIUS_KM
+    assert "city_ids" not in points.columns  # the input is not modified
+    counted = counted_per_city(placed)
+    assert list(zip(counted["name"], counted["city_id"])) == [("both", "a"), ("both", "b"), ("a only", "a")]
 
 
 # --- on the stored sources -------------------------------------------------------------------------
