@@ -1,6 +1,6 @@
 """One metro-area rule for everything the panel locates by a point, and the gazetteers that locate names.
 
-**The rule.** A point (an airport, a company headquarters) counts for *every* index city whose GeoNames
+**The rule.** A point (an airport, a company headquarters, a university) counts for *every* index city whose GeoNames
 centre (``cities.csv``) lies within :data:`METRO_RADIUS_KM` of it, whatever the country: an airport or
 a headquarters serving several index cities counts for each of them (Basel's EuroAirport lies in
 France; Suzhou and Wuxi, Osaka and Kyoto, Shenzhen, Dongguan and Hong Kong share assets). The
@@ -35,8 +35,8 @@ import pandas as pd
 from indicators._numbers import to_floats
 from indicators.errors import SpecificationError
 
-__all__ = ["METRO_RADIUS_KM", "haversine_km", "cities_within", "geonames_points", "ghsl_name_points",
-           "points_by_name"]
+__all__ = ["METRO_RADIUS_KM", "haversine_km", "cities_within", "assign_points", "counted_per_city",
+           "geonames_points", "ghsl_name_points", "points_by_name"]
 
 #: Radius of the metro-area rule (km).
 METRO_RADIUS_KM = 70.0
@@ -90,6 +90,26 @@ def cities_within(lat: npt.ArrayLike, lon: npt.ArrayLike, cities: pd.DataFrame, 
     ids = cities["city_id"].to_numpy(dtype=object)
     within = [[str(ids[j]) for j in row if d[j] <= radius_km] for row, d in zip(order, distance)]
     return within, distance.min(axis=1)
+
+
+def assign_points(frame: pd.DataFrame, cities: pd.DataFrame) -> pd.DataFrame:
+    """Add the metro-area rule's answer to located points: ``frame`` with columns ``lat, lon`` gains
+    ``city_ids`` (``;``-separated ids of every index city within :data:`METRO_RADIUS_KM`, nearest first;
+    ``""`` for none), ``city_id`` (the nearest, None for none) and ``distance_km`` to the nearest index city
+    (NaN when the point is unlocated). See :func:`cities_within`."""
+    within, distance = cities_within(frame["lat"].to_numpy(), frame["lon"].to_numpy(), cities)
+    frame = frame.copy()
+    frame["city_ids"] = [";".join(ids) for ids in within]
+    frame["city_id"] = [ids[0] if ids else None for ids in within]
+    frame["distance_km"] = np.where(np.isfinite(distance), distance, np.nan)
+    return frame
+
+
+def counted_per_city(placements: pd.DataFrame) -> pd.DataFrame:
+    """One row per point and index city it counts for (the rows of :func:`assign_points` exploded on
+    ``city_ids``; a point within the radius of no city has no row): the point counts for each of them."""
+    counted = placements.assign(city_id=placements["city_ids"].str.split(";")).explode("city_id")
+    return counted[counted["city_id"].fillna("") != ""]
 
 
 def points_by_name(frame: pd.DataFrame, key: str = "key") -> tuple[Points, set[tuple[str, str]]]:

@@ -1,0 +1,163 @@
+"""The ARWU aggregates (indicators 05, 07, 08, 18): ARWU 2025 institutions located by coordinates and
+counted for every index city within 70 km (the metro-area rule of :mod:`city_data.metro`).
+
+**Locating an institution.** ``raw/arwu_2025/arwu2025_institution_ror.csv`` gives, for each row of the ARWU
+transcription, the ROR record (Research Organization Registry, CC0) its name matches (exact name, exact
+alias, a close fuzzy match or a listed manual match; ``match_method`` and ``match_note`` say which, and
+``raw/ror_arwu2025/SOURCE.txt`` how). ``raw/ror_arwu2025/ror_locations.csv`` gives each record's place:
+the coordinates of its GeoNames city. An institution that no stored ROR record locates keeps the index
+city of the former institution → city table (``former_city_id``), placed at that city's GeoNames centre
+(``cities.csv``); one with neither counts for no city. A located institution then counts for every index
+city whose centre lies within 70 km of it, like an airport or a headquarters: the Weizmann Institute
+(Rehovot) for Tel Aviv, Potsdam for Berlin, Mainz and Darmstadt for Frankfurt, Yokohama for Tokyo.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from city_data.metro import METRO_RADIUS_KM, assign_points, counted_per_city
+from city_data.sources import (check_raw_files, to_number, prepare_cities, read_text_csv, require_columns,
+                               resolve_sources, panel_rows)
+from indicators.errors import DataValidationError
+
+__all__ = ["LOCATED_BY_ROR", "LOCATED_BY_FORMER_CITY", "institution_placements", "arwu_institutions",
+           "arwu_indicators", "arwu_report"]
+
+_ARWU = ("ShanghaiRanking ARWU 2025 (transcription github.com/Joe-Chan-iStudio-Ltd/researchplymouth "
+         "arwu/README.md); institutions located with ROR records (github.com/ror-community/ror-records @d93fc66; "
+         "raw/arwu_2025/arwu2025_institution_ror.csv) and counted for every index city within 70 km")
+
+_ARWU_LICENCE = "ShanghaiRanking terms (not open); transcription repo MIT; ROR locations CC0 1.0"
+
+_ARWU_ZERO = "zero: no ARWU top-1000 institution within 70 km"
+
+#: How an institution was located (``located_by`` of :func:`arwu_institutions`).
+LOCATED_BY_ROR = "ROR record (GeoNames place)"
+LOCATED_BY_FORMER_CITY = "former institution->city table (no ROR record stored): the index city's centre"
+
+
+def institution_placements(paths: dict[str, Path], cities: pd.DataFrame,
+                           all_cities: pd.DataFrame) -> pd.DataFrame:
+    path = paths["arwu"]
+    arwu = read_text_csv(path, encoding="utf-8")
+    require_columns(arwu, ("institution", "arwu2025_rank", "rank_lower", "hici_score", "pub_score", "ror_id",
+                           "former_city_id"), path)
+    locations = read_text_csv(paths["ror"], encoding="utf-8")
+    require_columns(locations, ("ror_id", "name", "city", "lat", "lng"), paths["ror"])
+    unknown = sorted(set(arwu["ror_id"]) - set(locations["ror_id"]) - {""})
+    if unknown:
+        raise DataValidationError(f"{path}: ROR id(s) {', '.join(unknown[:5])} not in {paths['ror']}")
+    ror = locations.set_index("ror_id")
+    centre = all_cities.set_index("city_id")
+    former = arwu["former_city_id"].str.strip()
+    bad = sorted(set(former) - set(centre.index) - {""})
+    if bad:
+        raise DataValidationError(f"{path}: former_city_id {', '.join(bad)} is not an index city")
+    has_ror = arwu["ror_id"] != ""
+    use_former = ~has_ror & (former != "")
+    lat = np.where(has_ror, arwu["ror_id"].map(to_number(ror["lat"])), np.nan)
+    lon = np.where(has_ror, arwu["ror_id"].map(to_number(ror["lng"])), np.nan)
+    lat = np.where(use_former, former.map(centre["lat"]), lat).astype(float)
+    lon = np.where(use_former, former.map(centre["lon"]), lon).astype(float)
+    frame = pd.DataFrame({
+        "institution": arwu["institution"],
+        "arwu2025_rank": arwu["arwu2025_rank"],
+        "rank_lower": to_number(arwu["rank_lower"]),
+        "hici_score": to_number(arwu["hici_score"]),
+        "pub_score": to_number(arwu["pub_score"]),
+        "ror_id": arwu["ror_id"],
+        "place": np.where(has_ror, arwu["ror_id"].map(ror["city"]).fillna(""), former),
+        "located_by": np.select([has_ror, use_former], [LOCATED_BY_ROR, LOCATED_BY_FORMER_CITY],
+                                "unplaced: no ROR record stored and outside every index city in the former table"),
+        "lat": lat,
+        "lon": lon,
+    })
+    return assign_points(frame, cities)
+
+
+def arwu_institutions(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Where the build locates each ARWU 2025 institution (05, 07, 08, 18), and the cities it counts for.
+
+    Parameters
+    ----------
+    raw_dir : Path
+        A sources folder (holding ``cities.csv`` and ``raw/``) or the ``raw/`` folder itself.
+    cities : DataFrame, optional
+        The index cities institutions are assigned to, as for :func:`city_data.build.build_panel`.
+
+    Returns
+    -------
+    DataFrame
+        One row per row of the ARWU transcription: ``institution, arwu2025_rank, rank_lower, hici_score,
+        pub_score, ror_id, place`` (the ROR record's GeoNames city, or the former index city),
+        ``located_by``, ``lat, lon`` (NaN when unplaced), ``city_ids`` (``;``-separated ids of every index
+        city within 70 km, nearest first), ``city_id`` (the nearest, None when none) and ``distance_km``.
+    """
+    sources_dir, raw = resolve_sources(Path(raw_dir))
+    paths = check_raw_files(raw)
+    all_cities = prepare_cities(None, sources_dir)
+    return institution_placements(paths, prepare_cities(cities, sources_dir), all_cities)
+
+
+def arwu_indicators(placements: pd.DataFrame, cities: pd.DataFrame) -> pd.DataFrame:
+    """05, 07, 08, 18: sums over the institutions within 70 km of each city (metro-area rule)."""
+    # an institution counts for every index city within the radius (metro-area rule)
+    counted = counted_per_city(placements)
+    grouped = counted.groupby("city_id")
+    # ARWU scores are 100·sqrt(x / x_max): squaring recovers x in multiples of the top institution.
+    papers = grouped["pub_score"].apply(lambda s: ((s / 100) ** 2).sum())
+    cited = grouped["hici_score"].apply(lambda s: ((s / 100) ** 2).sum())
+    institutions = grouped.size()
+    top500 = grouped["rank_lower"].apply(lambda s: int((s <= 500).sum()))
+    # The transcription lists some institutions twice (MAPPING_NOTE.txt); both rows are kept, as the
+    # source has them, and the city's note says so.
+    repeated = counted[counted.duplicated(["city_id", "institution"], keep=False)]
+    duplicate_notes = {
+        city_id: "; ".join(f"{name!r} is listed {len(rows)} times in the ARWU transcription "
+                           f"(ranks {', '.join(rows['arwu2025_rank'].astype(str))}) and counted each time"
+                           for name, rows in group.groupby("institution"))
+        for city_id, group in repeated.groupby("city_id")}
+    fallback = counted[counted["located_by"] == LOCATED_BY_FORMER_CITY].groupby("city_id").size()
+
+    ids = cities["city_id"]
+    blocks = []
+    for indicator_id, series, unit, year, decimals, proxy in (
+            ("05", papers, "sum over ARWU-1000 institutions of (PUB score/100)^2 "
+                           "(~ papers in multiples of top institution)",
+             "2025 (papers 2024)", 3, True),
+            ("07", cited, "sum of (HiCi score/100)^2 "
+                          "(~ Clarivate highly cited researchers in multiples of top institution)",
+             "2025", 3, True),
+            ("08", institutions, "number of ARWU-2025 top-1000 institutions", "2025", 0, False),
+            ("18", top500, "number of ARWU-2025 top-500 universities", "2025", 0, False)):
+        values = series.reindex(ids).fillna(0.0)
+        notes = []
+        for city_id in ids:
+            parts = ["proxy"] if proxy else []
+            if city_id in institutions.index:
+                parts.append(f"{institutions[city_id]} institutions within {METRO_RADIUS_KM:g} km")
+                if city_id in fallback.index:
+                    parts.append(f"{fallback[city_id]} of them without a stored ROR record, placed at the "
+                                 "centre of their former index city")
+            else:
+                parts.append(_ARWU_ZERO)
+            if city_id in duplicate_notes:
+                parts.append(duplicate_notes[city_id])
+            notes.append("; ".join(parts))
+        blocks.append(panel_rows(ids, indicator_id, values, unit=unit, year=year, level="city", source=_ARWU,
+                                 licence=_ARWU_LICENCE, note=notes, decimals=decimals))
+    return pd.concat(blocks, ignore_index=True)
+
+
+def arwu_report(placements: pd.DataFrame) -> str:
+    """Text summary of :func:`arwu_institutions`: how the institutions were located and counted."""
+    by_method = placements["located_by"].value_counts()
+    counted = placements["city_ids"] != ""
+    several = placements["city_ids"].str.contains(";")
+    return (f"ARWU: {len(placements)} institutions; "
+            + ", ".join(f"{int(n)} {method}" for method, n in by_method.items())
+            + f"; {int(counted.sum())} within 70 km of an index city, {int(several.sum())} of them of several")
