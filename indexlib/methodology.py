@@ -15,11 +15,13 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from indexlib.normalise._base import OnConstant, ordered_pair
 from indicators._config import ConfigModel
 from indicators.errors import SpecificationError
+from indicators.registry import MethodOptions, parse_options
 
 if TYPE_CHECKING:
     pass
 
 __all__ = [
+    "SchemeOptions",
     "CoverageScreen",
     "MissingData",
     "OutlierTreatment",
@@ -113,7 +115,10 @@ def method_options_schemas(kind: str) -> dict[str, Any]:
     """``{method name: JSON Schema of its options}`` of every registered method of ``kind`` (one of
     :data:`METHOD_KINDS`), read from the registry when called."""
     registry = _registry(kind)
-    return {name: registry.get(name).options.model_json_schema() for name in registry.names()}
+    schemas = {name: registry.get(name).options.model_json_schema() for name in registry.names()}
+    if kind == "weighting method":  # fixed weights from a scheme: not computed from data, so not in the registry
+        schemas["scheme"] = SchemeOptions.model_json_schema()
+    return schemas
 
 
 class CoverageScreen(_Model):
@@ -346,31 +351,46 @@ class Aggregation(AggregationRule):
         return AggregationRule(method=self.method, p=self.p)
 
 
-class Weighting(_Model):
-    """Where the weights come from: ``framework`` (the framework's, with the ``weights`` overrides), or a
-    data-driven method of :mod:`weights` (``entropy``, ``critic``, ``pca``, ``variation``, ``equal``)
-    computed on the treated values of the ranked cities (after imputation and outlier treatment, before
-    normalisation), with its ``options`` (e.g. ``pca``: ``n_factors``; ``entropy``: ``zero_handling``).
-    A method's weights are the effective indicator weights (node weights follow, see
-    :func:`weights.scheme_from_indicator_weights`); entries of ``weights`` still override them.
+class SchemeOptions(MethodOptions):
+    """Options of ``weighting.method = "scheme"``: the weight scheme to apply."""
 
-    In a file, ``[weights] method = "entropy"`` is read as ``[weighting] method = "entropy"``.
+    scheme: str = Field(description="A built-in weight scheme id (e.g. 'ahp-example', 'expert-budget-example') or "
+                                    "a TOML/JSON scheme file; an AHP or budget scheme is recomputed from its "
+                                    "elicitation.")
+
+
+class Weighting(_Model):
+    """Where the weights come from:
+
+    * ``framework``: the framework's, with the ``weights`` overrides;
+    * ``scheme``: a weight scheme of :mod:`weights` (``options.scheme``: a built-in id or a scheme file;
+      AHP pairwise comparisons or a budget allocation are recomputed from the elicitation the scheme
+      carries), i.e. fixed element weights chosen by experts;
+    * a data-driven method of :mod:`weights` (``entropy``, ``critic``, ``pca``, ``variation``, ``equal``)
+      computed on the treated values of the ranked cities (after imputation and outlier treatment,
+      before normalisation), with its ``options`` (e.g. ``pca``: ``n_factors``; ``entropy``:
+      ``zero_handling``). A method's weights are the effective indicator weights (node weights follow,
+      see :func:`weights.scheme_from_indicator_weights`).
+
+    Entries of ``weights`` still override a scheme's or a method's. In a file, ``[weights] method =
+    "entropy"`` is read as ``[weighting] method = "entropy"``.
     """
 
-    model_config = ConfigDict(json_schema_extra=_registry_schema("weighting method", ("framework",)))
+    model_config = ConfigDict(json_schema_extra=_registry_schema("weighting method", ("framework", "scheme")))
 
-    method: str = Field("framework", description="'framework' or a registered weighting method.")
+    method: str = Field("framework", description="'framework', 'scheme' or a registered weighting method.")
     options: dict[str, Any] = Field(default_factory=dict, description="Options of the chosen method.")
 
     @field_validator("method")
     @classmethod
     def _registered(cls, value: str) -> str:
-        return _known_method(value, "weighting method", ["framework", *_registry("weighting method").names()])
+        return _known_method(value, "weighting method",
+                             ["framework", "scheme", *_registry("weighting method").names()])
 
     @model_validator(mode="after")
     def _options_valid(self) -> Weighting:
         if self.method == "framework" and self.options:
-            raise ValueError("weighting 'framework' has no options; options belong to a data-driven method")
+            raise ValueError("weighting 'framework' has no options; options belong to a weighting method or scheme")
         self.method_options()
         return self
 
@@ -378,6 +398,8 @@ class Weighting(_Model):
         """The options model of the chosen method (None for ``framework``)."""
         if self.method == "framework":
             return None
+        if self.method == "scheme":
+            return parse_options(SchemeOptions, self.options, kind="weighting method", method="scheme")
         return _registry("weighting method").get(self.method).parse_options(self.options)
 
 

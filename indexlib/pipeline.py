@@ -321,18 +321,34 @@ def impute_and_treat(prep: Prepared, methodology: Methodology, *, outliers: bool
 
 
 def apply_weighting(framework: Framework, methodology: Methodology, values: pd.DataFrame) -> Framework:
-    """The framework with the methodology's data-driven weights (``weighting.method``), computed on
-    ``values`` (the treated values of the ranked cities); explicit ``weights`` entries still win."""
+    """The framework with the methodology's weighting (``weighting.method``): a weight scheme's element
+    weights, or a data-driven method's computed on ``values`` (the treated values of the ranked cities);
+    explicit ``weights`` entries still win.
+
+    A scheme is made for the whole framework: the weights of indicators excluded from this build (and of
+    the nodes they empty) are dropped, and their siblings keep their relative weights, as the framework's
+    own weights do. The scheme must name the framework and weigh every element the build uses.
+    """
     method = methodology.weighting.method
     if method == "framework":
         return framework
     import weights as weighting
 
-    polarity = pd.Series(framework.polarity, index=framework.indicator_ids)
-    indicator_weights = weighting.get_method(method)(values[framework.indicator_ids], polarity,
-                                                     methodology.weighting.method_options())
-    element = dict(weighting.scheme_from_indicator_weights(framework, indicator_weights, id=method).weights)
-    present = {*framework.node_ids, *framework.indicator_ids}
+    present = {*framework.node_ids, *framework.indicator_ids} - {framework.root}
+    if method == "scheme":
+        scheme = weighting.load_scheme(methodology.weighting.method_options().scheme)
+        if scheme.framework != framework.id:
+            raise WeightsError(f"weight scheme {scheme.id!r} was made for framework {scheme.framework!r}, "
+                               f"not {framework.id!r}")
+        missing = sorted(present - set(scheme.weights))
+        if missing:
+            raise WeightsError(f"weight scheme {scheme.id!r} has no weight for {missing} of framework {framework.id!r}")
+        element = {k: float(v) for k, v in scheme.weights.items() if k in present}
+    else:
+        polarity = pd.Series(framework.polarity, index=framework.indicator_ids)
+        indicator_weights = weighting.get_method(method)(values[framework.indicator_ids], polarity,
+                                                         methodology.weighting.method_options())
+        element = dict(weighting.scheme_from_indicator_weights(framework, indicator_weights, id=method).weights)
     element.update({k: v for k, v in (methodology.weights or {}).items() if k in present})
     return framework.with_weights(element)
 
@@ -342,10 +358,13 @@ def require_framework_weighting(methodology: Methodology, analysis: str, aggrega
     ``weighting.method`` is refused rather than silently replaced by the framework's weights; and an
     aggregation alternative must keep the methodology's ``min_share`` rather than silently drop it."""
     if methodology.weighting.method != "framework":
+        where = ("takes them from a weight scheme" if methodology.weighting.method == "scheme"
+                 else "computes them from the data")
         raise SpecificationError(
-            f"{analysis} perturbs fixed weights, but the methodology computes them from the data "
+            f"{analysis} perturbs fixed weights, but the methodology {where} "
             f"(weighting.method = {methodology.weighting.method!r}); run indexlib build and pass its effective "
-            "weights as methodology weights, or compare weightings with indexlib compare")
+            "weights as methodology weights, list the scheme as a weighting alternative of the analysis, or "
+            "compare weightings with indexlib compare")
     share = methodology.aggregation.min_share
     differing = [a.method for a in aggregations if a.min_share != share]
     if differing:

@@ -154,10 +154,12 @@ def test_the_schema_lists_every_registered_method_with_its_options(toy_imputer, 
     assert missing["x-method-options"]["group_mean"]["properties"]["max_copies"]["minimum"] == 1
     assert outliers["properties"]["method"]["enum"] == ["jrc", "none"]
     assert outliers["x-method-options"]["jrc"]["properties"]["skew_threshold"]["exclusiveMinimum"] == 0
-    assert weighting["properties"]["method"]["enum"] == ["framework", *METHODS.names()]
+    assert weighting["properties"]["method"]["enum"] == ["framework", "scheme", *METHODS.names()]
+    assert weighting["x-method-options"]["scheme"]["required"] == ["scheme"]
     assert weighting["x-method-options"]["pca"]["properties"]["n_factors"]["anyOf"][0]["minimum"] == 1
     assert main(["schema", "--which", "methods"]) == 0
     methods = json.loads(capsys.readouterr().out)
     assert set(methods) == {"normaliser", "aggregator", "imputation method", "outlier rule", "weighting method"}
     assert methods["imputation method"]["minimum_plus"]["additionalProperties"] is False
     assert set(methods["weighting method"]["entropy"]["properties"]) == {"zero_handling", "shift"}
+    assert set(methods["weighting method"]["scheme"]["properties"]) == {"scheme"}
