@@ -1,10 +1,11 @@
 """The ARWU aggregates (indicators 05, 07, 08, 18): ARWU 2025 institutions located by coordinates and
 counted for every index city within 70 km (the metro-area rule of :mod:`city_data.metro`).
 
-**Locating an institution.** ``raw/arwu_2025/arwu2025_institution_ror.csv`` gives, for each row of the ARWU
-transcription, the ROR record (Research Organization Registry, CC0) its name matches (exact name, exact
-alias, a close fuzzy match or a listed manual match; ``match_method`` and ``match_note`` say which, and
-``raw/ror_arwu2025/SOURCE.txt`` how). ``raw/ror_arwu2025/ror_locations.csv`` gives each record's place:
+**Locating an institution.** ``city_data/derived/arwu2025_ror_match.csv`` gives, for each row of the ARWU
+transcription (``raw/arwu_2025/arwu2025_institution_city.csv``, whose scores the build reads), the ROR record
+(Research Organization Registry, CC0) its name matches (exact name, exact alias, a close fuzzy match or a
+listed manual match; ``match_method`` and ``match_note`` say which, and ``city_data/derived/SOURCE.txt``
+how). ``city_data/derived/ror_locations.csv`` gives each record's place:
 the coordinates of its GeoNames city. An institution that no stored ROR record locates keeps the index
 city of the former institution → city table (``former_city_id``), placed at that city's GeoNames centre
 (``cities.csv``); one with neither counts for no city. A located institution then counts for every index
@@ -25,11 +26,12 @@ from city_data.sources import (check_raw_files, to_number, prepare_cities, read_
 from indicators.errors import DataValidationError
 
 __all__ = ["LOCATED_BY_ROR", "LOCATED_BY_FORMER_CITY", "institution_placements", "arwu_institutions",
-           "arwu_indicators", "arwu_report"]
+           "arwu_indicators", "arwu_report",
+           "matched_transcription"]
 
 _ARWU = ("ShanghaiRanking ARWU 2025 (transcription github.com/Joe-Chan-iStudio-Ltd/researchplymouth "
          "arwu/README.md); institutions located with ROR records (github.com/ror-community/ror-records @d93fc66; "
-         "raw/arwu_2025/arwu2025_institution_ror.csv) and counted for every index city within 70 km")
+         "city_data/derived/arwu2025_ror_match.csv) and counted for every index city within 70 km")
 
 _ARWU_LICENCE = "ShanghaiRanking terms (not open); transcription repo MIT; ROR locations CC0 1.0"
 
@@ -40,12 +42,31 @@ LOCATED_BY_ROR = "ROR record (GeoNames place)"
 LOCATED_BY_FORMER_CITY = "former institution->city table (no ROR record stored): the index city's centre"
 
 
+def matched_transcription(transcription: Path, match: Path) -> pd.DataFrame:
+    """The ARWU transcription's rows with the ROR match of each (``ror_id``, ``former_city_id``).
+
+    The match file lists the transcription's institutions in the same order; a row whose name differs (a
+    changed transcription) is an error naming both files and the row.
+    """
+    arwu = read_text_csv(transcription, encoding="utf-8")
+    require_columns(arwu, ("institution", "arwu2025_rank", "rank_lower", "hici_score", "pub_score"), transcription)
+    matched = read_text_csv(match, encoding="utf-8")
+    require_columns(matched, ("institution", "ror_id", "former_city_id"), match)
+    if len(matched) != len(arwu):
+        raise DataValidationError(f"{match}: {len(matched)} rows, but {transcription} has {len(arwu)}: the match "
+                                  "must list the transcription's institutions row for row")
+    differs = np.flatnonzero(matched["institution"].to_numpy() != arwu["institution"].to_numpy())
+    if differs.size:
+        row = int(differs[0])
+        raise DataValidationError(f"{match}, row {row + 2}: institution {matched['institution'].iloc[row]!r}, but "
+                                  f"{transcription} has {arwu['institution'].iloc[row]!r} there")
+    return arwu.assign(ror_id=matched["ror_id"], former_city_id=matched["former_city_id"])
+
+
 def institution_placements(paths: dict[str, Path], cities: pd.DataFrame,
                            all_cities: pd.DataFrame) -> pd.DataFrame:
-    path = paths["arwu"]
-    arwu = read_text_csv(path, encoding="utf-8")
-    require_columns(arwu, ("institution", "arwu2025_rank", "rank_lower", "hici_score", "pub_score", "ror_id",
-                           "former_city_id"), path)
+    arwu = matched_transcription(paths["arwu"], paths["arwu_ror_match"])
+    path = paths["arwu_ror_match"]
     locations = read_text_csv(paths["ror"], encoding="utf-8")
     require_columns(locations, ("ror_id", "name", "city", "lat", "lng"), paths["ror"])
     unknown = sorted(set(arwu["ror_id"]) - set(locations["ror_id"]) - {""})

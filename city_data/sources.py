@@ -18,7 +18,8 @@ from city_data import ghsl
 from indicators._numbers import to_floats
 from indicators.errors import DataValidationError, MissingInputError
 
-__all__ = ["RAW_FILES", "resolve_sources", "check_raw_files", "require_columns", "read_text_csv", "to_number",
+__all__ = ["RAW_FILES", "DERIVED_DIR", "DERIVED_FILES", "resolve_sources", "check_raw_files", "require_columns",
+           "read_text_csv", "to_number",
            "build_cities", "prepare_cities", "panel_rows", "country_values", "latest_by_key", "iso3_by_name"]
 
 RAW_FILES = {
@@ -32,14 +33,21 @@ RAW_FILES = {
     "physicians": "who_gho_physicians/medical_doctors_per10000.csv",
     "numbeo": "numbeo_relohelper_2022/numbeo_main_table.csv",
     "numbeo_prices": "numbeo_kaggle_global_col/cost-of-living_v2.csv",
-    "arwu": "arwu_2025/arwu2025_institution_ror.csv",
-    "ror": "ror_arwu2025/ror_locations.csv",
+    "arwu": "arwu_2025/arwu2025_institution_city.csv",
     "unicorns": "unicorns_cbinsights/Unicorns_Completed_2024.csv",
     "airports": "openflights/airports.dat",
     "routes": "openflights/routes.dat",
     "ghsl": ghsl.GHSL_FILE,
     "ghsl_centres": "ghsl_ucdb2019_via_boeing/ucdb2019_attributes_6800_ucs.csv",
     "countries": "openflights/countries.dat",
+}
+
+#: Data this project derived for the build (city_data/derived, installed with the package; SOURCE.txt there):
+#: the ROR record each ARWU institution matches, row for row with the transcription, and those records' places.
+DERIVED_DIR = Path(__file__).parent / "derived"
+DERIVED_FILES = {
+    "arwu_ror_match": "arwu2025_ror_match.csv",
+    "ror": "ror_locations.csv",
 }
 
 
@@ -61,7 +69,10 @@ def resolve_sources(sources_dir: Path) -> tuple[Path, Path]:
 
 
 def check_raw_files(raw: Path) -> dict[str, Path]:
+    """The paths of every input of the build: :data:`RAW_FILES` below ``raw``, :data:`DERIVED_FILES` in
+    :data:`DERIVED_DIR`; a missing one is a :class:`~indicators.errors.MissingInputError` listing them all."""
     paths = {key: raw / relative for key, relative in RAW_FILES.items()}
+    paths.update({key: DERIVED_DIR / name for key, name in DERIVED_FILES.items()})
     missing = [str(path) for path in paths.values() if not path.is_file()]
     if missing:
         raise MissingInputError(f"expected source file(s) not found: {', '.join(missing)}")

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from city_data.arwu import (LOCATED_BY_FORMER_CITY, LOCATED_BY_ROR, arwu_indicators, arwu_institutions,
                             institution_placements)
 from city_data.metro import METRO_RADIUS_KM, assign_points, counted_per_city
+from indicators.errors import DataValidationError
 
 SOURCES = Path(os.environ.get("INDEXLIB_DATA_SOURCES",
                               Path(__file__).resolve().parents[2].parent / "shared" / "data_sources"))
@@ -33,13 +34,17 @@ PLACES = {  # ror_id: (name, city, lat, lng)
 
 
 def write_sources(tmp_path: Path, rows: list[dict], places: dict = PLACES) -> dict[str, Path]:
-    """An ARWU table and a ROR location extract laid out as the build reads them."""
-    arwu = pd.DataFrame([{"institution": "x", "arwu2025_rank": "1", "rank_lower": "1", "hici_score": "10.0",
-                          "pub_score": "20.0", "ror_id": "", "former_city_id": ""} | row for row in rows])
+    """An ARWU transcription, its ROR match and a ROR location extract laid out as the build reads them."""
+    rows = [{"institution": "x", "arwu2025_rank": "1", "rank_lower": "1", "hici_score": "10.0",
+             "pub_score": "20.0", "ror_id": "", "former_city_id": ""} | row for row in rows]
+    transcription = pd.DataFrame([{k: v for k, v in row.items() if k not in {"ror_id", "former_city_id"}}
+                                  for row in rows])
+    match = pd.DataFrame([{k: row[k] for k in ("institution", "ror_id", "former_city_id")} for row in rows])
     ror = pd.DataFrame([{"ror_id": key, "name": name, "city": city, "lat": lat, "lng": lng}
                         for key, (name, city, lat, lng) in places.items()])
-    paths = {"arwu": tmp_path / "arwu.csv", "ror": tmp_path / "ror.csv"}
-    arwu.to_csv(paths["arwu"], index=False)
+    paths = {"arwu": tmp_path / "arwu.csv", "arwu_ror_match": tmp_path / "match.csv", "ror": tmp_path / "ror.csv"}
+    transcription.to_csv(paths["arwu"], index=False)
+    match.to_csv(paths["arwu_ror_match"], index=False)
     ror.to_csv(paths["ror"], index=False)
     return paths
 
@@ -87,10 +92,22 @@ def test_without_a_ror_record_the_former_city_or_no_city(tmp_path):
 
 
 def test_unknown_ror_id_or_city_is_an_error_naming_the_file(tmp_path):
-    with pytest.raises(ValueError, match=r"arwu\.csv: ROR id\(s\) nowhere"):
+    with pytest.raises(ValueError, match=r"match\.csv: ROR id\(s\) nowhere"):
         place(tmp_path, [{"ror_id": "nowhere"}])
-    with pytest.raises(ValueError, match=r"arwu\.csv: former_city_id atlantis"):
+    with pytest.raises(ValueError, match=r"match\.csv: former_city_id atlantis"):
         place(tmp_path, [{"former_city_id": "atlantis"}])
+
+
+def test_a_match_out_of_step_with_the_transcription_is_an_error_naming_the_row(tmp_path):
+    paths = write_sources(tmp_path, [{"institution": "A", "ror_id": "potsdam"}, {"institution": "B"}])
+    match = pd.read_csv(paths["arwu_ror_match"], dtype=str, keep_default_na=False)
+    match.loc[1, "institution"] = "C"
+    match.to_csv(paths["arwu_ror_match"], index=False)
+    with pytest.raises(DataValidationError, match=r"match\.csv, row 3: institution 'C', but .*arwu\.csv has 'B'"):
+        institution_placements(paths, CITIES, CITIES)
+    match.iloc[:1].to_csv(paths["arwu_ror_match"], index=False)
+    with pytest.raises(DataValidationError, match=r"match\.csv: 1 rows, but .*arwu\.csv has 2"):
+        institution_placements(paths, CITIES, CITIES)
 
 
 @settings(max_examples=40, deadline=None)
