@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from indexlib.panel_file import ID_COLUMNS, MAX_LISTED, all_text, problems_error, quote, read_table
+from indexlib.panel_file import ID_COLUMNS, MAX_LISTED, all_text, problems_error, quote, read_clean_csv, read_table
 from indicators import Framework
 from indicators._numbers import to_floats
 from indicators.bounds import bound_problems, unit_problems
@@ -108,6 +108,13 @@ def read_panel(data: str | Path | pd.DataFrame | None, framework: Framework, *, 
         text = frame.astype(object).where(frame.notna(), "")
         return panel_from_frame(text, framework, source="DataFrame", sha256=_frame_sha256(frame), year=year)
     path = Path(data)
+    clean = read_clean_csv(path, framework.indicator_ids)
+    if clean is not None:
+        try:
+            return panel_from_frame(clean.frame, framework, source=str(path),
+                                    sha256=hashlib.sha256(clean.raw).hexdigest(), row_numbers=clean.rows, year=year)
+        except DataValidationError:
+            pass  # reported as the text reader reads the file, quoting each cell as written
     table = read_table(path)
     return panel_from_frame(table.frame, framework, source=str(path), sha256=hashlib.sha256(table.raw).hexdigest(),
                             row_numbers=table.rows, year=year)
@@ -189,6 +196,13 @@ def _blank_cells(frame: pd.DataFrame) -> pd.DataFrame:
 def _parse_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series]:
     """Numbers from cells (strings or numbers). Returns values, a mask of unparseable cells, and the
     cells as text (for messages)."""
+    if isinstance(cells.dtype, np.dtype) and cells.dtype == np.float64:  # numbers already: no text but for messages
+        numbers = cells.to_numpy(dtype=np.float64, copy=True)
+        text = pd.Series("", index=cells.index, dtype=object)
+        with np.errstate(invalid="ignore"):
+            quoted = np.flatnonzero(np.abs(numbers) > LARGEST_VALUE)
+        text.iloc[quoted] = [repr(v) for v in numbers[quoted].tolist()]
+        return numbers, np.zeros(len(numbers), dtype=bool), text
     if all_text(cells):  # every cell of a text file: one vectorised strip, no Python call per cell
         text = cells.str.strip() if len(cells) else cells.astype(object)
     else:
@@ -323,7 +337,8 @@ def _check_rows(frame: pd.DataFrame, id_column: str, ids: pd.Series, rows: np.nd
                         "row (were two files joined?)")
     others = frame.drop(columns=[id_column])
     if others.shape[1]:
-        empty = others.apply(lambda column: _cell_text(column).eq("")).all(axis=1).to_numpy()
+        empty = others.apply(lambda column: column.isna() if column.dtype == np.float64 else _cell_text(column).eq("")
+                             ).all(axis=1).to_numpy()
         for i in np.flatnonzero(empty & ~blank):
             problems.append(f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}: the row holds only a city id; "
                             "expected the city's values in the same row (or no row for the city)")

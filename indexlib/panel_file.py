@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,9 +20,10 @@ import numpy as np
 import pandas as pd
 
 from indicators._config import decode_utf8, read_input_bytes
+from indicators._numbers import EXACT_CSV
 from indicators.errors import DataValidationError
 
-__all__ = ["quote", "problems_error", "read_table", "Table", "QUOTE_LIMIT", "MAX_LISTED", "ID_COLUMNS", "strip_cells",
+__all__ = ["quote", "problems_error", "read_table", "read_clean_csv", "Table", "QUOTE_LIMIT", "MAX_LISTED", "ID_COLUMNS", "strip_cells",
            "all_text"]
 
 #: Columns naming the city of a row (``uCode`` is COINr's).
@@ -229,6 +231,46 @@ def read_table(path: Path) -> Table:
     frame.columns = [str(c) for c in cells.iloc[header_at]]
     frame.index = pd.RangeIndex(len(frame))
     return Table(frame, keep + 1, raw)
+
+
+def read_clean_csv(path: Path, numeric: Sequence[str]) -> Table | None:
+    """A well-formed CSV or TSV read with the ``numeric`` columns parsed as numbers by pandas' C parser.
+
+    A file of 100,000 cities is read several times faster than by :func:`read_table`, which makes a
+    Python string of every cell. Only a plain file qualifies: UTF-8 without quotes or carriage
+    returns, the header on its first line, no blank line, every line as wide as the header, header
+    names without surrounding spaces or repeats, and every cell of the ``numeric`` columns empty or a
+    number (read exactly, :data:`~indicators._numbers.EXACT_CSV`). Anything else returns ``None``:
+    the caller reads the file with :func:`read_table`, whose checks report its problems. The other
+    columns are text, stripped as :func:`read_table` strips them.
+    """
+    if path.suffix.lower() not in _TEXT_SUFFIXES:
+        return None
+    sep = _TEXT_SUFFIXES[path.suffix.lower()]
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not text or "\x00" in text or "\n\n" in text or text[0] in "\n" or not _same_widths(text, sep):
+        return None  # (_same_widths refuses quotes and carriage returns)
+    header = text[:text.find("\n")] if "\n" in text else text
+    names = header.split(sep)
+    if len(set(names)) < len(names) or any(not name or name != name.strip() for name in names):
+        return None
+    columns = [name for name in names if name in set(numeric)]
+    try:
+        frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), sep=sep, header=0, keep_default_na=False,
+                            dtype={name: (np.float64 if name in columns else str) for name in names},
+                            na_values={name: [""] for name in columns}, **EXACT_CSV)
+    except (ValueError, pd.errors.ParserError):  # a cell that is not a number: read as text
+        return None
+    if list(frame.columns) != names or len(frame) == 0:
+        return None
+    for name in names:
+        if name not in columns:
+            frame[name] = strip_cells(frame[name])
+    return Table(frame, np.arange(2, len(frame) + 2), raw)
 
 
 def _check_separator(path: Path, header: str, sep: str) -> None:
