@@ -12,14 +12,9 @@ by broadcasting instead of a Python loop over rows. The estimators that take the
 
 References
 ----------
-.. [1] Saltelli, A., Annoni, P., Azzini, I., Campolongo, F., Ratto, M. and Tarantola, S. (2010).
-   Variance based sensitivity analysis of model output. Design and estimator for the total
-   sensitivity index. *Computer Physics Communications* 181(2): 259–270.
-   doi:10.1016/j.cpc.2009.09.018
-.. [2] Saltelli, A. (2002). Making best use of model evaluations to compute sensitivity indices.
-   *Computer Physics Communications* 145(2): 280–297. doi:10.1016/S0010-4655(02)00280-1
-.. [3] Herman, J. and Usher, W. (2017). SALib: an open-source Python library for sensitivity
-   analysis. *Journal of Open Source Software* 2(9): 97. doi:10.21105/joss.00097
+.. [1] Saltelli, A. (2002). Making best use of model evaluations to compute sensitivity indices.
+   *Computer Physics Communications* 145(2): 280–297 (the cross-sampling design; the estimators'
+   references are in :mod:`indexlib.sensitivity.sobol`). doi:10.1016/S0010-4655(02)00280-1
 """
 
 from __future__ import annotations

@@ -13,28 +13,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _support import synthetic_inputs
 from indexlib.impute import methods
 from indexlib.methodology import Methodology, MissingData
 from indexlib.uncertainty import UncertaintyModel, UncertaintySpec, uncertainty_analysis
 from indexlib.uncertainty.runs import CHUNK_CELLS
-from indicators import Framework
 
 MiB = 2**20
-
-
-def synthetic(units: int, dimensions: int = 6, per: int = 4, seed: int = 0) -> tuple[pd.DataFrame, Framework]:
-    """``units`` cities × ``dimensions × per`` indicators in [1, 2], 5% of the cells missing."""
-    nodes = [{"id": "index", "name_en": "Index"}]
-    nodes += [{"id": f"d{d}", "name_en": f"D{d}", "parent": "index", "weight": 1.0} for d in range(dimensions)]
-    items = [{"id": f"x{d}_{k}", "name_en": f"x{d}_{k}", "polarity": "+" if k % 4 else "-", "parent": f"d{d}",
-              "weight": 1.0} for d in range(dimensions) for k in range(per)]
-    framework = Framework.parse({"id": "synthetic", "name_en": "Synthetic", "nodes": nodes, "indicators": items})
-    rng = np.random.default_rng(seed)
-    values = rng.uniform(1.0, 2.0, size=(units, len(items)))
-    values[rng.random(values.shape) < 0.05] = np.nan
-    frame = pd.DataFrame(values, columns=[i["id"] for i in items])
-    frame.insert(0, "city_id", [f"u{k:06d}" for k in range(units)])
-    return frame, framework
 
 
 def traced_peak(function) -> tuple[object, int]:
@@ -50,7 +35,7 @@ def traced_peak(function) -> tuple[object, int]:
 
 def test_1000_runs_on_10000_cities_stay_within_a_budget_linear_in_the_cities():
     n, runs = 10_000, 1_000
-    frame, framework = synthetic(n)
+    frame, framework = synthetic_inputs(units=n, indicators=24, dimensions=6, uniform=True)  # bench_dask's 'cities'
     spec = UncertaintySpec(runs=runs, seed=1)  # weights ±25%, 2 normalisations, 2 aggregations, outliers on/off
     model = UncertaintyModel(frame, Methodology(missing=MissingData(method="median")), framework, spec)
     model.prepare_variants()
@@ -70,8 +55,8 @@ def test_knn_imputation_computes_its_distances_in_chunks_of_bounded_memory(monke
     """scikit-learn's default working memory (1 GiB) holds every city × city distance at once
     (10,000 cities peaked at 1.2 GB); the imputation runs under a bounded one, with identical results."""
     n = 2_000
-    frame, _ = synthetic(n, dimensions=2, per=4)
-    values = frame.set_index("city_id")
+    frame, _ = synthetic_inputs(units=n, indicators=8, dimensions=2, uniform=True)
+    values = frame.drop(columns=["country", "continent"]).set_index("city_id")
     options = MissingData(method="knn")
     (reference, _), _ = traced_peak(lambda: methods.impute(values, options))
     monkeypatch.setattr(methods, "KNN_WORKING_MEMORY_MIB", 1)
@@ -85,8 +70,8 @@ def test_knn_imputation_computes_its_distances_in_chunks_of_bounded_memory(monke
 
 @pytest.mark.parametrize("working_memory", [1, methods.KNN_WORKING_MEMORY_MIB])
 def test_the_knn_chunking_changes_no_imputed_value(monkeypatch, working_memory):
-    frame, _ = synthetic(1_500, dimensions=2, per=3, seed=4)
-    values = frame.set_index("city_id")
+    frame, _ = synthetic_inputs(units=1_500, indicators=6, dimensions=2, seed=4)
+    values = frame.drop(columns=["country", "continent"]).set_index("city_id")
     monkeypatch.setattr(methods, "KNN_WORKING_MEMORY_MIB", 1024)  # scikit-learn's default: one chunk
     default, _ = methods.impute(values, "knn")
     monkeypatch.setattr(methods, "KNN_WORKING_MEMORY_MIB", working_memory)
