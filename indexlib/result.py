@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,8 +138,13 @@ class IndexResult:
         Columns: ``city_id, city_en, rank, score, score_raw``, then for every reported node
         (dimensions, pillars) its score column (named by the node id) and ``<id>_rank``, then
         ``imputed_values``, ``imputed_weight_share`` and ``imputed_weight_flag`` (share above
-        :data:`IMPUTED_WEIGHT_THRESHOLD`) and, when known, ``city_level_share``.
+        :data:`IMPUTED_WEIGHT_THRESHOLD`) and, when known, ``city_level_share``. Computed once;
+        each call returns a copy.
         """
+        return self._ranking.copy()
+
+    @functools.cached_property
+    def _ranking(self) -> pd.DataFrame:
         table = pd.DataFrame(index=self.values.index)
         names = self.panel.attributes.reindex(self.values.index)
         table["city_en"] = names["city_en"] if "city_en" in names.columns else self.values.index

@@ -32,3 +32,12 @@ def test_the_numbers_of_results_json_carry_twelve_decimals():
     for row, record in zip(raw.itertuples(index=False), written["node_scores_raw"]):
         assert record["city_id"] == row.city_id
         np.testing.assert_allclose([record[c] for c in raw.columns[1:]], row[1:], rtol=0, atol=1e-12)
+
+
+def test_the_ranking_is_computed_once_and_each_caller_gets_its_own_copy():
+    result = indexlib.build(small_panel(12, seed=5), framework=small_framework())
+    first = result.ranking
+    first.loc[0, "score"] = -1.0
+    second = result.ranking
+    assert second is not first and second.loc[0, "score"] != -1.0
+    assert result._ranking is result._ranking  # the table behind the copies is built once
