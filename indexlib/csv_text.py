@@ -70,9 +70,11 @@ def _fields(column: pd.Series, float_format: str | None) -> list[str] | None:
     if isinstance(dtype, np.dtype) and dtype.kind == "b":
         return np.where(column.to_numpy(), "True", "False").tolist()
     if isinstance(column.array, (pd.arrays.IntegerArray, pd.arrays.BooleanArray)):
-        present = column.notna().to_numpy()
-        values = column.to_numpy(dtype=object, na_value=None)
-        return [str(v) if p else "" for v, p in zip(values.tolist(), present.tolist())]
+        values = column.to_numpy(dtype=column.array.dtype.numpy_dtype, na_value=0)
+        text = values.astype(str) if values.dtype.kind in "iu" else np.where(values, "True", "False")
+        text = text.astype(object)
+        text[column.isna().to_numpy()] = ""
+        return text.tolist()
     if dtype == object or pd.api.types.is_string_dtype(dtype):
         present = column.notna().to_numpy()
         values = column.to_numpy(dtype=object)

@@ -21,7 +21,7 @@ FLOAT = st.floats(allow_nan=True, allow_infinity=True, width=64) | st.sampled_fr
 @st.composite
 def frames(draw):
     rows = draw(st.integers(0, 12))
-    kinds = draw(st.lists(st.sampled_from(["float", "int", "Int64", "bool", "boolean", "text", "object"]),
+    kinds = draw(st.lists(st.sampled_from(["float", "int", "Int64", "UInt64", "bool", "boolean", "text", "object"]),
                           min_size=2, max_size=6))
     columns = {}
     for k, kind in enumerate(kinds):
@@ -34,6 +34,9 @@ def frames(draw):
         elif kind == "Int64":
             columns[name] = pd.array(draw(st.lists(st.none() | st.integers(-10**6, 10**6), min_size=rows,
                                                    max_size=rows)), dtype="Int64")
+        elif kind == "UInt64":
+            columns[name] = pd.array(draw(st.lists(st.none() | st.integers(0, 2**64 - 1), min_size=rows,
+                                                   max_size=rows)), dtype="UInt64")
         elif kind == "bool":
             columns[name] = pd.Series(draw(st.lists(st.booleans(), min_size=rows, max_size=rows)), dtype=bool)
         elif kind == "boolean":
