@@ -23,8 +23,8 @@ from indicators._config import decode_utf8, read_input_bytes
 from indicators._numbers import EXACT_CSV
 from indicators.errors import DataValidationError
 
-__all__ = ["quote", "problems_error", "read_table", "read_clean_csv", "Table", "QUOTE_LIMIT", "MAX_LISTED", "ID_COLUMNS", "strip_cells",
-           "all_text"]
+__all__ = ["quote", "problems_error", "read_table", "read_clean_csv", "Table", "QUOTE_LIMIT", "MAX_LISTED", "ID_COLUMNS",
+           "strip_cells", "all_text"]
 
 #: Columns naming the city of a row (``uCode`` is COINr's).
 ID_COLUMNS = ("city_id", "uCode")

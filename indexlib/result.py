@@ -198,10 +198,10 @@ class IndexResult:
             "notes": list(self.notes),
         }
 
-    def _tables(self, ranking: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
-        """The tables of ``results.json``, in order (``ranking`` when already computed)."""
+    def _tables(self) -> dict[str, pd.DataFrame]:
+        """The tables of ``results.json``, in order."""
         return {
-            "ranking": self.ranking if ranking is None else ranking,
+            "ranking": self.ranking,
             "indicator_scores": self.normalised.reset_index(),
             "node_scores_raw": self.raw_scores.rename_axis("city_id").reset_index(),
             "excluded_cities": self.excluded_cities,
@@ -221,7 +221,7 @@ class IndexResult:
             "manifest": self.manifest(),
         }
 
-    def results_json(self, ranking: pd.DataFrame | None = None) -> bytes:
+    def results_json(self) -> bytes:
         """``results.json`` (UTF-8): :meth:`to_dict` as indented JSON; ``json.loads`` of it equals ``to_dict()``.
 
         Each table is encoded by pandas' JSON writer in C, as :meth:`to_dict` reads it, and the parts
@@ -229,7 +229,7 @@ class IndexResult:
         encoder, which took 27 s for 100,000 cities.
         """
         weights = {k: float(v) for k, v in self.effective_weights().items()}
-        parts = [(name, _records_json(table)) for name, table in self._tables(ranking).items()]
+        parts = [(name, _records_json(table)) for name, table in self._tables().items()]
         parts += [(name, json.dumps(value, ensure_ascii=False, indent=2, default=_json_default).encode("utf-8"))
                   for name, value in (("effective_weights", weights), ("manifest", self.manifest()))]
         return b"{\n" + b",\n".join(f"  {json.dumps(name)}: ".encode() + text.replace(b"\n", b"\n  ")
@@ -237,12 +237,11 @@ class IndexResult:
 
     def files(self) -> dict[str, str | bytes]:
         """The contents of :attr:`OUTPUTS`, by file name."""
-        ranking = self.ranking
         return {
-            # full precision (shortest round-trip repr), as results.json: a ranking read back is the build's
-            "ranking.csv": csv_text(ranking),
+            # full precision (shortest round-trip repr): a ranking read back is the build's
+            "ranking.csv": csv_text(self.ranking),
             "indicator_scores.csv": csv_text(self.normalised.reset_index(), float_format="%.6f"),
-            "results.json": self.results_json(ranking),
+            "results.json": self.results_json(),
             "manifest.json": json.dumps(self.manifest(), ensure_ascii=False, indent=2, default=_json_default),
         }
 
