@@ -102,7 +102,11 @@ def _same_widths(text: str, sep: str) -> bool:
     split into Python records; anything else (quotes, a lone carriage return, differing widths) returns
     False and is checked record by record.
     """
-    data = text.encode("utf-8")
+    return _same_widths_bytes(text.encode("utf-8"), sep)
+
+
+def _same_widths_bytes(data: bytes, sep: str) -> bool:
+    """:func:`_same_widths` of UTF-8 text given as bytes."""
     if b'"' in data:
         return False
     if b"\r" in data:
@@ -249,21 +253,23 @@ def read_clean_csv(path: Path, numeric: Sequence[str]) -> Table | None:
     sep = _TEXT_SUFFIXES[path.suffix.lower()]
     try:
         raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+    except OSError:
         return None
-    if not text or "\x00" in text or "\n\n" in text or text[0] in "\n" or not _same_widths(text, sep):
-        return None  # (_same_widths refuses quotes and carriage returns)
-    header = text[:text.find("\n")] if "\n" in text else text
-    names = header.split(sep)
+    data = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw  # a BOM is not content
+    if not data or data.startswith(b"\n") or b"\x00" in data or b"\n\n" in data or not _same_widths_bytes(data, sep):
+        return None  # (_same_widths_bytes refuses quotes and carriage returns)
+    try:
+        names = data.split(b"\n", 1)[0].decode("utf-8").split(sep)
+    except UnicodeDecodeError:
+        return None
     if len(set(names)) < len(names) or any(not name or name != name.strip() for name in names):
         return None
     columns = [name for name in names if name in set(numeric)]
     try:
-        frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), sep=sep, header=0, keep_default_na=False,
+        frame = pd.read_csv(io.BytesIO(data), sep=sep, header=0, keep_default_na=False, encoding="utf-8",
                             dtype={name: (np.float64 if name in columns else str) for name in names},
                             na_values={name: [""] for name in columns}, **EXACT_CSV)
-    except (ValueError, pd.errors.ParserError):  # a cell that is not a number: read as text
+    except (ValueError, pd.errors.ParserError):  # a cell that is not a number, or not UTF-8: read as text
         return None
     if list(frame.columns) != names or len(frame) == 0:
         return None

@@ -101,7 +101,11 @@ class IndexResult:
 
     @property
     def imputed(self) -> pd.DataFrame:
-        """Boolean mask (cities × indicators): True where the value was imputed."""
+        """Boolean mask (cities × indicators): True where the value was imputed (a copy per call)."""
+        return self._imputed.copy()
+
+    @functools.cached_property
+    def _imputed(self) -> pd.DataFrame:
         return imputed_mask(self.imputation_log, self.values.index, self.values.columns)
 
     @property
@@ -114,7 +118,7 @@ class IndexResult:
         """
         weights = self.effective_weights().reindex(self.values.columns).fillna(0.0).to_numpy(dtype=float)
         total = weights.sum()
-        share = self.imputed.to_numpy(dtype=float) @ weights / total if total > 0 else np.zeros(len(self.values))
+        share = self._imputed.to_numpy(dtype=float) @ weights / total if total > 0 else np.zeros(len(self.values))
         return pd.Series(share, index=self.values.index, name="imputed_weight_share")
 
     @property
@@ -157,7 +161,7 @@ class IndexResult:
         node_ranks = self.ranks[reported].astype(rank_dtype(self.methodology.ties)).set_axis([f"{n}_rank" for n in reported], axis=1)
         interleaved = [c for node in reported for c in (node, f"{node}_rank")]
         table = pd.concat([table, self.scores[reported], node_ranks], axis=1)[[*table.columns, *interleaved]]
-        table["imputed_values"] = self.imputed.sum(axis=1).astype(int)
+        table["imputed_values"] = self._imputed.sum(axis=1).astype(int)
         table["imputed_weight_share"] = self.imputed_weight_share
         table["imputed_weight_flag"] = table["imputed_weight_share"] > IMPUTED_WEIGHT_THRESHOLD
         if self.city_level_share is not None:

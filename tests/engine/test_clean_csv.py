@@ -43,15 +43,18 @@ def outcome(read):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cells=st.lists(st.lists(CELLS, min_size=5, max_size=5), min_size=3, max_size=6),
-       country=st.sampled_from(["K1", " K1 ", "", "K,2"]), blank_line=st.booleans(), crlf=st.booleans())
-def test_the_fast_reader_gives_the_panel_or_the_error_of_the_text_reader(tmp_path, cells, country, blank_line, crlf):
+       country=st.sampled_from(["K1", " K1 ", "", "K,2", "São Paulo", "\udcff"]), blank_line=st.booleans(),
+       crlf=st.booleans(), bom=st.booleans())
+def test_the_fast_reader_gives_the_panel_or_the_error_of_the_text_reader(tmp_path, cells, country, blank_line, crlf,
+                                                                         bom):
     framework = small_framework()
     lines = ["city_id,country," + ",".join(INDICATORS)]
     lines += [f"c{k},{country if k else 'K0'}," + ",".join(row) for k, row in enumerate(cells)]
     if blank_line:
         lines.insert(2, "")
     path = tmp_path / "panel.csv"
-    path.write_bytes(("\r\n" if crlf else "\n").join(lines).encode("utf-8") + b"\n")
+    text = ("\r\n" if crlf else "\n").join(lines).encode("utf-8", errors="surrogateescape")  # \udcff: a bad byte
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text + b"\n")
     fast, fast_error = outcome(lambda: read_panel(path, framework))
     slow, slow_error = outcome(lambda: text_reader(path, framework))
     assert fast_error == slow_error
