@@ -395,7 +395,7 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
         rows_text = ", ".join(str(rows[int(r)]) for r in members)
         problems.append(f"{source}, rows {rows_text}: city {quote(city)} appears more than once; expected one row "
                         "per city")
-    values = pd.DataFrame(index=pd.Index(ids, name="city_id"))
+    columns: dict[str, np.ndarray] = {}
     bad_texts: list[pd.Series] = []
     absent = [indicator for indicator in indicator_ids if indicator not in frame.columns]
     if absent:  # one line, however many: a panel of one dimension lacks most of the framework
@@ -404,7 +404,7 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
                      f"no column in {source} ({shown}); treated as missing for every city")
     for indicator in indicator_ids:
         if indicator not in frame.columns:
-            values[indicator] = np.nan
+            columns[indicator] = np.full(len(ids), np.nan)
             continue
         numbers, bad, text = _parse_numbers(frame[indicator])
         problems += _value_problems(numbers, bad, text, lambda i: f"{source}, row {rows[i]}, city "
@@ -413,7 +413,8 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
         # plausibility bounds of the framework (indicators/bounds.py)
         problems += bound_problems(framework, [indicator] * len(numbers), numbers,
                                    lambda i: f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}, indicator {indicator!r}")
-        values[indicator] = numbers
+        columns[indicator] = numbers
+    values = pd.DataFrame(columns, index=pd.Index(ids, name="city_id"), columns=indicator_ids)  # one table at once
     problems[:0] = _marker_hints(bad_texts, source)
     attribute_columns = [c for c in frame.columns if c not in indicator_ids and c != id_column]
     attributes = frame[attribute_columns].copy()

@@ -72,6 +72,9 @@ def test_a_plain_file_is_read_by_the_fast_reader(tmp_path):
     assert table is not None
     assert table.frame["i2"].dtype == np.float64 and table.frame["country"].tolist() == ["K1", "K2", "K2"]
     assert table.rows.tolist() == [2, 3, 4]
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))  # Windows line ends: as plain
+    windows = read_clean_csv(path, INDICATORS)
+    assert windows is not None and windows.frame.equals(table.frame)
 
 
 @pytest.mark.parametrize("text", [
@@ -80,7 +83,8 @@ def test_a_plain_file_is_read_by_the_fast_reader(tmp_path):
     "city_id,i1\na,NA\n",  # a missing-value marker
     "city_id, i1\na,1\n",  # a header name with a space
     "city_id,i1,i1\na,1,2\n",  # a repeated column
-    "city_id,i1\r\na,1\r\n",  # carriage returns
+    "city_id,i1\ra,1\n",  # a carriage return that ends no line
+    "city_id,i1\r\na,1\r\n\r\nb,2\r\n",  # a blank line between Windows line ends
     "city_id,i1\na,1,2\n",  # a row wider than the header
 ])
 def test_anything_but_a_plain_file_is_left_to_the_text_reader(tmp_path, text):
