@@ -17,7 +17,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from indexlib.panel_file import ID_COLUMNS, MAX_LISTED, all_text, problems_error, quote, read_table
+from indexlib.panel_file import ID_COLUMNS, MAX_LISTED, all_text, problems_error, quote, read_clean_csv, read_table
 from indicators import Framework
 from indicators._numbers import to_floats
 from indicators.bounds import bound_problems, unit_problems
@@ -113,6 +113,13 @@ def read_panel(data: str | Path | pd.DataFrame | None, framework: Framework, *, 
         text = frame.astype(object).where(frame.notna(), "")
         return panel_from_frame(text, framework, source="DataFrame", sha256=_frame_sha256(frame), year=year)
     path = Path(data)
+    clean = read_clean_csv(path, framework.indicator_ids)
+    if clean is not None:
+        try:
+            return panel_from_frame(clean.frame, framework, source=str(path),
+                                    sha256=hashlib.sha256(clean.raw).hexdigest(), row_numbers=clean.rows, year=year)
+        except DataValidationError:
+            pass  # reported as the text reader reads the file, quoting each cell as written
     table = read_table(path)
     return panel_from_frame(table.frame, framework, source=str(path), sha256=hashlib.sha256(table.raw).hexdigest(),
                             row_numbers=table.rows, year=year)
@@ -194,6 +201,13 @@ def _blank_cells(frame: pd.DataFrame) -> pd.DataFrame:
 def _parse_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series]:
     """Numbers from cells (strings or numbers). Returns values, a mask of unparseable cells, and the
     cells as text (for messages)."""
+    if isinstance(cells.dtype, np.dtype) and cells.dtype == np.float64:  # numbers already: no text but for messages
+        numbers = cells.to_numpy(dtype=np.float64, copy=True)
+        text = pd.Series("", index=cells.index, dtype=object)
+        with np.errstate(invalid="ignore"):
+            quoted = np.flatnonzero(np.abs(numbers) > LARGEST_VALUE)
+        text.iloc[quoted] = [repr(v) for v in numbers[quoted].tolist()]
+        return numbers, np.zeros(len(numbers), dtype=bool), text
     if all_text(cells):  # every cell of a text file: one vectorised strip, no Python call per cell
         text = cells.str.strip() if len(cells) else cells.astype(object)
     else:
@@ -328,7 +342,8 @@ def _check_rows(frame: pd.DataFrame, id_column: str, ids: pd.Series, rows: np.nd
                         "row (were two files joined?)")
     others = frame.drop(columns=[id_column])
     if others.shape[1]:
-        empty = others.apply(lambda column: _cell_text(column).eq("")).all(axis=1).to_numpy()
+        empty = others.apply(lambda column: column.isna() if column.dtype == np.float64 else _cell_text(column).eq("")
+                             ).all(axis=1).to_numpy()
         for i in np.flatnonzero(empty & ~blank):
             problems.append(f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}: the row holds only a city id; "
                             "expected the city's values in the same row (or no row for the city)")
@@ -386,7 +401,7 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
         rows_text = ", ".join(str(rows[int(r)]) for r in members)
         problems.append(f"{source}, rows {rows_text}: city {quote(city)} appears more than once; expected one row "
                         "per city")
-    values = pd.DataFrame(index=pd.Index(ids, name="city_id"))
+    columns: dict[str, np.ndarray] = {}
     bad_texts: list[pd.Series] = []
     absent = [indicator for indicator in indicator_ids if indicator not in frame.columns]
     if absent:  # one line, however many: a panel of one dimension lacks most of the framework
@@ -395,7 +410,7 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
                      f"no column in {source} ({shown}); treated as missing for every city")
     for indicator in indicator_ids:
         if indicator not in frame.columns:
-            values[indicator] = np.nan
+            columns[indicator] = np.full(len(ids), np.nan)
             continue
         numbers, bad, text = _parse_numbers(frame[indicator])
         # the message builders are called within this iteration, so closing over `indicator` is safe (B023)
@@ -406,7 +421,8 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
         problems += bound_problems(framework, [indicator] * len(numbers), numbers,
                                    lambda i: f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}, "
                                              f"indicator {indicator!r}")  # noqa: B023
-        values[indicator] = numbers
+        columns[indicator] = numbers
+    values = pd.DataFrame(columns, index=pd.Index(ids, name="city_id"), columns=indicator_ids)  # one table at once
     problems[:0] = _marker_hints(bad_texts, source)
     attribute_columns = [c for c in frame.columns if c not in indicator_ids and c != id_column]
     attributes = frame[attribute_columns].copy()

@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,10 +20,11 @@ import numpy as np
 import pandas as pd
 
 from indicators._config import decode_utf8, read_input_bytes
+from indicators._numbers import EXACT_CSV
 from indicators.errors import DataValidationError
 
-__all__ = ["quote", "problems_error", "read_table", "Table", "QUOTE_LIMIT", "MAX_LISTED", "ID_COLUMNS", "strip_cells",
-           "all_text"]
+__all__ = ["quote", "problems_error", "read_table", "read_clean_csv", "Table", "QUOTE_LIMIT", "MAX_LISTED",
+           "ID_COLUMNS", "strip_cells", "all_text"]
 
 #: Columns naming the city of a row (``uCode`` is COINr's).
 ID_COLUMNS = ("city_id", "uCode")
@@ -97,25 +99,24 @@ def _decode(path: Path, raw: bytes) -> str:
 def _same_widths(text: str, sep: str) -> bool:
     """Whether every non-empty line of an unquoted text has as many separators as every other.
 
-    Counted with numpy over the bytes, so that a well-formed large file is not split into Python
-    records; anything else (quotes, a lone carriage return, differing widths) returns False and is
-    checked record by record.
+    Counted by the bytes' own C methods, one call per line, so that a well-formed large file is not
+    split into Python records; anything else (quotes, a lone carriage return, differing widths) returns
+    False and is checked record by record.
     """
-    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    if not data.size:
-        return True
-    if (data == ord('"')).any():
+    return _same_widths_bytes(text.encode("utf-8"), sep)
+
+
+def _same_widths_bytes(data: bytes, sep: str) -> bool:
+    """:func:`_same_widths` of UTF-8 text given as bytes."""
+    if b'"' in data:
         return False
-    returns = np.flatnonzero(data == 13)
-    if (returns.size and not (data[np.minimum(returns + 1, data.size - 1)] == 10).all()) or data[-1:].tolist() == [13]:
-        return False
-    ends = np.append(np.flatnonzero(data == 10), data.size)
-    starts = np.concatenate(([0], ends[:-1] + 1))
-    lengths = ends - starts - (data[np.maximum(ends - 1, 0)] == 13) * (ends > starts)
-    separators = np.flatnonzero(data == ord(sep))
-    widths = np.searchsorted(separators, ends) - np.searchsorted(separators, starts)
-    widths = widths[lengths > 0]  # an empty line is no record
-    return bool(widths.size == 0 or (widths == widths[0]).all())
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n")
+        if b"\r" in data:  # a carriage return that ends no line
+            return False
+    lines = [line for line in data.split(b"\n") if line]  # an empty line is no record
+    separator = sep.encode("utf-8")
+    return len({line.count(separator) for line in lines}) <= 1
 
 
 def _width_problems(path: Path, text: str, sep: str) -> list[str]:
@@ -231,10 +232,59 @@ def read_table(path: Path) -> Table:
                                   "(city_id and the indicator ids) and one row per city")
     header_at = int(filled[0])
     keep = filled[filled > header_at]
-    frame = cells.iloc[keep].copy()
+    # no blank row below the header (the usual file): a slice, not a gather of every cell
+    frame = (cells.iloc[header_at + 1:] if len(keep) == len(cells) - header_at - 1 else cells.iloc[keep]).copy()
     frame.columns = [str(c) for c in cells.iloc[header_at]]
     frame.index = pd.RangeIndex(len(frame))
     return Table(frame, keep + 1, raw)
+
+
+def read_clean_csv(path: Path, numeric: Sequence[str]) -> Table | None:
+    """A well-formed CSV or TSV read with the ``numeric`` columns parsed as numbers by pandas' C parser.
+
+    A file of 100,000 cities is read several times faster than by :func:`read_table`, which makes a
+    Python string of every cell. Only a plain file qualifies: UTF-8 without quotes (line ends ``\\n``
+    or ``\\r\\n``), the header on its first line, no blank line, every line as wide as the header, header
+    names without surrounding spaces or repeats, and every cell of the ``numeric`` columns empty or a
+    number (read exactly, :data:`~indicators._numbers.EXACT_CSV`). Anything else returns ``None``:
+    the caller reads the file with :func:`read_table`, whose checks report its problems. The other
+    columns are text, stripped as :func:`read_table` strips them.
+    """
+    if path.suffix.lower() not in _TEXT_SUFFIXES:
+        return None
+    sep = _TEXT_SUFFIXES[path.suffix.lower()]
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    data = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw  # a BOM is not content
+    if (not data or data.startswith((b"\n", b"\r")) or b"\x00" in data or b'"' in data
+            or data.count(b"\r") != data.count(b"\r\n") or b"\n\n" in data or b"\n\r\n" in data):
+        return None
+    try:
+        names = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8").split(sep)
+    except UnicodeDecodeError:
+        return None
+    # Every line as wide as the header: a longer one makes pandas raise (below), so the separators
+    # of all lines add up to the header's count per line only if no line is shorter.
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    if data.count(sep.encode("utf-8")) != lines * (len(names) - 1):
+        return None
+    if len(set(names)) < len(names) or any(not name or name != name.strip() for name in names):
+        return None
+    columns = [name for name in names if name in set(numeric)]
+    try:
+        frame = pd.read_csv(io.BytesIO(data), sep=sep, header=0, keep_default_na=False, encoding="utf-8",
+                            dtype={name: (np.float64 if name in columns else str) for name in names},
+                            na_values={name: [""] for name in columns}, **EXACT_CSV)
+    except (ValueError, pd.errors.ParserError):  # a cell that is not a number, or not UTF-8: read as text
+        return None
+    if list(frame.columns) != names or len(frame) == 0:
+        return None
+    for name in names:
+        if name not in columns:
+            frame[name] = strip_cells(frame[name])
+    return Table(frame, np.arange(2, len(frame) + 2), raw)
 
 
 def _check_separator(path: Path, header: str, sep: str) -> None:

@@ -391,7 +391,7 @@ def normalise_values(values: pd.DataFrame, framework: Framework, methodology: Me
     except ValueError as exc:
         raise SpecificationError(f"normalisation: {exc}") from None
     data = values[framework.indicator_ids].to_numpy(dtype=float)
-    context = FitContext(framework.indicator_ids, [str(c) for c in values.index])
+    context = FitContext(framework.indicator_ids, values.index.astype(str).tolist())
     learned = spec.fit(data, framework.polarity, options, context)
     return spec.apply(data, framework.polarity, learned, options)
 
@@ -455,7 +455,7 @@ def validate(panel: PanelInput = None, methodology: MethodologyInput = None,
     treated, imputation_log, treatment_log, flags, used, notes = impute_and_treat(prep, meth)
     used = apply_weighting(used, meth, treated)
     normalised = normalise_values(treated, used, meth)
-    plan = checked_plan(used, meth, normalised, list(treated.index), source=data.source)
+    plan = checked_plan(used, meth, normalised, treated.index.tolist(), source=data.source)
     raw = plan.score(normalised)
     notes = [*prep.warnings, *notes]
     unscored = np.isnan(raw[:, -1])  # the root is scored last

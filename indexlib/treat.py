@@ -156,7 +156,7 @@ def treat_outliers(values: pd.DataFrame, *, skew_threshold: float = 2.0, kurtosi
                                       "transform", "skew_after", "kurtosis_after",
                                       "passes_after"])
     return (pd.DataFrame(treated, index=values.index, columns=values.columns), log,
-            pd.DataFrame(flags, index=values.index, columns=values.columns))
+            pd.DataFrame(flags, index=values.index, columns=values.columns, dtype=object))  # as untreated builds have
 
 
 # ---------------------------------------------------------------------------------------------- registry

@@ -42,14 +42,13 @@ References
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from indexlib.impute.methods import MULTIVARIATE_METHODS
 from indexlib.limits import require_memory
@@ -75,9 +74,9 @@ from indexlib.uncertainty.spec import (
     missing_label,
     normalisation_label,
     outlier_label,
-    read_weight_mapping,
     weighting_label,
 )
+from indexlib.uncertainty.weights import UncertainWeights
 from indicators import Framework, load_framework
 from indicators.errors import FrameworkError, SpecificationError
 
@@ -106,7 +105,7 @@ class _Group:
     varies: list[bool]  # per plan step: its score changes from run to run
 
 
-class UncertaintyModel:
+class UncertaintyModel(UncertainWeights):
     """The index as a function of the uncertain assumptions, evaluated for many runs at once.
 
     Shared by :func:`uncertainty_analysis`, :func:`one_at_a_time` and
@@ -264,50 +263,7 @@ class UncertaintyModel:
         """Sections whose choice changes between runs of the uncertainty analysis."""
         return [s for s in SECTIONS if len(self.drawn[s]) > 1]
 
-    # ------------------------------------------------------------------ weights
-    def _set_weights(self) -> None:
-        fw = self.prep.framework
-        setting = self.spec.weights
-        self.weight_method = setting.method if setting.varies else "fixed"
-        self.weight_alternatives: list[dict[str, float]] = []
-        if setting.method == "alternatives":
-            for source in setting.alternatives:
-                mapping = read_weight_mapping(source)
-                self.framework.with_weights(mapping)  # unknown ids, all-zero sibling groups: WeightsError
-                self.weight_alternatives.append(mapping)
-            ids = sorted({i for m in self.weight_alternatives for i in m}, key=_element_order(fw))
-            ids = [i for i in ids if i in fw.node_ids or i in fw.indicator_ids]
-            self.weight_ids = [i for i in ids if i != fw.root]
-        elif setting.method in ("uniform", "dirichlet"):
-            root_children = list(fw.children(fw.root))
-            ids = root_children + (fw.indicator_ids if setting.include_indicators else [])
-            self.weight_ids = [i for i in ids if fw.element(i).weight > 0]  # a zero weight stays zero
-        else:
-            self.weight_ids = []
-        self.nominal_weights = np.array([fw.element(i).weight for i in self.weight_ids], dtype=float)
-        parents = [fw.element(i).parent for i in self.weight_ids]
-        self._sibling_groups = [np.array([k for k, p in enumerate(parents) if p == parent])
-                                for parent in dict.fromkeys(parents)]
-        # The Sobol factor a weight belongs to: the child of the root above it.
-        top_of: dict[str, str] = {}
-        for child in fw.children(fw.root):
-            top_of[child] = child
-            if not fw.is_indicator(child):
-                for below in _descendants(fw, child):
-                    top_of[below] = child
-        self.weight_factor = [top_of[i] for i in self.weight_ids]
-        self.alternative_table = np.array(
-            [[m.get(i, fw.element(i).weight) for i in self.weight_ids] for m in self.weight_alternatives],
-            dtype=float).reshape(len(self.weight_alternatives), len(self.weight_ids))
-
-    def weight_columns(self) -> list[str]:
-        """Names of the unit-sample columns that drive the weights (one per weight, or one choice)."""
-        if self.weight_method == "alternatives":
-            return ["weights"]
-        if self.weight_method in ("uniform", "dirichlet"):
-            return [f"w:{i}" for i in self.weight_ids]
-        return []
-
+    # ------------------------------------------------------------------ weights (UncertainWeights) and draws
     def provenance(self) -> dict[str, Any]:
         """What every analysis manifest records about its inputs: versions, the SHA-256 of every input
         file (:mod:`indexlib.provenance`), framework, methodology."""
@@ -337,32 +293,6 @@ class UncertaintyModel:
             groups = []
         groups += self.varied_sections
         return list(dict.fromkeys(groups)), groups
-
-    def _weights_from_unit(self, unit: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        runs = unit.shape[0]
-        if self.weight_method == "alternatives":
-            choice = option_index(unit[:, 0], len(self.weight_alternatives))
-            return self.alternative_table[choice], choice
-        if self.weight_method == "uniform":
-            x = self.spec.weights.spread
-            weights = self.nominal_weights * (1.0 + x * (2.0 * unit - 1.0))
-        elif self.weight_method == "dirichlet":
-            # Inverse-CDF draws of independent gammas, normalised per sibling group: a Dirichlet
-            # draw that a Sobol' design can drive column by column.
-            shares = np.empty_like(self.nominal_weights)
-            for group in self._sibling_groups:
-                shares[group] = self.nominal_weights[group] / self.nominal_weights[group].sum()
-            alpha = self.spec.weights.concentration * shares
-            tiny = np.finfo(float).tiny
-            weights = special.gammaincinv(alpha, np.clip(unit, tiny, 1.0 - np.finfo(float).eps))
-            weights = np.maximum(weights, tiny)
-        else:
-            return np.empty((runs, 0)), None
-        # Relative weights: rescale each sibling group to its nominal sum (readable, scores unchanged).
-        for group in self._sibling_groups:
-            total = weights[:, group].sum(axis=1, keepdims=True)
-            weights[:, group] *= self.nominal_weights[group].sum() / total
-        return weights, None
 
     def runs_from_unit(self, unit: np.ndarray) -> RunTable:
         """Map unit samples (R, C) in [0, 1) to run parameters.
@@ -607,22 +537,6 @@ class UncertaintyModel:
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-def _descendants(framework: Framework, node: str) -> list[str]:
-    out: list[str] = []
-    stack = list(framework.children(node))
-    while stack:
-        current = stack.pop()
-        out.append(current)
-        if not framework.is_indicator(current):
-            stack.extend(framework.children(current))
-    return out
-
-
-def _element_order(framework: Framework) -> Callable[[str], int]:
-    order = {e: k for k, e in enumerate([*framework.node_ids, *framework.indicator_ids])}
-    return lambda element: order.get(element, len(order))
-
-
 def _with_weights(framework: Framework, methodology: Methodology) -> Framework:
     if not methodology.weights:
         return framework

@@ -32,3 +32,15 @@ def test_a_decimal_pandas_2_misreads_is_read_exactly():
     # 1.0000076293945312 is read one unit in the last place off by pandas 2's fast parser
     texts = [repr(float(np.nextafter(1.0000076293945312, 2.0))), "0.30000000000000004", "1.00000763"]
     assert to_floats(texts).tolist() == [float(t) for t in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.builds(repr, doubles), st.sampled_from(
+    ["", " ", " 2.5 ", "abc", "1,5", "1e999", "-1E999", "inf", "-Infinity", "nan", "1_000", "0x10", "+.5", "7."])),
+    max_size=40))
+def test_a_column_of_text_reads_as_its_cells_one_by_one(cells):
+    """The vectorised path of a string column (a file's cells) gives what the cells give as a list."""
+    expected = to_floats(cells)
+    for dtype in ("str", "string", object):
+        column = pd.Series(cells, dtype=dtype, index=range(10, 10 + len(cells)))
+        np.testing.assert_array_equal(to_floats(column), expected)
