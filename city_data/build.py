@@ -129,7 +129,7 @@ def build_panel(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.DataFra
     found = pd.concat([
         labour_productivity(paths["wdi"], cities),
         broadband(paths["ookla"], cities),
-        arwu_indicators(institution_placements(paths, cities, prepare_cities(None, sources_dir)), cities),
+        arwu_indicators(institution_placements(paths, cities), cities),
         patents(paths["patents"], cities),
         unicorn_indicator(unicorn_placements(paths, index_city_gazetteer(sources_dir), cities), cities),
         air_connectivity(paths, cities),
