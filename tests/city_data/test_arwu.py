@@ -123,6 +123,14 @@ def test_a_bad_place_row_is_an_error_naming_the_row(tmp_path, campuses, message)
         place(tmp_path, [{"institution": "Antwerp"}], campuses=campuses)
 
 
+def test_an_institution_with_two_place_rows_is_an_error(tmp_path):
+    paths = write_sources(tmp_path, [{"institution": "Antwerp"}])
+    campus = pd.read_csv(paths["arwu_places"], dtype=str, keep_default_na=False)
+    pd.concat([campus, campus]).to_csv(paths["arwu_places"], index=False)
+    with pytest.raises(DataValidationError, match=r"places\.csv, row 3: institution 'Antwerp': listed twice"):
+        institution_placements(paths, CITIES)
+
+
 def test_unknown_ror_id_is_an_error_naming_the_file(tmp_path):
     with pytest.raises(ValueError, match=r"match\.csv: ROR id\(s\) nowhere"):
         place(tmp_path, [{"ror_id": "nowhere"}])
