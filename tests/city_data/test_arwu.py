@@ -182,23 +182,19 @@ def institutions() -> pd.DataFrame:
     return arwu_institutions(SOURCES).set_index("institution")
 
 
-@pytest.mark.parametrize(("institution", "city"), [
-    ("University of Potsdam", "berlin"), ("Weizmann Institute of Science", "tel-aviv"),
-    ("University of Mainz", "frankfurt"), ("Technical University of Darmstadt", "frankfurt"),
-    ("Yokohama City University", "tokyo"), ("Princeton University", "philadelphia"),
-    ("Princeton University", "new-york")])
-def test_real_institutions_count_by_the_rule(institutions, institution, city):
+@pytest.mark.parametrize(("institution", "city", "located_by"), [
+    *[(name, city, LOCATED_BY_ROR) for name, city in (
+        ("University of Potsdam", "berlin"), ("Weizmann Institute of Science", "tel-aviv"),
+        ("University of Mainz", "frankfurt"), ("Technical University of Darmstadt", "frankfurt"),
+        ("Yokohama City University", "tokyo"), ("Princeton University", "philadelphia"),
+        ("Princeton University", "new-york"))],
+    # no stored ROR record: located by the GeoNames place of the main campus
+    *[(name, city, LOCATED_BY_PLACE) for name, city in (
+        ("University of Antwerp", "brussels"), ("Chang Gung University", "taipei"),
+        ("National Central University", "taipei"))]])
+def test_real_institutions_count_by_the_rule(institutions, institution, city, located_by):
     row = institutions.loc[institution]
-    assert row["located_by"] == LOCATED_BY_ROR
-    assert city in row["city_ids"].split(";")
-
-
-@pytest.mark.parametrize(("institution", "city"), [
-    ("University of Antwerp", "brussels"), ("Chang Gung University", "taipei"),
-    ("National Central University", "taipei")])
-def test_real_institutions_without_a_ror_record_count_by_their_campus_place(institutions, institution, city):
-    row = institutions.loc[institution]
-    assert row["located_by"] == LOCATED_BY_PLACE
+    assert row["located_by"] == located_by
     assert city in row["city_ids"].split(";")
 
 
