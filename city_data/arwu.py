@@ -6,10 +6,10 @@ transcription (``raw/arwu_2025/arwu2025_institution_city.csv``, whose scores the
 (Research Organization Registry, CC0) its name matches (exact name, exact alias, a close fuzzy match or a
 listed manual match; ``match_method`` and ``match_note`` say which, and ``city_data/derived/SOURCE.txt``
 how). ``city_data/derived/ror_locations.csv`` gives each record's place:
-the coordinates of its GeoNames city. An institution that no stored ROR record locates keeps the index
-city of the former institution → city table (``former_city_id``), placed at that city's GeoNames centre
-(``cities.csv``); one with neither counts for no city. A located institution then counts for every index
-city whose centre lies within 70 km of it, like an airport or a headquarters: the Weizmann Institute
+the coordinates of its GeoNames city. An institution without a stored ROR record is located by the GeoNames
+place of its main campus, assigned by hand in ``city_data/derived/arwu2025_places.csv`` (one row each, with the
+reason); one located by neither is an error. A located institution then counts for every index city whose
+centre lies within 70 km of it, like an airport or a headquarters: the Weizmann Institute
 (Rehovot) for Tel Aviv, Potsdam for Berlin, Mainz and Darmstadt for Frankfurt, Yokohama for Tokyo.
 """
 
@@ -25,25 +25,27 @@ from city_data.sources import (check_raw_files, to_number, prepare_cities, read_
                                resolve_sources, panel_rows)
 from indicators.errors import DataValidationError
 
-__all__ = ["LOCATED_BY_ROR", "LOCATED_BY_FORMER_CITY", "institution_placements", "arwu_institutions",
+__all__ = ["LOCATED_BY_ROR", "LOCATED_BY_PLACE", "campus_places", "institution_placements", "arwu_institutions",
            "arwu_indicators", "arwu_report",
            "matched_transcription"]
 
 _ARWU = ("ShanghaiRanking ARWU 2025 (transcription github.com/Joe-Chan-iStudio-Ltd/researchplymouth "
          "arwu/README.md); institutions located with ROR records (github.com/ror-community/ror-records @d93fc66; "
-         "city_data/derived/arwu2025_ror_match.csv) and counted for every index city within 70 km")
+         "city_data/derived/arwu2025_ror_match.csv; the others by the GeoNames place of their main campus, "
+         "city_data/derived/arwu2025_places.csv) and counted for every index city within 70 km")
 
-_ARWU_LICENCE = "ShanghaiRanking terms (not open); transcription repo MIT; ROR locations CC0 1.0"
+_ARWU_LICENCE = ("ShanghaiRanking terms (not open); transcription repo MIT; ROR locations CC0 1.0; "
+                 "GeoNames places CC BY 4.0")
 
 _ARWU_ZERO = "zero: no ARWU top-1000 institution within 70 km"
 
 #: How an institution was located (``located_by`` of :func:`arwu_institutions`).
 LOCATED_BY_ROR = "ROR record (GeoNames place)"
-LOCATED_BY_FORMER_CITY = "former institution->city table (no ROR record stored): the index city's centre"
+LOCATED_BY_PLACE = "GeoNames place of the main campus (city_data/derived/arwu2025_places.csv)"
 
 
 def matched_transcription(transcription: Path, match: Path) -> pd.DataFrame:
-    """The ARWU transcription's rows with the ROR match of each (``ror_id``, ``former_city_id``).
+    """The ARWU transcription's rows with the ROR id each matches (``ror_id``, empty where none is stored).
 
     The match file lists the transcription's institutions in the same order; a row whose name differs (a
     changed transcription) is an error naming both files and the row.
@@ -51,7 +53,7 @@ def matched_transcription(transcription: Path, match: Path) -> pd.DataFrame:
     arwu = read_text_csv(transcription, encoding="utf-8")
     require_columns(arwu, ("institution", "arwu2025_rank", "rank_lower", "hici_score", "pub_score"), transcription)
     matched = read_text_csv(match, encoding="utf-8")
-    require_columns(matched, ("institution", "ror_id", "former_city_id"), match)
+    require_columns(matched, ("institution", "ror_id"), match)
     if len(matched) != len(arwu):
         raise DataValidationError(f"{match}: {len(matched)} rows, but {transcription} has {len(arwu)}: the match "
                                   "must list the transcription's institutions row for row")
@@ -60,11 +62,33 @@ def matched_transcription(transcription: Path, match: Path) -> pd.DataFrame:
         row = int(differs[0])
         raise DataValidationError(f"{match}, row {row + 2}: institution {matched['institution'].iloc[row]!r}, but "
                                   f"{transcription} has {arwu['institution'].iloc[row]!r} there")
-    return arwu.assign(ror_id=matched["ror_id"], former_city_id=matched["former_city_id"])
+    return arwu.assign(ror_id=matched["ror_id"])
 
 
-def institution_placements(paths: dict[str, Path], cities: pd.DataFrame,
-                           all_cities: pd.DataFrame) -> pd.DataFrame:
+def campus_places(path: Path, institutions: pd.Series) -> pd.DataFrame:
+    """The hand-assigned GeoNames places (``arwu2025_places.csv``), indexed by institution.
+
+    An institution listed twice, one not in the transcription or a place without coordinates is an error
+    naming the file and the row.
+    """
+    places = read_text_csv(path, encoding="utf-8")
+    require_columns(places, ("institution", "place", "lat", "lon"), path)
+    lat, lon = to_number(places["lat"]), to_number(places["lon"])
+    problems = [(places["institution"].duplicated(), "listed twice"),
+                (~places["institution"].isin(institutions), "not an institution of the ARWU transcription"),
+                (lat.isna() | lon.isna() | ~lat.between(-90, 90) | ~lon.between(-180, 180),
+                 "no valid coordinates (lat, lon)")]
+    for mask, problem in problems:
+        rows = np.flatnonzero(mask.to_numpy())
+        if rows.size:
+            row = int(rows[0])
+            raise DataValidationError(f"{path}, row {row + 2}: institution {places['institution'].iloc[row]!r}: "
+                                      f"{problem}")
+    return places.assign(lat=lat, lon=lon).set_index("institution")
+
+
+def institution_placements(paths: dict[str, Path], cities: pd.DataFrame) -> pd.DataFrame:
+    """Locate each ARWU institution (its ROR record's place, else its campus place) and assign it to cities."""
     arwu = matched_transcription(paths["arwu"], paths["arwu_ror_match"])
     path = paths["arwu_ror_match"]
     locations = read_text_csv(paths["ror"], encoding="utf-8")
@@ -73,17 +97,13 @@ def institution_placements(paths: dict[str, Path], cities: pd.DataFrame,
     if unknown:
         raise DataValidationError(f"{path}: ROR id(s) {', '.join(unknown[:5])} not in {paths['ror']}")
     ror = locations.set_index("ror_id")
-    centre = all_cities.set_index("city_id")
-    former = arwu["former_city_id"].str.strip()
-    bad = sorted(set(former) - set(centre.index) - {""})
-    if bad:
-        raise DataValidationError(f"{path}: former_city_id {', '.join(bad)} is not an index city")
+    places = campus_places(paths["arwu_places"], arwu["institution"])
     has_ror = arwu["ror_id"] != ""
-    use_former = ~has_ror & (former != "")
-    lat = np.where(has_ror, arwu["ror_id"].map(to_number(ror["lat"])), np.nan)
-    lon = np.where(has_ror, arwu["ror_id"].map(to_number(ror["lng"])), np.nan)
-    lat = np.where(use_former, former.map(centre["lat"]), lat).astype(float)
-    lon = np.where(use_former, former.map(centre["lon"]), lon).astype(float)
+    unlocated = sorted(set(arwu.loc[~has_ror, "institution"]) - set(places.index))
+    if unlocated:
+        raise DataValidationError(f"{paths['arwu_places']}: no place for {len(unlocated)} ARWU institution(s) "
+                                  f"without a ROR record: {', '.join(map(repr, unlocated[:5]))}; every "
+                                  "institution must be located")
     frame = pd.DataFrame({
         "institution": arwu["institution"],
         "arwu2025_rank": arwu["arwu2025_rank"],
@@ -91,11 +111,12 @@ def institution_placements(paths: dict[str, Path], cities: pd.DataFrame,
         "hici_score": to_number(arwu["hici_score"]),
         "pub_score": to_number(arwu["pub_score"]),
         "ror_id": arwu["ror_id"],
-        "place": np.where(has_ror, arwu["ror_id"].map(ror["city"]).fillna(""), former),
-        "located_by": np.select([has_ror, use_former], [LOCATED_BY_ROR, LOCATED_BY_FORMER_CITY],
-                                "unplaced: no ROR record stored and outside every index city in the former table"),
-        "lat": lat,
-        "lon": lon,
+        "place": np.where(has_ror, arwu["ror_id"].map(ror["city"]), arwu["institution"].map(places["place"])),
+        "located_by": np.where(has_ror, LOCATED_BY_ROR, LOCATED_BY_PLACE),
+        "lat": np.where(has_ror, arwu["ror_id"].map(to_number(ror["lat"])),
+                        arwu["institution"].map(places["lat"])).astype(float),
+        "lon": np.where(has_ror, arwu["ror_id"].map(to_number(ror["lng"])),
+                        arwu["institution"].map(places["lon"])).astype(float),
     })
     return assign_points(frame, cities)
 
@@ -114,14 +135,13 @@ def arwu_institutions(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.D
     -------
     DataFrame
         One row per row of the ARWU transcription: ``institution, arwu2025_rank, rank_lower, hici_score,
-        pub_score, ror_id, place`` (the ROR record's GeoNames city, or the former index city),
-        ``located_by``, ``lat, lon`` (NaN when unplaced), ``city_ids`` (``;``-separated ids of every index
+        pub_score, ror_id, place`` (the ROR record's GeoNames city, else the GeoNames place of the main
+        campus), ``located_by``, ``lat, lon``, ``city_ids`` (``;``-separated ids of every index
         city within 70 km, nearest first), ``city_id`` (the nearest, None when none) and ``distance_km``.
     """
     sources_dir, raw = resolve_sources(Path(raw_dir))
     paths = check_raw_files(raw)
-    all_cities = prepare_cities(None, sources_dir)
-    return institution_placements(paths, prepare_cities(cities, sources_dir), all_cities)
+    return institution_placements(paths, prepare_cities(cities, sources_dir))
 
 
 def arwu_indicators(placements: pd.DataFrame, cities: pd.DataFrame) -> pd.DataFrame:
@@ -142,7 +162,7 @@ def arwu_indicators(placements: pd.DataFrame, cities: pd.DataFrame) -> pd.DataFr
                            f"(ranks {', '.join(rows['arwu2025_rank'].astype(str))}) and counted each time"
                            for name, rows in group.groupby("institution"))
         for city_id, group in repeated.groupby("city_id")}
-    fallback = counted[counted["located_by"] == LOCATED_BY_FORMER_CITY].groupby("city_id").size()
+    by_place = counted[counted["located_by"] == LOCATED_BY_PLACE].groupby("city_id").size()
 
     ids = cities["city_id"]
     blocks = []
@@ -161,9 +181,9 @@ def arwu_indicators(placements: pd.DataFrame, cities: pd.DataFrame) -> pd.DataFr
             parts = ["proxy"] if proxy else []
             if city_id in institutions.index:
                 parts.append(f"{institutions[city_id]} institutions within {METRO_RADIUS_KM:g} km")
-                if city_id in fallback.index:
-                    parts.append(f"{fallback[city_id]} of them without a stored ROR record, placed at the "
-                                 "centre of their former index city")
+                if city_id in by_place.index:
+                    parts.append(f"{by_place[city_id]} of them without a stored ROR record, located by the "
+                                 "GeoNames place of the main campus")
             else:
                 parts.append(_ARWU_ZERO)
             if city_id in duplicate_notes:

@@ -12,8 +12,9 @@ Every value is computed here from the raw files; nothing is copied from ``covera
   (:mod:`city_data.national`);
 * GHSL urban-centre values (01, and 15 where the city has one) come from :mod:`city_data.ghsl`;
 * Numbeo city values (14, 17, 21, 22, 23, 24) are matched by city name and country (:mod:`city_data.numbeo`);
-* the ARWU aggregates (05, 07, 08, 18) locate each institution by its ROR record (coordinates) and sum it
-  for every index city within 70 km (the metro-area rule; :mod:`city_data.arwu`);
+* the ARWU aggregates (05, 07, 08, 18) locate each institution by its ROR record (coordinates), else by the
+  GeoNames place of its main campus (``city_data/derived/arwu2025_places.csv``), and sum it for every index
+  city within 70 km (the metro-area rule; :mod:`city_data.arwu`);
 * the unicorn valuation (09) locates each company's headquarters by its city name with the gazetteers of
   :mod:`city_data.metro` and counts it for every index city within 70 km (the metro-area rule); a
   headquarters no gazetteer locates counts for no city (:mod:`city_data.headquarters`);
@@ -129,7 +130,7 @@ def build_panel(raw_dir: Path, cities: pd.DataFrame | None = None) -> pd.DataFra
     found = pd.concat([
         labour_productivity(paths["wdi"], cities),
         broadband(paths["ookla"], cities),
-        arwu_indicators(institution_placements(paths, cities, prepare_cities(None, sources_dir)), cities),
+        arwu_indicators(institution_placements(paths, cities), cities),
         patents(paths["patents"], cities),
         unicorn_indicator(unicorn_placements(paths, index_city_gazetteer(sources_dir), cities), cities),
         air_connectivity(paths, cities),

@@ -43,11 +43,13 @@ RAW_FILES = {
 }
 
 #: Data this project derived for the build (city_data/derived, installed with the package; SOURCE.txt there):
-#: the ROR record each ARWU institution matches, row for row with the transcription, and those records' places.
+#: the ROR record each ARWU institution matches, row for row with the transcription, those records' places, and
+#: the GeoNames place of the main campus of each institution without a stored ROR record.
 DERIVED_DIR = Path(__file__).parent / "derived"
 DERIVED_FILES = {
     "arwu_ror_match": "arwu2025_ror_match.csv",
     "ror": "ror_locations.csv",
+    "arwu_places": "arwu2025_places.csv",
 }
 
 

@@ -219,8 +219,7 @@ def main(clone, sources, out_dir):
                 else:
                     method, note = "unmatched", f"no ROR record in {country}"
         out.append({"institution": name, "arwu2025_rank": row["arwu2025_rank"], "iso2": country, "ror_id": ror_id,
-                    "match_method": method, "match_note": note,
-                    "former_city_id": row["city_id"] if not ror_id else ""})
+                    "match_method": method, "match_note": note})
     # The match only, row for row with the transcription (the build reads the ARWU scores from there).
     target = Path(out_dir) / "arwu2025_ror_match.csv"
     with open(target, "w", encoding="utf-8", newline="") as f:
@@ -238,13 +237,10 @@ def main(clone, sources, out_dir):
     unmatched = [r for r in out if r["match_method"] == "unmatched"]
     lines = [f"ARWU 2025 institutions without a ROR record in ror-records @{commit[:7]} ({len(unmatched)} of "
              f"{len(out):,} rows).",
-             "Derived by city_data/derived/match_arwu_ror.py. former_city_id = the index city of the former manual",
-             "institution->city table (arwu2025_institution_city.csv); the build places such an institution at that",
-             "city's GeoNames centre (cities.csv) and applies the 70 km rule from there. Without a former city the",
-             "institution counts for no city.", "",
-             "institution | ARWU rank | country | former_city_id | why unmatched"]
-    lines += [f"{r['institution']} | {r['arwu2025_rank']} | {r['iso2']} | {r['former_city_id'] or '-'} | "
-              f"{r['match_note']}" for r in unmatched]
+             "Derived by city_data/derived/match_arwu_ror.py. The build locates each of these by the GeoNames place",
+             "of its main campus, assigned by hand in city_data/derived/arwu2025_places.csv (arwu2025_places.py).", "",
+             "institution | ARWU rank | country | why unmatched"]
+    lines += [f"{r['institution']} | {r['arwu2025_rank']} | {r['iso2']} | {r['match_note']}" for r in unmatched]
     for method, title in (("manual", "Matched by hand (match_method = manual; reason in match_note):"),
                           ("fuzzy", f"Matched by the fuzzy rule (ratio >= {FUZZY_MIN}, margin >= {FUZZY_MARGIN}):")):
         lines += ["", title] + [f"{r['institution']} | {r['iso2']} | ROR {r['ror_id']} | {r['match_note']}"

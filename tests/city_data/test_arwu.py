@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from city_data.arwu import (LOCATED_BY_FORMER_CITY, LOCATED_BY_ROR, arwu_indicators, arwu_institutions,
+from city_data.arwu import (LOCATED_BY_PLACE, LOCATED_BY_ROR, arwu_indicators, arwu_institutions,
                             institution_placements)
 from city_data.metro import METRO_RADIUS_KM, assign_points, counted_per_city
 from indicators.errors import DataValidationError
@@ -33,24 +33,35 @@ PLACES = {  # ror_id: (name, city, lat, lng)
 }
 
 
-def write_sources(tmp_path: Path, rows: list[dict], places: dict = PLACES) -> dict[str, Path]:
-    """An ARWU transcription, its ROR match and a ROR location extract laid out as the build reads them."""
+#: Hand-assigned campus places of institutions without a ROR record (institution: place, lat, lon).
+CAMPUSES = {"Antwerp": ("Antwerp", 51.22047, 4.40026)}
+
+
+def write_sources(tmp_path: Path, rows: list[dict], places: dict = PLACES,
+                  campuses: dict | None = None) -> dict[str, Path]:
+    """An ARWU transcription, its ROR match, a ROR location extract and the campus places as the build reads them."""
     rows = [{"institution": "x", "arwu2025_rank": "1", "rank_lower": "1", "hici_score": "10.0",
-             "pub_score": "20.0", "ror_id": "", "former_city_id": ""} | row for row in rows]
-    transcription = pd.DataFrame([{k: v for k, v in row.items() if k not in {"ror_id", "former_city_id"}}
-                                  for row in rows])
-    match = pd.DataFrame([{k: row[k] for k in ("institution", "ror_id", "former_city_id")} for row in rows])
+             "pub_score": "20.0", "ror_id": ""} | row for row in rows]
+    transcription = pd.DataFrame([{k: v for k, v in row.items() if k != "ror_id"} for row in rows])
+    match = pd.DataFrame([{k: row[k] for k in ("institution", "ror_id")} for row in rows])
+    if campuses is None:  # the campus rows of the institutions listed
+        campuses = {name: value for name, value in CAMPUSES.items() if name in set(transcription["institution"])}
     ror = pd.DataFrame([{"ror_id": key, "name": name, "city": city, "lat": lat, "lng": lng}
                         for key, (name, city, lat, lng) in places.items()])
-    paths = {"arwu": tmp_path / "arwu.csv", "arwu_ror_match": tmp_path / "match.csv", "ror": tmp_path / "ror.csv"}
+    campus = pd.DataFrame([{"institution": name, "place": place, "lat": lat, "lon": lon}
+                           for name, (place, lat, lon) in campuses.items()],
+                          columns=["institution", "place", "lat", "lon"])
+    paths = {"arwu": tmp_path / "arwu.csv", "arwu_ror_match": tmp_path / "match.csv", "ror": tmp_path / "ror.csv",
+             "arwu_places": tmp_path / "places.csv"}
     transcription.to_csv(paths["arwu"], index=False)
     match.to_csv(paths["arwu_ror_match"], index=False)
     ror.to_csv(paths["ror"], index=False)
+    campus.to_csv(paths["arwu_places"], index=False)
     return paths
 
 
-def place(tmp_path, rows, cities=CITIES, places=PLACES):
-    return institution_placements(write_sources(tmp_path, rows, places), cities, cities)
+def place(tmp_path, rows, cities=CITIES, places=PLACES, campuses=None):
+    return institution_placements(write_sources(tmp_path, rows, places, campuses), cities)
 
 
 def test_potsdam_and_weizmann_are_counted_alike(tmp_path):
@@ -80,22 +91,49 @@ def test_an_institution_between_two_index_cities_counts_for_both(tmp_path):
     assert values[("07", "a")] == values[("07", "b")] == 0.25  # (50/100)^2 for each city
 
 
-def test_without_a_ror_record_the_former_city_or_no_city(tmp_path):
-    placements = place(tmp_path, [{"institution": "kept", "former_city_id": "tokyo"},
-                                  {"institution": "unplaced"}])
-    assert placements.loc[0, "located_by"] == LOCATED_BY_FORMER_CITY
-    assert placements.loc[0, "city_ids"] == "tokyo" and placements.loc[0, "distance_km"] == 0
-    assert placements.loc[1, "located_by"].startswith("unplaced")
-    assert placements.loc[1, "city_ids"] == "" and np.isnan(placements.loc[1, "lat"])
-    notes = arwu_indicators(placements, CITIES).set_index(["city_id", "indicator_id"])["note"]
-    assert "without a stored ROR record" in notes[("tokyo", "08")]
+def test_without_a_ror_record_the_campus_place_locates_it_and_the_same_rule_counts_it(tmp_path):
+    cities = pd.DataFrame({"city_id": ["brussels", "frankfurt"], "lat": [50.85045, 50.11552],
+                           "lon": [4.34878, 8.68417]})
+    placements = place(tmp_path, [{"institution": "Antwerp"}, {"institution": "Mainz", "ror_id": "mainz"}],
+                       cities=cities)
+    # Antwerp is 41 km from Brussels' centre: counted for Brussels as a ROR-located institution would be.
+    assert list(placements["located_by"]) == [LOCATED_BY_PLACE, LOCATED_BY_ROR]
+    assert list(placements["place"]) == ["Antwerp", "Mainz"]
+    assert list(placements["city_ids"]) == ["brussels", "frankfurt"]
+    assert 40 < placements.loc[0, "distance_km"] < 42
+    notes = arwu_indicators(placements, cities).set_index(["city_id", "indicator_id"])["note"]
+    assert "1 of them without a stored ROR record" in notes[("brussels", "08")]
+    assert "without a stored ROR record" not in notes[("frankfurt", "08")]
+    # a place row beyond 70 km counts for no city
+    far = place(tmp_path, [{"institution": "Antwerp"}], cities=cities.iloc[1:])
+    assert far.loc[0, "city_ids"] == "" and far.loc[0, "distance_km"] > METRO_RADIUS_KM
 
 
-def test_unknown_ror_id_or_city_is_an_error_naming_the_file(tmp_path):
+def test_an_institution_located_by_neither_is_an_error_naming_it(tmp_path):
+    with pytest.raises(DataValidationError, match=r"places\.csv: no place for 1 ARWU institution.*'Nowhere U'"):
+        place(tmp_path, [{"institution": "Antwerp"}, {"institution": "Nowhere U"}])
+
+
+@pytest.mark.parametrize(("campuses", "message"), [
+    ({"Antwerp": ("Antwerp", "", 4.4)}, r"row 2: institution 'Antwerp': no valid coordinates"),
+    ({"Antwerp": ("Antwerp", 51.2, 4.4), "Atlantis U": ("Atlantis", 0.0, 0.0)},
+     r"row 3: institution 'Atlantis U': not an institution of the ARWU transcription")])
+def test_a_bad_place_row_is_an_error_naming_the_row(tmp_path, campuses, message):
+    with pytest.raises(DataValidationError, match=r"places\.csv, " + message):
+        place(tmp_path, [{"institution": "Antwerp"}], campuses=campuses)
+
+
+def test_an_institution_with_two_place_rows_is_an_error(tmp_path):
+    paths = write_sources(tmp_path, [{"institution": "Antwerp"}])
+    campus = pd.read_csv(paths["arwu_places"], dtype=str, keep_default_na=False)
+    pd.concat([campus, campus]).to_csv(paths["arwu_places"], index=False)
+    with pytest.raises(DataValidationError, match=r"places\.csv, row 3: institution 'Antwerp': listed twice"):
+        institution_placements(paths, CITIES)
+
+
+def test_unknown_ror_id_is_an_error_naming_the_file(tmp_path):
     with pytest.raises(ValueError, match=r"match\.csv: ROR id\(s\) nowhere"):
         place(tmp_path, [{"ror_id": "nowhere"}])
-    with pytest.raises(ValueError, match=r"match\.csv: former_city_id atlantis"):
-        place(tmp_path, [{"former_city_id": "atlantis"}])
 
 
 def test_a_match_out_of_step_with_the_transcription_is_an_error_naming_the_row(tmp_path):
@@ -104,10 +142,10 @@ def test_a_match_out_of_step_with_the_transcription_is_an_error_naming_the_row(t
     match.loc[1, "institution"] = "C"
     match.to_csv(paths["arwu_ror_match"], index=False)
     with pytest.raises(DataValidationError, match=r"match\.csv, row 3: institution 'C', but .*arwu\.csv has 'B'"):
-        institution_placements(paths, CITIES, CITIES)
+        institution_placements(paths, CITIES)
     match.iloc[:1].to_csv(paths["arwu_ror_match"], index=False)
     with pytest.raises(DataValidationError, match=r"match\.csv: 1 rows, but .*arwu\.csv has 2"):
-        institution_placements(paths, CITIES, CITIES)
+        institution_placements(paths, CITIES)
 
 
 @settings(max_examples=40, deadline=None)
@@ -144,19 +182,26 @@ def institutions() -> pd.DataFrame:
     return arwu_institutions(SOURCES).set_index("institution")
 
 
-@pytest.mark.parametrize(("institution", "city"), [
-    ("University of Potsdam", "berlin"), ("Weizmann Institute of Science", "tel-aviv"),
-    ("University of Mainz", "frankfurt"), ("Technical University of Darmstadt", "frankfurt"),
-    ("Yokohama City University", "tokyo"), ("Princeton University", "philadelphia"),
-    ("Princeton University", "new-york")])
-def test_real_institutions_count_by_the_rule(institutions, institution, city):
+@pytest.mark.parametrize(("institution", "city", "located_by"), [
+    *[(name, city, LOCATED_BY_ROR) for name, city in (
+        ("University of Potsdam", "berlin"), ("Weizmann Institute of Science", "tel-aviv"),
+        ("University of Mainz", "frankfurt"), ("Technical University of Darmstadt", "frankfurt"),
+        ("Yokohama City University", "tokyo"), ("Princeton University", "philadelphia"),
+        ("Princeton University", "new-york"))],
+    # no stored ROR record: located by the GeoNames place of the main campus
+    *[(name, city, LOCATED_BY_PLACE) for name, city in (
+        ("University of Antwerp", "brussels"), ("Chang Gung University", "taipei"),
+        ("National Central University", "taipei"))]])
+def test_real_institutions_count_by_the_rule(institutions, institution, city, located_by):
     row = institutions.loc[institution]
-    assert row["located_by"] == LOCATED_BY_ROR
+    assert row["located_by"] == located_by
     assert city in row["city_ids"].split(";")
 
 
-def test_real_institutions_are_located_from_ror_not_from_a_city_table(institutions):
+def test_every_real_institution_is_located_from_ror_or_its_campus_place(institutions):
     by = institutions["located_by"].value_counts()
     assert by[LOCATED_BY_ROR] >= 930
+    assert by[LOCATED_BY_ROR] + by[LOCATED_BY_PLACE] == len(institutions) == 1000
+    assert institutions[["lat", "lon"]].notna().all().all()
     # Stony Brook lies 80 km from New York's centre: the former table counted it, the rule does not.
     assert "new-york" not in institutions.loc["Stony Brook University", "city_ids"]
