@@ -121,7 +121,7 @@ def test_release_writes_every_file_and_the_ranking_with_names(named_panel, hosti
     assert ranking.loc[ranking["city_id"] == "c00", "city_en"].item() == "'" + hostile_names["c00"]
     assert ranking.loc[ranking["city_id"] == "c05", "city_en"].item() == hostile_names["c05"]
     results = json.loads((out / "results.json").read_text())
-    np.testing.assert_allclose(ranking["score"], [r["score"] for r in results["ranking"]], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(ranking["score"], results["ranking"]["score"], rtol=0, atol=1e-9)
     manifest = json.loads((out / "manifest.json").read_text())
     assert {"panel", "framework", "methodology"} <= set(manifest["inputs"])
     assert all(len(entry["sha256"]) == 64 for entry in manifest["inputs"].values())
