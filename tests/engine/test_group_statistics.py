@@ -1,5 +1,5 @@
 """The vectorised group statistics (one sort of the candidate groups' cells for every indicator) give
-bit for bit what the per-indicator implementation they replaced gave: values, rules and levels."""
+bit for bit what the rules computed one group and indicator at a time give: values, rules and levels."""
 
 from __future__ import annotations
 
@@ -12,85 +12,43 @@ from indexlib.impute.methods import ALL_CITIES, ALL_CITIES_MEAN, _group_codes, _
 from indexlib.impute.options import GroupOptions
 
 
-# ------------------------------------------- the reference: the per-indicator implementation, verbatim
-def _reference_statistics(columns: np.ndarray, todo: np.ndarray, value_order: np.ndarray, codes: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    r"""Per group (code ≥ 0) and indicator: donors, cells to fill, distinct donor values, median and mean.
-
-    ``columns`` and ``todo`` are indicators × cities; ``value_order`` sorts each indicator's cities by
-    value, missing last. A stable sort of that order by group (a radix sort of small integers) puts
-    each group's values in order, missing last, so the median is
-    :math:`(x_{(\lfloor (c-1)/2 \rfloor)} + x_{(\lfloor c/2 \rfloor)})/2` of the group's :math:`c` sorted
-    values, as ``numpy.nanmedian`` computes it, and the mean :math:`\sum_i x_i / c` is summed in that
-    order too (so it does not depend on the order of the cities), with no pass over all cities per group.
-    """
-    groups = int(codes.max()) + 1
-    small = codes.astype(np.int16 if groups < 2**15 else np.int64)
-    sorted_codes = np.sort(small)
-    offset = int(np.searchsorted(sorted_codes, 0))  # cities without a label sort first and are left out
-    starts = np.searchsorted(sorted_codes, np.arange(groups)) - offset
-    first = np.zeros(len(codes) - offset, dtype=bool)
-    first[starts] = True
-    shape = (groups, columns.shape[0])
-    count, recipients, distinct = (np.zeros(shape, dtype=np.intp) for _ in range(3))
-    median = np.full(shape, np.nan)
-    mean = np.full(shape, np.nan)
-    for j in range(columns.shape[0]):  # one stable radix sort per indicator, every group at once
-        order = value_order[j][np.argsort(small[value_order[j]], kind="stable")][offset:]
-        ordered = columns[j, order]
-        new = ~np.isnan(ordered)
-        count[:, j] = np.add.reduceat(new, starts, dtype=np.intp)
-        recipients[:, j] = np.add.reduceat(todo[j, order], starts, dtype=np.intp)
-        new[1:] &= (ordered[1:] != ordered[:-1]) | first[1:]
-        distinct[:, j] = np.add.reduceat(new, starts, dtype=np.intp)
-        present = count[:, j] > 0
-        low = ordered[starts[present] + (count[present, j] - 1) // 2]
-        high = ordered[starts[present] + count[present, j] // 2]
-        median[present, j] = (low + high) / 2
-        total = np.add.reduceat(np.where(np.isnan(ordered), 0.0, ordered), starts)
-        mean[present, j] = total[present] / count[present, j]
-    return count, recipients, distinct, median, mean
-
-
-def _reference_fill(data: np.ndarray, options: GroupOptions, attributes: pd.DataFrame | None, statistic: str
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+# ------------------------------------------------------- the reference: one group and indicator at a time
+def _reference_fill(data: np.ndarray, options: GroupOptions, attributes: pd.DataFrame, statistic: str
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rules of :mod:`indexlib.impute` written out per group level, group and indicator: a group's
+    values sorted (stable, missing last), median of the middle two donors, mean summed in that order."""
     filled = data.copy()
     rules = np.full(data.shape, "", dtype=object)
     levels = np.full(data.shape, "", dtype=object)
     todo = np.isnan(data)
-    columns = np.ascontiguousarray(data.T)
-    value_order = np.argsort(columns, axis=1, kind="stable")  # shared by every group level
     for group, needed, distinct_needed in zip(options.groups, options.min_values, options.min_distinct):
         codes = _group_codes(attributes, group)
-        if codes is None or codes.max(initial=-1) < 0:
+        if codes is None:
             continue
-        count, recipients, distinct, median, mean = _reference_statistics(columns, np.ascontiguousarray(todo.T),
-                                                                      value_order, codes)
-        value = median if statistic == "median" else mean
-        accepted = ((recipients > 0) & (count >= needed) & (distinct >= distinct_needed)
-                    & (recipients <= options.max_copies))
-        if not accepted.any():
-            continue
-        usable = todo & (codes >= 0)[:, None] & accepted[np.maximum(codes, 0)]
-        rows, columns_used = np.nonzero(usable)
-        filled[rows, columns_used] = value[codes[rows], columns_used]
-        labels = np.full(accepted.shape, "", dtype=object)
-        chosen_groups, chosen_columns = np.nonzero(accepted)  # one label per group and indicator, not per cell
-        labels[chosen_groups, chosen_columns] = [f"{statistic} of {group} ({c} cities, {d} distinct values)" for c, d in
-                                                 zip(count[chosen_groups, chosen_columns],
-                                                     distinct[chosen_groups, chosen_columns])]
-        rules[rows, columns_used] = labels[codes[rows], columns_used]
-        levels[rows, columns_used] = f"{statistic} of {group}"
-        todo &= ~usable
-    if todo.any():
-        # the mean is summed in value order, so that it does not depend on the order of the cities
-        overall = np.nanmedian(data, axis=0) if statistic == "median" else np.nanmean(np.sort(data, axis=0), axis=0)
-        rows, columns_used = np.nonzero(todo)
-        filled[rows, columns_used] = overall[columns_used]
-        rules[rows, columns_used] = ALL_CITIES if statistic == "median" else ALL_CITIES_MEAN
-        levels[rows, columns_used] = ALL_CITIES if statistic == "median" else ALL_CITIES_MEAN
+        done = np.zeros(data.shape, dtype=bool)
+        for g in range(int(codes.max()) + 1):
+            members = codes == g
+            for j in range(data.shape[1]):
+                cells = members & todo[:, j]
+                ordered = np.sort(data[members, j], kind="stable")
+                donors = ordered[~np.isnan(ordered)]
+                c, d = len(donors), len(np.unique(donors))
+                if not (0 < cells.sum() <= options.max_copies and c >= needed and d >= distinct_needed):
+                    continue
+                if statistic == "median":
+                    value = (donors[(c - 1) // 2] + donors[c // 2]) / 2
+                else:
+                    value = np.add.reduceat(np.where(np.isnan(ordered), 0.0, ordered), [0])[0] / c
+                filled[cells, j] = value
+                rules[cells, j] = f"{statistic} of {group} ({c} cities, {d} distinct values)"
+                levels[cells, j] = f"{statistic} of {group}"
+                done[cells, j] = True
+        todo &= ~done
+    fallback = np.nanmedian(data, axis=0) if statistic == "median" else np.nanmean(np.sort(data, axis=0), axis=0)
+    for j in range(data.shape[1]):
+        filled[todo[:, j], j] = fallback[j]
+        rules[todo[:, j], j] = levels[todo[:, j], j] = ALL_CITIES if statistic == "median" else ALL_CITIES_MEAN
     return filled, rules, levels
-
 
 
 # ---------------------------------------------------------------------------------------------- tests
