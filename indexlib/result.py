@@ -308,15 +308,18 @@ def _json_value(value: Any, indent: str = "") -> bytes:
     holding frames entry by entry, anything else by the standard library."""
     if isinstance(value, pd.DataFrame):
         return _table_json(value, indent)
-    if isinstance(value, Mapping) and any(isinstance(v, (pd.DataFrame, Mapping)) for v in value.values()):
-        if not value:
-            return b"{}"
+    if isinstance(value, Mapping) and _holds_frame(value):
         inner = indent + "  "
         return b"{\n" + b",\n".join(f"{inner}{json.dumps(str(name), ensure_ascii=False)}: ".encode()
                                       + _json_value(item, inner) for name, item in value.items()) \
             + f"\n{indent}}}".encode()
     text = json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
     return text.replace("\n", "\n" + indent).encode("utf-8")
+
+
+def _holds_frame(value: Any) -> bool:
+    return isinstance(value, pd.DataFrame) or (isinstance(value, Mapping)
+                                                and any(_holds_frame(v) for v in value.values()))
 
 
 def _table_json(frame: pd.DataFrame, indent: str = "") -> bytes:

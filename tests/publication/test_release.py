@@ -21,6 +21,7 @@ from indexlib.methodology import Methodology
 from indicators._numbers import EXACT_CSV
 from indexlib.publish import csv_text, guard_csv_text, xlsx_bytes
 from indexlib.publish.release import release
+from indexlib.result import results_tables
 from indicators.errors import OutputError, SpecificationError
 
 RELEASE_FILES = {"ranking.csv", "ranking.xlsx", "results.json", "report.html", "manifest.json"}
@@ -153,7 +154,11 @@ def test_uncertainty_intervals_and_seed_are_published(named_panel, tmp_path):
     assert len(intervals) == 12 and {"p05_rank", "p95_rank"} <= set(intervals.columns)
     manifest = json.loads((out / "manifest.json").read_text())
     assert (manifest["seed"], manifest["uncertainty_runs"]) == (7, 30)
-    assert json.loads((out / "results.json").read_text())["uncertainty"]["seed"] == 7
+    results = json.loads((out / "results.json").read_text())
+    assert results["uncertainty"]["seed"] == 7
+    published = results_tables(results)["rank_intervals"]  # the columns layout of results.json
+    assert published["city_id"].tolist() == intervals["city_id"].tolist()
+    assert published["p95_rank"].tolist() == intervals["p95_rank"].tolist()
     assert '"p95_rank"' in (out / "report.html").read_text()
 
 
