@@ -29,7 +29,8 @@ __all__ = ["IndexResult", "IMPUTED_WEIGHT_THRESHOLD", "RESULTS_FORMAT", "imputed
 #: the imputation than about its data.
 IMPUTED_WEIGHT_THRESHOLD = 0.25
 #: Decimal places of the numbers of ``results.json``: pandas' ``double_precision``, at its maximum
-#: (a number read back is within 1e-15 of the build's; 12 before format 2).
+#: (a number read back is within 1e-15 of the build's, beyond 1e16 to 15 significant digits; 12
+#: before format 2).
 JSON_DECIMALS = 15
 #: The layout of ``results.json`` (:meth:`IndexResult.results_json`): tables as ``{column: [values…]}``.
 RESULTS_FORMAT = "indexlib-results/2"
