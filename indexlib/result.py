@@ -235,7 +235,7 @@ class IndexResult:
         ``{column: [values…]}``, the effective weights and the manifest."""
         return {
             "format": RESULTS_FORMAT,
-            **{name: json.loads(_table_json(table)) for name, table in self._tables().items()},
+            **{name: json.loads(_json_value(table)) for name, table in self._tables().items()},
             "effective_weights": {k: float(v) for k, v in self.effective_weights().items()},
             "manifest": self.manifest(),
         }
@@ -304,35 +304,46 @@ def results_tables(document: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
             if isinstance(value, dict) and name in _TABLES}
 
 
-def _json_value(value: Any, indent: str = "") -> bytes:
-    """``value`` as indented JSON (UTF-8): a data frame as a table (:func:`_table_json`), a mapping
+def _json_value(value: Any) -> bytes:
+    """``value`` as indented JSON (UTF-8): a data frame as a table (:func:`_json_parts`), a mapping
     holding frames entry by entry, anything else by the standard library."""
+    parts: list[bytes] = []
+    _json_parts(value, "", parts)
+    return b"".join(parts)  # the one copy of the whole text: a table's columns are appended, not joined
+
+
+def _json_parts(value: Any, indent: str, parts: list[bytes]) -> None:
+    """Append the UTF-8 pieces of ``value`` as JSON to ``parts``.
+
+    A table is a JSON object of its columns, one line per column, each encoded by pandas' JSON
+    writer (``JSON_DECIMALS`` decimals, missing as ``null``; a line break inside a value is escaped,
+    ``\\n``).
+    """
+    inner = indent + "  "
     if isinstance(value, pd.DataFrame):
-        return _table_json(value, indent)
-    if isinstance(value, Mapping) and _holds_frame(value):
-        inner = indent + "  "
-        return b"{\n" + b",\n".join(f"{inner}{json.dumps(str(name), ensure_ascii=False)}: ".encode()
-                                      + _json_value(item, inner) for name, item in value.items()) \
-            + f"\n{indent}}}".encode()
-    text = json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
-    return text.replace("\n", "\n" + indent).encode("utf-8")
+        entries: list[tuple[Any, Any]] = [(name, value.iloc[:, k]) for k, name in enumerate(value.columns)]
+    elif isinstance(value, Mapping) and _holds_frame(value):
+        entries = list(value.items())
+    else:
+        text = json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
+        parts.append(text.replace("\n", "\n" + indent).encode("utf-8"))
+        return
+    if not entries:
+        parts.append(b"{}")
+        return
+    for k, (name, item) in enumerate(entries):
+        parts.append(f"{',' if k else '{'}\n{inner}{json.dumps(str(name), ensure_ascii=False)}: ".encode())
+        if isinstance(value, pd.DataFrame):  # item is a column
+            text = item.to_json(orient="values", double_precision=JSON_DECIMALS, force_ascii=False)
+            parts.append(text.encode("utf-8"))
+        else:
+            _json_parts(item, inner, parts)
+    parts.append(f"\n{indent}}}".encode())
 
 
 def _holds_frame(value: Any) -> bool:
     return isinstance(value, pd.DataFrame) or (isinstance(value, Mapping)
                                                 and any(_holds_frame(v) for v in value.values()))
-
-
-def _table_json(frame: pd.DataFrame, indent: str = "") -> bytes:
-    """A table as a JSON object of its columns, one line per column (pandas' encoder, ``JSON_DECIMALS``
-    decimals, missing as ``null``), UTF-8. A line break inside a value is escaped (``\\n``)."""
-    inner = indent + "  "
-    columns = [f"{inner}{json.dumps(str(name), ensure_ascii=False)}: "
-               + frame.iloc[:, k].to_json(orient="values", double_precision=JSON_DECIMALS, force_ascii=False)
-               for k, name in enumerate(frame.columns)]
-    if not columns:
-        return b"{}"
-    return ("{\n" + ",\n".join(columns) + f"\n{indent}}}").encode("utf-8")
 
 
 def _json_default(value: Any) -> Any:

@@ -65,13 +65,13 @@ def test_results_json_round_trips_to_the_tables_of_the_result_to_fifteen_decimal
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 10_000), scale=st.sampled_from([1e-6, 1.0, 1e4]))
 def test_any_float_column_round_trips_within_the_stated_precision(seed, scale):
-    from indexlib.result import _table_json
+    from indexlib.result import _json_value
 
     rng = np.random.default_rng(seed)
     values = rng.standard_normal(50) * scale
     values[rng.random(50) < 0.2] = np.nan
     frame = pd.DataFrame({"x": values, "n": np.arange(50), "t": [f"c{k}" for k in range(50)]})
-    back = pd.DataFrame(json.loads(_table_json(frame)))
+    back = pd.DataFrame(json.loads(_json_value(frame)))
     np.testing.assert_allclose(back["x"].to_numpy(dtype=float), values, rtol=0, atol=10.0 ** -JSON_DECIMALS)
     assert back["n"].tolist() == list(range(50)) and back["t"].tolist() == frame["t"].tolist()
 
