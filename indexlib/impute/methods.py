@@ -188,43 +188,58 @@ def _group_codes(attributes: pd.DataFrame | None, group: str) -> np.ndarray | No
     return cast(np.ndarray | None, renumbered[codes])
 
 
-def _group_statistics(columns: np.ndarray, todo: np.ndarray, value_order: np.ndarray, codes: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    r"""Per group (code ≥ 0) and indicator: donors, cells to fill, distinct donor values, median and mean.
+def _group_statistics(data: np.ndarray, missing: np.ndarray, todo: np.ndarray, codes: np.ndarray, needed: int,
+                      max_copies: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    r"""Per group (code ≥ 0) and indicator: whether it may fill cells, donors, distinct donor values,
+    median and mean.
 
-    ``columns`` and ``todo`` are indicators × cities; ``value_order`` sorts each indicator's cities by
-    value, missing last. A stable sort of that order by group (a radix sort of small integers) puts
-    each group's values in order, missing last, so the median is
-    :math:`(x_{(\lfloor (c-1)/2 \rfloor)} + x_{(\lfloor c/2 \rfloor)})/2` of the group's :math:`c` sorted
+    ``data``, ``missing`` (NaN in ``data``) and ``todo`` (cells still to fill) are cities × indicators.
+    A (group, indicator) pair is a candidate when it has cells to fill, at most ``max_copies`` of them
+    and at least ``needed`` donors; donors and cells to fill are counted from the missing cells alone
+    (``numpy.bincount``). Only the candidates' cells are sorted, all indicators at once, by
+    indicator, group and value (missing last, ties in city order), so that each
+    group's values are in order and the median is
+    :math:`(x_{(\lfloor (c-1)/2 \rfloor)} + x_{(\lfloor c/2 \rfloor)})/2` of its :math:`c` sorted
     values, as ``numpy.nanmedian`` computes it, and the mean :math:`\sum_i x_i / c` is summed in that
-    order too (so it does not depend on the order of the cities), with no pass over all cities per group.
+    order too (so it does not depend on the order of the cities). Distinct values, median and mean
+    are NaN/0 for the pairs that are not candidates.
     """
-    groups = int(codes.max()) + 1
-    small = codes.astype(np.int16 if groups < 2**15 else np.int64)
-    sorted_codes = np.sort(small)
-    offset = int(np.searchsorted(sorted_codes, 0))  # cities without a label sort first and are left out
-    starts = np.searchsorted(sorted_codes, np.arange(groups)) - offset
-    first = np.zeros(len(codes) - offset, dtype=bool)
-    first[starts] = True
-    shape = (groups, columns.shape[0])
-    count, recipients, distinct = (np.zeros(shape, dtype=np.intp) for _ in range(3))
-    median = np.full(shape, np.nan)
-    mean = np.full(shape, np.nan)
-    for j in range(columns.shape[0]):  # one stable radix sort per indicator, every group at once
-        order = value_order[j][np.argsort(small[value_order[j]], kind="stable")][offset:]
-        ordered = columns[j, order]
-        new = ~np.isnan(ordered)
-        count[:, j] = np.add.reduceat(new, starts, dtype=np.intp)
-        recipients[:, j] = np.add.reduceat(todo[j, order], starts, dtype=np.intp)
-        new[1:] &= (ordered[1:] != ordered[:-1]) | first[1:]
-        distinct[:, j] = np.add.reduceat(new, starts, dtype=np.intp)
-        present = count[:, j] > 0
-        low = ordered[starts[present] + (count[present, j] - 1) // 2]
-        high = ordered[starts[present] + count[present, j] // 2]
-        median[present, j] = (low + high) / 2
-        total = np.add.reduceat(np.where(np.isnan(ordered), 0.0, ordered), starts)
-        mean[present, j] = total[present] / count[present, j]
-    return count, recipients, distinct, median, mean
+    groups, indicators = int(codes.max()) + 1, data.shape[1]
+    labelled = codes >= 0
+
+    def per_group(cells: np.ndarray) -> np.ndarray:
+        rows, columns = np.nonzero(cells & labelled[:, None])
+        counted = np.bincount(codes[rows] * indicators + columns, minlength=groups * indicators)
+        return cast(np.ndarray, counted.reshape(groups, indicators))
+
+    count = np.bincount(codes[labelled], minlength=groups)[:, None] - per_group(missing)
+    recipients = per_group(todo)
+    candidate = (recipients > 0) & (recipients <= max_copies) & (count >= needed)
+    distinct = np.zeros(candidate.shape, dtype=np.intp)
+    median = np.full(candidate.shape, np.nan)
+    mean = np.full(candidate.shape, np.nan)
+    if not candidate.any():
+        return candidate, count, distinct, median, mean
+    # every cell, missing or not, of the candidate groups: each group's run ends with its missing cells
+    rows, columns = np.nonzero(candidate[np.maximum(codes, 0)] & labelled[:, None])
+    # numpy.lexsort((value, group, indicator)) as three stable sorts, the last two radix sorts of small integers
+    order = np.argsort(data[rows, columns], kind="stable")
+    for key, size in ((codes[rows], groups), (columns, indicators)):
+        small = key.astype(np.int16 if size < 2**15 else np.int64)
+        order = order[np.argsort(small[order], kind="stable")]
+    pair = columns[order].astype(np.int64) * groups + codes[rows[order]]
+    ordered = data[rows[order], columns[order]]
+    first = np.ones(len(pair), dtype=bool)
+    first[1:] = pair[1:] != pair[:-1]
+    starts = np.flatnonzero(first)
+    group, column = pair[starts] % groups, pair[starts] // groups
+    new = ~np.isnan(ordered)
+    donors = np.add.reduceat(new, starts, dtype=np.intp)
+    new[1:] &= (ordered[1:] != ordered[:-1]) | first[1:]
+    distinct[group, column] = np.add.reduceat(new, starts, dtype=np.intp)
+    median[group, column] = (ordered[starts + (donors - 1) // 2] + ordered[starts + donors // 2]) / 2
+    mean[group, column] = np.add.reduceat(np.where(np.isnan(ordered), 0.0, ordered), starts) / donors
+    return candidate, count, distinct, median, mean
 
 
 def _group_statistic(statistic: str) -> Callable[[np.ndarray, GroupOptions, pd.DataFrame | None],
@@ -245,29 +260,28 @@ def _group_fill(data: np.ndarray, options: GroupOptions, attributes: pd.DataFram
     filled = data.copy()
     rules = np.full(data.shape, "", dtype=object)
     levels = np.full(data.shape, "", dtype=object)
-    todo = np.isnan(data)
-    columns = np.ascontiguousarray(data.T)
-    value_order = np.argsort(columns, axis=1, kind="stable")  # shared by every group level
+    missing = np.isnan(data)
+    todo = missing.copy()
     for group, needed, distinct_needed in zip(options.groups, options.min_values, options.min_distinct):
         codes = _group_codes(attributes, group)
         if codes is None or codes.max(initial=-1) < 0:
             continue
-        count, recipients, distinct, median, mean = _group_statistics(columns, np.ascontiguousarray(todo.T),
-                                                                      value_order, codes)
+        candidate, count, distinct, median, mean = _group_statistics(data, missing, todo, codes, needed,
+                                                                     options.max_copies)
         value = median if statistic == "median" else mean
-        accepted = ((recipients > 0) & (count >= needed) & (distinct >= distinct_needed)
-                    & (recipients <= options.max_copies))
+        accepted = candidate & (distinct >= distinct_needed)
         if not accepted.any():
             continue
         usable = todo & (codes >= 0)[:, None] & accepted[np.maximum(codes, 0)]
         rows, columns_used = np.nonzero(usable)
         filled[rows, columns_used] = value[codes[rows], columns_used]
-        labels = np.full(accepted.shape, "", dtype=object)
-        chosen_groups, chosen_columns = np.nonzero(accepted)  # one label per group and indicator, not per cell
-        labels[chosen_groups, chosen_columns] = [f"{statistic} of {group} ({c} cities, {d} distinct values)" for c, d in
-                                                 zip(count[chosen_groups, chosen_columns],
-                                                     distinct[chosen_groups, chosen_columns])]
-        rules[rows, columns_used] = labels[codes[rows], columns_used]
+        # one label per distinct (donors, distinct values), not per group or cell
+        base = int(distinct.max()) + 1
+        pairs, which = np.unique(count[codes[rows], columns_used] * base + distinct[codes[rows], columns_used],
+                                 return_inverse=True)
+        texts = np.array([f"{statistic} of {group} ({c} cities, {d} distinct values)"
+                          for c, d in zip(*np.divmod(pairs, base))], dtype=object)
+        rules[rows, columns_used] = texts[which.ravel()]
         levels[rows, columns_used] = f"{statistic} of {group}"
         todo &= ~usable
     if todo.any():

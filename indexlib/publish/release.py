@@ -144,13 +144,13 @@ def release(out_dir: str | Path, *, data: str | Path | pd.DataFrame | None = Non
     for name, table in tables.items():
         sheets[f"audit {name}"[:31]] = table  # Excel's limit on sheet names
     outputs["ranking.xlsx"] = xlsx_bytes(sheets)
-    results = result.to_dict()
+    extra: dict[str, Any] = {}
     if intervals is not None:
-        results["rank_intervals"] = jsonable(intervals)
-        results["uncertainty"] = uncertainty
+        extra["rank_intervals"] = intervals
+        extra["uncertainty"] = jsonable(uncertainty)
     if tables:
-        results["audit"] = {"tables": {name: jsonable(table) for name, table in tables.items()}}
-    outputs["results.json"] = json.dumps(results, ensure_ascii=False, indent=2, default=jsonable) + "\n"
+        extra["audit"] = {"tables": tables}
+    outputs["results.json"] = result.results_json(extra) + b"\n"
     outputs["report.html"] = render_report(result, intervals=intervals, audit=tables or None,
                                            profiles=city_profiles or None)
     manifest = {

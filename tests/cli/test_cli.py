@@ -31,7 +31,7 @@ def test_build_writes_the_four_outputs(files, tmp_path, capsys):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["input"]["sha256"] and manifest["methodology"]["normalisation"]["method"] == "minmax"
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    assert len(results["ranking"]) == 12
+    assert len(results["ranking"]["city_id"]) == 12
     assert pd.read_csv(out / "indicator_scores.csv").shape == (12, 6)
     assert not list(out.glob(".*.tmp"))  # atomic writes leave no temporary files
 

@@ -111,7 +111,8 @@ def test_build_notes_and_records_indicators_still_failing():
         next(n for n in result.notes if "i4 (after log" in n)]
     note = next(n for n in result.notes if "the outlier rule" in n)
     assert note.startswith("1 indicator still fails the outlier rule")
-    assert [r["indicator_id"] for r in result.to_dict()["treatment_log"] if r["passes_after"] is False] == ["i4"]
+    log = result.to_dict()["treatment_log"]  # columns of values, as in results.json
+    assert [i for i, passes in zip(log["indicator_id"], log["passes_after"]) if passes is False] == ["i4"]
 
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)

@@ -21,6 +21,7 @@ from indexlib.methodology import Methodology
 from indicators._numbers import EXACT_CSV
 from indexlib.publish import csv_text, guard_csv_text, xlsx_bytes
 from indexlib.publish.release import release
+from indexlib.result import results_tables
 from indicators.errors import OutputError, SpecificationError
 
 RELEASE_FILES = {"ranking.csv", "ranking.xlsx", "results.json", "report.html", "manifest.json"}
@@ -121,7 +122,7 @@ def test_release_writes_every_file_and_the_ranking_with_names(named_panel, hosti
     assert ranking.loc[ranking["city_id"] == "c00", "city_en"].item() == "'" + hostile_names["c00"]
     assert ranking.loc[ranking["city_id"] == "c05", "city_en"].item() == hostile_names["c05"]
     results = json.loads((out / "results.json").read_text())
-    np.testing.assert_allclose(ranking["score"], [r["score"] for r in results["ranking"]], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(ranking["score"], results["ranking"]["score"], rtol=0, atol=1e-9)
     manifest = json.loads((out / "manifest.json").read_text())
     assert {"panel", "framework", "methodology"} <= set(manifest["inputs"])
     assert all(len(entry["sha256"]) == 64 for entry in manifest["inputs"].values())
@@ -153,7 +154,11 @@ def test_uncertainty_intervals_and_seed_are_published(named_panel, tmp_path):
     assert len(intervals) == 12 and {"p05_rank", "p95_rank"} <= set(intervals.columns)
     manifest = json.loads((out / "manifest.json").read_text())
     assert (manifest["seed"], manifest["uncertainty_runs"]) == (7, 30)
-    assert json.loads((out / "results.json").read_text())["uncertainty"]["seed"] == 7
+    results = json.loads((out / "results.json").read_text())
+    assert results["uncertainty"]["seed"] == 7
+    published = results_tables(results)["rank_intervals"]  # the columns layout of results.json
+    assert published["city_id"].tolist() == intervals["city_id"].tolist()
+    assert published["p95_rank"].tolist() == intervals["p95_rank"].tolist()
     assert '"p95_rank"' in (out / "report.html").read_text()
 
 
