@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
@@ -16,9 +16,6 @@ from indexlib.normalise._base import OnConstant, ordered_pair
 from indicators._config import ConfigModel
 from indicators.errors import SpecificationError
 from indicators.registry import MethodOptions, parse_options
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "SchemeOptions",

@@ -20,7 +20,7 @@ from indicators.errors import DataValidationError, DegenerateIndicatorError, Spe
 from indicators.polarity import parse_polarity
 from indicators.registry import MethodOptions, Registry, parse_options
 
-__all__ = ["NormaliserSpec", "NORMALISERS", "NormaliserOptions", "RangeOptions", "FitContext", "OnConstant",
+__all__ = ["to_range", "NormaliserSpec", "NORMALISERS", "NormaliserOptions", "RangeOptions", "FitContext", "OnConstant",
            "ordered_pair", "per_indicator",
            "polarity_vector", "check_not_constant"]
 
@@ -116,6 +116,13 @@ class NormaliserSpec:
 
 
 NORMALISERS: Registry[NormaliserSpec] = Registry("normaliser")
+
+
+def to_range(share: np.ndarray, feature_range: tuple[float, float]) -> np.ndarray:
+    """``lower + (upper - lower) * share``: a share of the way from worst to best (0 to 1, or beyond when
+    not capped) on the output scale ``feature_range = (lower, upper)``."""
+    lower, upper = feature_range
+    return np.asarray(lower + (upper - lower) * share, dtype=float)
 
 
 def polarity_vector(polarity: Sequence[Any] | np.ndarray | None, n_features: int) -> np.ndarray:

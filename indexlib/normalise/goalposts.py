@@ -11,7 +11,6 @@ before ``n_goalposts``): :math:`y = l + (u - l)(s x - g_{low})/(g_{high} - g_{lo
 
 from __future__ import annotations
 
-from typing import cast
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -22,6 +21,7 @@ from indexlib.normalise._base import (
     NormaliserSpec,
     RangeOptions,
     per_indicator,
+    to_range,
 )
 from indicators.errors import DataValidationError
 
@@ -63,7 +63,6 @@ def goalposts_fit(X: np.ndarray, polarity: np.ndarray, options: GoalpostOptions,
 def goalposts_apply(X: np.ndarray, polarity: np.ndarray, learned: dict[str, np.ndarray], options: GoalpostOptions
                     ) -> np.ndarray:
     """Scale between the goalposts, flipping ``-`` indicators; truncate outside them if asked."""
-    lower, upper = options.feature_range
     low, high = learned["goalpost_low"], learned["goalpost_high"]
     if options.direction_adjusted:
         share = (X * polarity - low) / (high - low)
@@ -72,7 +71,7 @@ def goalposts_apply(X: np.ndarray, polarity: np.ndarray, learned: dict[str, np.n
         share = np.where(polarity > 0, share, 1.0 - share)
     if options.truncate:
         share = np.clip(share, 0.0, 1.0)
-    return cast(np.ndarray, lower + (upper - lower) * share)
+    return to_range(share, options.feature_range)
 
 
 NORMALISERS.register("goalposts")(

@@ -8,12 +8,11 @@ capped at ``u`` by default (cities better than the reference score ``u``). Refer
 
 from __future__ import annotations
 
-from typing import cast
 
 import numpy as np
 from pydantic import Field, model_validator
 
-from indexlib.normalise._base import NORMALISERS, FitContext, NormaliserSpec, RangeOptions
+from indexlib.normalise._base import NORMALISERS, FitContext, NormaliserSpec, RangeOptions, to_range
 from indicators.errors import DataValidationError, DegenerateIndicatorError
 
 __all__ = ["ReferenceOptions", "reference_fit", "reference_apply"]
@@ -61,11 +60,10 @@ def reference_fit(X: np.ndarray, polarity: np.ndarray, options: ReferenceOptions
 def reference_apply(X: np.ndarray, polarity: np.ndarray, learned: dict[str, np.ndarray], options: ReferenceOptions
                     ) -> np.ndarray:
     """Scale so the reference city's value maps to the top of the range."""
-    lower, upper = options.feature_range
     share = (X * polarity - learned["data_min"]) / (learned["reference_values"] - learned["data_min"])
     if options.cap:
         share = np.minimum(share, 1.0)
-    return cast(np.ndarray, lower + (upper - lower) * share)
+    return to_range(share, options.feature_range)
 
 
 NORMALISERS.register("reference")(

@@ -11,7 +11,6 @@ units, one per indicator, and must be better than the worst city. With ``range =
 
 from __future__ import annotations
 
-from typing import cast
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -22,6 +21,7 @@ from indexlib.normalise._base import (
     NormaliserSpec,
     RangeOptions,
     per_indicator,
+    to_range,
 )
 from indicators.errors import DegenerateIndicatorError, SpecificationError
 
@@ -60,11 +60,10 @@ def target_fit(X: np.ndarray, polarity: np.ndarray, options: TargetOptions, cont
 def target_apply(X: np.ndarray, polarity: np.ndarray, learned: dict[str, np.ndarray], options: TargetOptions
                  ) -> np.ndarray:
     """Share of the way from the worst value to the target, scaled to ``feature_range``."""
-    lower, upper = options.feature_range
     share = (X - learned["worst"]) / (learned["target"] - learned["worst"])
     if options.cap:
         share = np.minimum(share, 1.0)
-    return cast(np.ndarray, lower + (upper - lower) * share)
+    return to_range(share, options.feature_range)
 
 
 NORMALISERS.register("target")(
