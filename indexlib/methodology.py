@@ -182,7 +182,7 @@ class MissingData(_RegisteredMethod):
     * ``group_mean`` (COINr ``i_mean_grp``): as ``group_median`` with the mean of the group's donors
       (and the mean of all cities as the last level), under the same donor and copy rules;
     * ``knn``: mean of the ``neighbours`` nearest cities over the other standardised indicators
-      (scikit-learn ``KNNImputer``);
+      (scikit-learn ``KNNImputer``'s rules, ties broken by value: :mod:`indexlib.impute.knn`);
     * ``iterative``: chained regressions on the other standardised indicators (scikit-learn
       ``IterativeImputer``, Bayesian ridge, seeded by ``seed``), clipped to the observed range;
     * ``nearest``: inverse-distance weighting of the ``neighbours`` geographically nearest cities

@@ -23,8 +23,8 @@ level). The methods:
   ``i_mean_grp``.
 * ``knn``: the mean of the :math:`k` most similar cities that have the indicator, similarity being
   the Euclidean distance over the other indicators after standardising each to mean 0 and
-  standard deviation 1, ignoring cells missing in either city (scikit-learn ``KNNImputer``;
-  Troyanskaya et al. 2001).
+  standard deviation 1, ignoring cells missing in either city (scikit-learn ``KNNImputer``'s rules,
+  Troyanskaya et al. 2001, with ties at the k-th distance broken by value: :mod:`indexlib.impute.knn`).
 * ``iterative``: each indicator regressed on the others in turn (Bayesian ridge), repeated up to
   10 rounds (scikit-learn ``IterativeImputer``; van Buuren & Groothuis-Oudshoorn 2011), on
   standardised values, clipped to the indicator's observed range.
@@ -56,6 +56,7 @@ import pandas as pd
 
 from typing import TYPE_CHECKING
 
+from indexlib.impute.knn import knn_fill
 from indexlib.impute.options import (
     IMPUTERS,
     GroupOptions,
@@ -81,8 +82,8 @@ ALL_CITIES = "median of all cities"
 ALL_CITIES_MEAN = "mean of all cities"
 #: Recipients whose distances are computed at once by ``nearest`` (bounds memory: block × cities).
 _BLOCK = 512
-#: scikit-learn's ``working_memory`` (MiB) for ``knn``: its distances are computed in chunks of rows
-#: of this size (its default, 1,024 MiB, made the imputation of 10,000 cities peak at 1.2 GB); the
+#: Working memory (MiB) of ``knn``: its distances are computed for chunks of receivers of about this
+#: size (scikit-learn's default, 1,024 MiB, made the imputation of 10,000 cities peak at 1.2 GB); the
 #: chunking changes no result, only the memory, which stays linear in the cities.
 KNN_WORKING_MEMORY_MIB = 64
 
@@ -309,12 +310,7 @@ def standardise(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _knn(data: np.ndarray, options: NeighbourOptions, attributes: pd.DataFrame | None
          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     z, mean, spread = standardise(data)
-    import sklearn
-    from sklearn.impute import KNNImputer
-
-    imputer = KNNImputer(n_neighbors=options.neighbours, weights="uniform", keep_empty_features=True)
-    with sklearn.config_context(working_memory=KNN_WORKING_MEMORY_MIB):
-        filled = imputer.fit_transform(z) * spread + mean
+    filled = knn_fill(z, options.neighbours, working_memory_mib=KNN_WORKING_MEMORY_MIB) * spread + mean
     return filled, *_labels(data, f"knn ({options.neighbours} most similar cities)")
 
 
