@@ -1,16 +1,19 @@
-"""CSV text of a large table, column by column: the bytes of ``DataFrame.to_csv``, several times faster.
+"""The text of a table, column by column: CSV for spreadsheets and JSON columns for ``results.json``, each
+number formatted once, by one writer.
 
-``DataFrame.to_csv`` formats a float column with ``numpy.astype(str)`` (Dragon4, about 0.6 µs a
-value) or, given a ``float_format``, with a Python call per cell through pandas' formatter; for the
-100,000 cities of a large panel these calls dominated writing the results. Here every column becomes
-its list of field texts at once — ``float.__repr__`` (the same shortest round-trip digits numpy
-prints) or ``float_format % value`` mapped in C, integers and booleans by numpy, text fields quoted
-only where the :mod:`csv` module would quote them — and the rows are joined once.
+Every float64 number is written to :data:`DECIMALS` decimal places by pandas' JSON writer in C: the
+same text in ``ranking.csv``, ``indicator_scores.csv`` and ``results.json``. A value read back is
+within 1e-15 of the build's below 10 and equal to it from 10 up (17 significant digits; from 1e15,
+where pandas' writer keeps only 15, the shortest round-trip repr). ``float.__repr__`` (the shortest round-trip text),
+``%.6f`` and numpy's Dragon4 cost 0.3–0.6 µs a number on the 2-core benchmark machine, pandas' JSON
+writer 0.06 µs: for 100,000 cities, formatting the two CSV files took longer than the build.
 
-The output is that of ``frame.to_csv(index=False, lineterminator="\\n", float_format=...)`` byte for
-byte (tests compare the two on generated tables); a column of any other kind (dates, categories,
-objects that are not text) or a table of one column (where the :mod:`csv` module quotes an empty
-field) is written by pandas itself.
+The CSV is that of ``frame.to_csv(index=False, lineterminator="\\n")`` except for the float64 cells
+(tests compare the two): integers by the same JSON writer, booleans by numpy, text fields quoted
+only where the :mod:`csv` module would quote them, missing cells empty, infinities ``inf``/``-inf``;
+the rows are joined once.
+A column of any other kind (dates, categories, float32, objects that are not text) or a table of one
+column (where the :mod:`csv` module quotes an empty field) is written by pandas itself.
 """
 
 from __future__ import annotations
@@ -22,72 +25,109 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-__all__ = ["csv_text"]
+__all__ = ["csv_text", "TableText", "DECIMALS"]
 
+#: Decimal places of every float64 number of a table's text (pandas' ``double_precision``, at its maximum).
+DECIMALS = 15
+#: From this magnitude up pandas' writer keeps 15 significant digits (1.7976931348623157e308 would read
+#: back as infinity): such numbers are written as their shortest round-trip repr instead.
+REPR_FROM = 1e15
 #: Characters that make the csv module quote a field (QUOTE_MINIMAL, ``lineterminator="\n"``).
 _SPECIAL = '[,"\r\n]'
+_SPECIAL_CHARACTERS = ',"\r\n'
 
 
-def csv_text(frame: pd.DataFrame, *, float_format: str | None = None) -> str:
-    """``frame.to_csv(index=False, lineterminator="\\n", float_format=float_format)``, column-wise.
+def csv_text(frame: pd.DataFrame) -> str:
+    """``frame`` as CSV (module docstring): :meth:`TableText.csv` of a new :class:`TableText`.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"city": ["a", "b, c"], "score": [0.1, float("nan")], "rank": [1, 2]})
+    >>> print(csv_text(table), end="")
+    city,score,rank
+    a,0.1,1
+    "b, c",,2
+    """
+    return TableText(frame).csv()
+
+
+class TableText:
+    """The CSV text and the JSON columns of one table; each float column is formatted once for both.
 
     Parameters
     ----------
     frame : DataFrame
         Columns of float, integer (also nullable ``Int64``), boolean or text cells (missing as NaN/NA).
-    float_format : str, optional
-        ``%``-format of the float cells (e.g. ``"%.6f"``); by default their shortest round-trip repr.
-
-    Examples
-    --------
-    >>> table = pd.DataFrame({"city": ["a", "b, c"], "score": [0.1, float("nan")], "rank": [1, 2]})
-    >>> csv_text(table) == table.to_csv(index=False, lineterminator="\\n")
-    True
-    >>> print(csv_text(table, float_format="%.2f"), end="")
-    city,score,rank
-    a,0.10,1
-    "b, c",,2
     """
-    fields = [_fields(frame.iloc[:, k], float_format) for k in range(frame.shape[1])] if frame.shape[1] > 1 else [None]
-    if any(column is None for column in fields):
-        return str(frame.to_csv(index=False, lineterminator="\n", float_format=float_format))
-    header = ",".join(_quoted([str(c) for c in frame.columns]))
-    if not len(frame):
-        return header + "\n"
-    return header + "\n" + "\n".join(map(",".join, zip(*fields))) + "\n"
 
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._json: dict[int, str] = {}
 
-def _fields(column: pd.Series, float_format: str | None) -> list[str] | None:
-    """The field texts of one column as pandas writes them, or ``None`` for a kind not handled here."""
-    dtype = column.dtype
-    if isinstance(dtype, np.dtype) and dtype == np.float64:
-        values = column.to_numpy()
-        text = list(map(float.__repr__ if float_format is None else float_format.__mod__, values.tolist()))
-        for k in np.flatnonzero(np.isnan(values)).tolist():
-            text[k] = ""
-        return text
-    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
-        return cast(list[str], column.to_numpy().astype(str).tolist())
-    if isinstance(dtype, np.dtype) and dtype.kind == "b":
-        return cast(list[str], np.where(column.to_numpy(), "True", "False").tolist())
-    if isinstance(column.array, (pd.arrays.IntegerArray, pd.arrays.BooleanArray)):
-        values = column.to_numpy(dtype=column.array.dtype.numpy_dtype, na_value=0)
-        labels = values.astype(str) if values.dtype.kind in "iu" else np.where(values, "True", "False")
-        fields = labels.astype(object)
-        fields[column.isna().to_numpy()] = ""
-        return cast(list[str], fields.tolist())
-    if (isinstance(dtype, np.dtype) and dtype.kind == "O") or pd.api.types.is_string_dtype(dtype):
-        present = column.notna().to_numpy()
-        values = column.to_numpy(dtype=object)
-        if not all(isinstance(v, str) for v in values[present].tolist()):
-            return None
-        text = [v if p else "" for v, p in zip(values.tolist(), present.tolist())]
-        return _quoted(text)
-    return None
+    def column_json(self, k: int) -> str:
+        """Column ``k`` as a JSON array by pandas' JSON writer: numbers to :data:`DECIMALS` places,
+        missing and non-finite numbers ``null``; from :data:`REPR_FROM` up their shortest repr."""
+        if k not in self._json:
+            column = self.frame.iloc[:, k]
+            text = column.to_json(orient="values", double_precision=DECIMALS, force_ascii=False)
+            if isinstance(column.dtype, np.dtype) and column.dtype == np.float64:
+                values = column.to_numpy()
+                with np.errstate(invalid="ignore"):
+                    large = np.flatnonzero(np.isfinite(values) & (np.abs(values) >= REPR_FROM))
+                if large.size:
+                    fields = text[1:-1].split(",")
+                    for j in large.tolist():
+                        fields[j] = repr(float(values[j]))
+                    text = "[" + ",".join(fields) + "]"
+            self._json[k] = text
+        return self._json[k]
+
+    def csv(self) -> str:
+        """The CSV text (module docstring)."""
+        frame = self.frame
+        fields = [self._fields(k) for k in range(frame.shape[1])] if frame.shape[1] > 1 else [None]
+        if any(column is None for column in fields):
+            return str(frame.to_csv(index=False, lineterminator="\n"))
+        header = ",".join(_quoted([str(c) for c in frame.columns]))
+        if not len(frame):
+            return header + "\n"
+        return header + "\n" + "\n".join(map(",".join, zip(*fields))) + "\n"
+
+    def _fields(self, k: int) -> list[str] | None:
+        """The field texts of column ``k``, or ``None`` for a kind not handled here."""
+        column = self.frame.iloc[:, k]
+        dtype = column.dtype
+        if isinstance(dtype, np.dtype) and dtype == np.float64:
+            values = column.to_numpy()
+            text = self.column_json(k)[1:-1].split(",") if len(values) else []
+            for j in np.flatnonzero(~np.isfinite(values)).tolist():  # ``null`` in the JSON text
+                text[j] = "" if np.isnan(values[j]) else ("inf" if values[j] > 0 else "-inf")
+            return text
+        if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+            return self.column_json(k)[1:-1].split(",") if len(column) else []
+        if isinstance(dtype, np.dtype) and dtype.kind == "b":
+            return cast(list[str], np.where(column.to_numpy(), "True", "False").tolist())
+        if isinstance(column.array, (pd.arrays.IntegerArray, pd.arrays.BooleanArray)):
+            values = column.to_numpy(dtype=column.array.dtype.numpy_dtype, na_value=0)
+            labels = values.astype(str) if values.dtype.kind in "iu" else np.where(values, "True", "False")
+            fields = labels.astype(object)
+            fields[column.isna().to_numpy()] = ""
+            return cast(list[str], fields.tolist())
+        if (isinstance(dtype, np.dtype) and dtype.kind == "O") or pd.api.types.is_string_dtype(dtype):
+            present = column.notna().to_numpy()
+            values = column.to_numpy(dtype=object)
+            if not all(isinstance(v, str) for v in values[present].tolist()):
+                return None
+            text = [v if p else "" for v, p in zip(values.tolist(), present.tolist())]
+            return _quoted(text)
+        return None
 
 
 def _quoted(text: list[str]) -> list[str]:
     """Fields quoted where the csv module quotes them (a separator, a quote or a line break inside)."""
+    joined = "".join(text)
+    if not any(c in joined for c in _SPECIAL_CHARACTERS):  # the common case, decided at once
+        return text
     special = pd.Series(text, dtype=object).str.contains(_SPECIAL, regex=True).to_numpy(dtype=bool)
     if special.any():
         buffer = io.StringIO()

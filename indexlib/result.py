@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from indexlib.csv_text import csv_text
+from indexlib.csv_text import TableText
 from indexlib.io import write_folder
 from indexlib.rank import rank_dtype
 from indicators import Framework
@@ -28,10 +28,6 @@ __all__ = ["IndexResult", "IMPUTED_WEIGHT_THRESHOLD", "RESULTS_FORMAT", "imputed
 #: (``imputed_weight_flag`` in the ranking, ``*`` in the printed table): its rank says more about
 #: the imputation than about its data.
 IMPUTED_WEIGHT_THRESHOLD = 0.25
-#: Decimal places of the numbers of ``results.json``: pandas' ``double_precision``, at its maximum
-#: (a number read back is within 1e-15 of the build's, beyond 1e16 to 15 significant digits; 12
-#: before format 2).
-JSON_DECIMALS = 15
 #: The layout of ``results.json`` (:meth:`IndexResult.results_json`): tables as ``{column: [values…]}``.
 RESULTS_FORMAT = "indexlib-results/2"
 #: The tables of ``results.json`` (:meth:`IndexResult._tables`, a release's rank intervals).
@@ -244,10 +240,11 @@ class IndexResult:
         """``results.json`` (UTF-8); ``json.loads`` of it equals :meth:`to_dict` (and ``extra``).
 
         Layout :data:`RESULTS_FORMAT`: every table is a JSON object of its columns, each column one
-        line of values (``null`` where missing), numbers to :data:`JSON_DECIMALS` decimal places,
-        encoded column by column by pandas' JSON writer in C; :func:`results_tables` reads the tables
-        back. A record layout repeated every column name on each of 2.4 million cells for 100,000
-        cities (195 MB against about 90 MB).
+        line of values (``null`` where missing), numbers to :data:`~indexlib.csv_text.DECIMALS`
+        decimal places, encoded column by column by pandas' JSON writer in C (the text the CSV files
+        have, :class:`~indexlib.csv_text.TableText`); :func:`results_tables` reads the tables back. A
+        record layout repeated every column name on each of 2.4 million cells for 100,000 cities
+        (195 MB against about 90 MB).
 
         Parameters
         ----------
@@ -255,18 +252,22 @@ class IndexResult:
             Further top-level entries (e.g. a release's rank intervals), after the manifest: data
             frames are written as tables, also inside mappings; other values as indented JSON.
         """
+        return self._results_json({name: TableText(table) for name, table in self._tables().items()}, extra)
+
+    def _results_json(self, tables: Mapping[str, TableText], extra: Mapping[str, Any] | None = None) -> bytes:
         weights = {k: float(v) for k, v in self.effective_weights().items()}
-        parts = {"format": RESULTS_FORMAT, **self._tables(), "effective_weights": weights,
+        parts = {"format": RESULTS_FORMAT, **tables, "effective_weights": weights,
                  "manifest": self.manifest(), **(extra or {})}
         return _json_value(parts)
 
     def files(self) -> dict[str, str | bytes]:
-        """The contents of :attr:`OUTPUTS`, by file name."""
+        """The contents of :attr:`OUTPUTS`, by file name; the CSV files and ``results.json`` share each
+        number's text (:class:`~indexlib.csv_text.TableText`), formatted once."""
+        tables = {name: TableText(table) for name, table in self._tables().items()}
         return {
-            # full precision (shortest round-trip repr): a ranking read back is the build's
-            "ranking.csv": csv_text(self.ranking),
-            "indicator_scores.csv": csv_text(self.normalised.reset_index(), float_format="%.6f"),
-            "results.json": self.results_json(),
+            "ranking.csv": tables["ranking"].csv(),
+            "indicator_scores.csv": tables["indicator_scores"].csv(),
+            "results.json": self._results_json(tables),
             "manifest.json": json.dumps(self.manifest(), ensure_ascii=False, indent=2, default=_json_default),
         }
 
@@ -315,14 +316,16 @@ def _json_value(value: Any) -> bytes:
 def _json_parts(value: Any, indent: str, parts: list[bytes]) -> None:
     """Append the UTF-8 pieces of ``value`` as JSON to ``parts``.
 
-    A table is a JSON object of its columns, one line per column, each encoded by pandas' JSON
-    writer (``JSON_DECIMALS`` decimals, missing as ``null``; a line break inside a value is escaped,
-    ``\\n``).
+    A table (a data frame or its :class:`~indexlib.csv_text.TableText`) is a JSON object of its
+    columns, one line per column (:meth:`~indexlib.csv_text.TableText.column_json`; a line break
+    inside a value is escaped, ``\\n``).
     """
     inner = indent + "  "
     if isinstance(value, pd.DataFrame):
-        entries: list[tuple[Any, Any]] = [(name, value.iloc[:, k]) for k, name in enumerate(value.columns)]
-    elif isinstance(value, Mapping) and _holds_frame(value):
+        value = TableText(value)
+    if isinstance(value, TableText):
+        entries: list[tuple[Any, Any]] = [(name, k) for k, name in enumerate(value.frame.columns)]
+    elif isinstance(value, Mapping) and _holds_table(value):
         entries = list(value.items())
     else:
         text = json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
@@ -333,17 +336,16 @@ def _json_parts(value: Any, indent: str, parts: list[bytes]) -> None:
         return
     for k, (name, item) in enumerate(entries):
         parts.append(f"{',' if k else '{'}\n{inner}{json.dumps(str(name), ensure_ascii=False)}: ".encode())
-        if isinstance(value, pd.DataFrame):  # item is a column
-            text = item.to_json(orient="values", double_precision=JSON_DECIMALS, force_ascii=False)
-            parts.append(text.encode("utf-8"))
+        if isinstance(value, TableText):  # item is a column's position
+            parts.append(value.column_json(item).encode("utf-8"))
         else:
             _json_parts(item, inner, parts)
     parts.append(f"\n{indent}}}".encode())
 
 
-def _holds_frame(value: Any) -> bool:
-    return isinstance(value, pd.DataFrame) or (isinstance(value, Mapping)
-                                                and any(_holds_frame(v) for v in value.values()))
+def _holds_table(value: Any) -> bool:
+    return isinstance(value, (pd.DataFrame, TableText)) or (
+        isinstance(value, Mapping) and any(_holds_table(v) for v in value.values()))
 
 
 def _json_default(value: Any) -> Any:

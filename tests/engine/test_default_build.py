@@ -11,6 +11,8 @@ import pytest
 import indexlib
 from indexlib.cli import main
 from indexlib.compare_published import compare_with_published
+from indexlib.result import results_tables
+from indicators._numbers import EXACT_CSV
 
 DIMENSIONS = ["economic_foundation", "innovation_potential", "cultural_openness", "ecological_health",
               "social_welfare", "public_life"]
@@ -91,10 +93,17 @@ def test_open_only_panel_builds_with_fewer_indicators():
     assert np.isfinite(panel["value"]).sum() < city_data.load_panel(2025)["value"].notna().sum()
 
 
-def test_ranking_csv_is_written_at_full_precision(result, tmp_path):
+def test_ranking_csv_has_the_numbers_of_results_json_to_15_decimals(result, tmp_path):
+    """Both files carry one text per number (indexlib.csv_text): exact from 10 up, within 5e-16 below."""
     result.write(tmp_path)
-    ranking = pd.read_csv(tmp_path / "ranking.csv", float_precision="round_trip")
+    ranking = pd.read_csv(tmp_path / "ranking.csv", **EXACT_CSV)
+    tables = results_tables(json.loads((tmp_path / "results.json").read_bytes()))
     expected = result.ranking.reset_index(drop=True)
     for column in expected.select_dtypes("float").columns:
-        assert ranking[column].tolist() == expected[column].tolist() or np.array_equal(
-            ranking[column].to_numpy(), expected[column].to_numpy(), equal_nan=True), column
+        written, exact = ranking[column].to_numpy(dtype=float), expected[column].to_numpy()
+        np.testing.assert_array_equal(written, tables["ranking"][column].to_numpy(dtype=float))
+        np.testing.assert_allclose(written, exact, rtol=0, atol=5e-16 * (1 + 1e-9))
+        large = np.abs(exact) >= 10
+        np.testing.assert_array_equal(written[large], exact[large])
+
+

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 import indexlib
 from _support import small_framework, small_panel
+from indexlib.csv_text import DECIMALS
 from indexlib.errors import DataValidationError
 from indexlib.methodology import Methodology, MissingData
-from indexlib.result import JSON_DECIMALS, RESULTS_FORMAT, results_tables
+from indexlib.result import RESULTS_FORMAT, results_tables
 
 
 def test_results_json_reads_back_as_to_dict_with_text_that_needs_escaping():
@@ -46,7 +47,7 @@ def _assert_same_tables(result: indexlib.IndexResult, text: bytes) -> None:
             expected, got = table[column], written[str(column)]
             if pd.api.types.is_float_dtype(expected):
                 values = expected.to_numpy(dtype=float, na_value=np.nan)
-                np.testing.assert_allclose(got.to_numpy(dtype=float), values, rtol=0, atol=10.0 ** -JSON_DECIMALS,
+                np.testing.assert_allclose(got.to_numpy(dtype=float), values, rtol=0, atol=10.0 ** -DECIMALS,
                                            err_msg=f"{name}.{column}")
             else:  # text, integers, booleans: exactly, missing as missing
                 assert [None if pd.isna(v) else v for v in got] == [None if pd.isna(v) else v for v in expected], \
@@ -72,7 +73,7 @@ def test_any_float_column_round_trips_within_the_stated_precision(seed, scale):
     values[rng.random(50) < 0.2] = np.nan
     frame = pd.DataFrame({"x": values, "n": np.arange(50), "t": [f"c{k}" for k in range(50)]})
     back = pd.DataFrame(json.loads(_json_value(frame)))
-    np.testing.assert_allclose(back["x"].to_numpy(dtype=float), values, rtol=0, atol=10.0 ** -JSON_DECIMALS)
+    np.testing.assert_allclose(back["x"].to_numpy(dtype=float), values, rtol=0, atol=10.0 ** -DECIMALS)
     assert back["n"].tolist() == list(range(50)) and back["t"].tolist() == frame["t"].tolist()
 
 
