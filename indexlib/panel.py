@@ -20,7 +20,7 @@ import pandas as pd
 from indexlib.panel_file import ID_COLUMNS, MAX_LISTED, all_text, problems_error, quote, read_clean_csv, read_table
 from indicators import Framework
 from indicators._numbers import to_floats
-from indicators.bounds import bound_problems, unit_problems
+from indicators.bounds import bound_problems, column_bound_problems, unit_problems
 from indicators.errors import DataValidationError
 from indicators.text import plural
 
@@ -418,9 +418,9 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
                                                                   f"{quote(ids.iloc[i])}, indicator {indicator!r}")  # noqa: B023
         bad_texts.append(text[bad])
         # plausibility bounds of the framework (indicators/bounds.py)
-        problems += bound_problems(framework, [indicator] * len(numbers), numbers,
-                                   lambda i: f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}, "
-                                             f"indicator {indicator!r}")  # noqa: B023
+        problems += column_bound_problems(framework, indicator, numbers,
+                                          lambda i: f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}, "
+                                                    f"indicator {indicator!r}")  # noqa: B023
         columns[indicator] = numbers
     values = pd.DataFrame(columns, index=pd.Index(ids, name="city_id"), columns=indicator_ids)  # one table at once
     problems[:0] = _marker_hints(bad_texts, source)
