@@ -203,11 +203,11 @@ def _parse_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series]
     cells as text (for messages)."""
     if isinstance(cells.dtype, np.dtype) and cells.dtype == np.float64:  # numbers already: no text but for messages
         numbers = cells.to_numpy(dtype=np.float64, copy=True)
-        text = pd.Series("", index=cells.index, dtype=object)
+        texts = np.full(len(numbers), "", dtype=object)
         with np.errstate(invalid="ignore"):
             quoted = np.flatnonzero(np.abs(numbers) > LARGEST_VALUE)
-        text.iloc[quoted] = [repr(v) for v in numbers[quoted].tolist()]
-        return numbers, np.zeros(len(numbers), dtype=bool), text
+        texts[quoted] = [repr(v) for v in numbers[quoted].tolist()]
+        return numbers, np.zeros(len(numbers), dtype=bool), pd.Series(texts, index=cells.index, dtype=object, copy=False)
     if all_text(cells):  # every cell of a text file: one vectorised strip, no Python call per cell
         text = cells.str.strip() if len(cells) else cells.astype(object)
     else:
@@ -342,8 +342,14 @@ def _check_rows(frame: pd.DataFrame, id_column: str, ids: pd.Series, rows: np.nd
                         "row (were two files joined?)")
     others = frame.drop(columns=[id_column])
     if others.shape[1]:
-        empty = others.apply(lambda column: column.isna() if column.dtype == np.float64 else _cell_text(column).eq("")
-                             ).all(axis=1).to_numpy()
+        # column by column, stopping once every row is known to hold a value (the first columns, as a rule)
+        empty = np.ones(len(frame), dtype=bool)
+        for k in range(others.shape[1]):
+            if not empty.any():
+                break
+            column = others.iloc[:, k]
+            cells = column.isna() if column.dtype == np.float64 else _cell_text(column).eq("")
+            empty &= cells.to_numpy(dtype=bool, na_value=True)  # as DataFrame.all, which skips a missing answer
         for i in np.flatnonzero(empty & ~blank):
             problems.append(f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}: the row holds only a city id; "
                             "expected the city's values in the same row (or no row for the city)")
