@@ -153,8 +153,9 @@ def _embedded_panel(year: int) -> Panel:
                                   f"{', '.join(map(str, city_data.available_years()))} (pass a panel with --data)")
     long = city_data.load_panel(year)
     # Units are recorded per row as provenance; the packaged panel's are reported in a note, not refused.
-    # Its hash is that of the packaged file's bytes: the same as --data on that file gives.
-    panel = panel_from_frame(long.astype({"value": object}).fillna({"value": ""}), load_framework("gctsi-2025"),
+    # Its hash is that of the packaged file's bytes: the same as --data on that file gives. The values are
+    # given as the numbers they are (NaN missing), not written out as text to be parsed back.
+    panel = panel_from_frame(long, load_framework("gctsi-2025"),
                              source=embedded_source(year), mixed_units="note",
                              sha256=city_data.file_sha256(embedded_file(year)))
     attributes = city_data.cities().set_index("city_id")
@@ -221,7 +222,9 @@ def _parse_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series]
 def _marker_hints(bad_texts: list[pd.Series], source: str) -> list[str]:
     """A text in many cells where numbers are expected is likely a missing-value marker the reader does not
     know (``-``, ``n.a.``): say so once, before the cells are listed."""
-    counts = pd.concat(bad_texts).value_counts() if bad_texts else pd.Series(dtype=int)
+    if not any(len(texts) for texts in bad_texts):
+        return []
+    counts = pd.concat(bad_texts).value_counts()
     return [f"{source}: the text {quote(marker)} is in {count} cells where a number is expected; if it marks a "
             "missing value, leave those cells empty or write NA" for marker, count in counts[counts >= 10].items()]
 
@@ -285,6 +288,8 @@ def _select_year(frame: pd.DataFrame, rows: np.ndarray, key: list[str], year: in
             return frame, rows, []
         ids = frame[key].astype(str).apply(lambda c: c.str.strip())
         repeated = ids.duplicated(keep=False).to_numpy()
+        if not repeated.any():  # no row repeats a city (and indicator): one year, whatever the column says
+            return frame, rows, []
         years = _year_text(frame[column])
         held = sorted(set(years[repeated]) - {""})
         if len(held) < 2:
@@ -568,8 +573,9 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
     given = frame.assign(city_id=ids)[["city_id", *attribute_columns]]
     given = given.where(~(_blank_cells(given) | given.isna()), np.nan)
     attributes = given.groupby("city_id", sort=False).first().reindex(values.index)
+    with_rows = set(long["indicator_id"].tolist())
     notes = [f"indicator {i!r} has no rows in {source}; it is treated as missing for every city"
-             for i in framework.indicator_ids if not (long["indicator_id"] == i).any()]
+             for i in framework.indicator_ids if i not in with_rows]
     if mixed_units == "note":
         notes += [f"{source}: {m}; the values are used as given" for m in mixed]
     _finish(values, problems, source)
@@ -580,7 +586,10 @@ def city_level_share(panel: Panel) -> pd.Series | None:
     """Share of each city's values that are city-level (not copied from the country), if known."""
     if panel.provenance is None or "level" not in panel.provenance.columns:
         return None
-    present = panel.provenance[panel.provenance["has_value"]]
-    share = (present["level"].astype(str) == "city").groupby(present["city_id"]).mean()
-    return share.reindex(panel.values.index).rename("city_level_share")
+    # from the two columns it needs, not a filtered copy of the whole provenance table
+    present = panel.provenance["has_value"].to_numpy(dtype=bool)
+    city_level = (panel.provenance["level"].astype(str) == "city").to_numpy(dtype=bool)[present]
+    codes, cities = pd.factorize(panel.provenance["city_id"].to_numpy(dtype=object)[present])
+    share = np.bincount(codes, weights=city_level, minlength=len(cities)) / np.bincount(codes, minlength=len(cities))
+    return pd.Series(share, index=cities).reindex(panel.values.index).rename("city_level_share")
 
