@@ -201,10 +201,11 @@ def _blank_cells(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _parse_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series]:
     """Numbers from cells (strings or numbers). Returns values, a mask of unparseable cells, and the
-    cells as text (for messages)."""
+    cells as text (for messages; of cells holding numbers already, only the values too large to compute
+    with have a text, the only ones a message quotes, and the others are None)."""
     if isinstance(cells.dtype, np.dtype) and cells.dtype == np.float64:  # numbers already: no text but for messages
         numbers = cells.to_numpy(dtype=np.float64, copy=True)
-        texts = np.full(len(numbers), "", dtype=object)
+        texts = np.empty(len(numbers), dtype=object)
         with np.errstate(invalid="ignore"):
             quoted = np.flatnonzero(np.abs(numbers) > LARGEST_VALUE)
         texts[quoted] = [repr(v) for v in numbers[quoted].tolist()]
@@ -408,7 +409,8 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
     frame = frame.loc[:, ~frame.columns.duplicated()]
     ids = frame[id_column].astype(str).str.strip()
     _check_rows(frame, id_column, ids, rows, source, problems)
-    for city, members in ids[ids.duplicated(keep=False) & (ids != "")].groupby(ids).groups.items():
+    repeated = ids.duplicated(keep=False) if not ids.is_unique else np.zeros(len(ids), dtype=bool)  # as a rule unique
+    for city, members in ids[repeated & (ids != "")].groupby(ids).groups.items():
         rows_text = ", ".join(str(rows[int(r)]) for r in members)
         problems.append(f"{source}, rows {rows_text}: city {quote(city)} appears more than once; expected one row "
                         "per city")
