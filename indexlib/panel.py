@@ -209,7 +209,8 @@ def _parse_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series]
         with np.errstate(invalid="ignore"):
             quoted = np.flatnonzero(np.abs(numbers) > LARGEST_VALUE)
         texts[quoted] = [repr(v) for v in numbers[quoted].tolist()]
-        return numbers, np.zeros(len(numbers), dtype=bool), pd.Series(texts, index=cells.index, dtype=object, copy=False)
+        text = pd.Series(texts, index=cells.index, dtype=object, copy=False)
+        return numbers, np.zeros(len(numbers), dtype=bool), text
     if all_text(cells):  # every cell of a text file: one vectorised strip, no Python call per cell
         text = cells.str.strip() if len(cells) else cells.astype(object)
     else:
