@@ -224,9 +224,7 @@ def _parse_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series]
 def _marker_hints(bad_texts: list[pd.Series], source: str) -> list[str]:
     """A text in many cells where numbers are expected is likely a missing-value marker the reader does not
     know (``-``, ``n.a.``): say so once, before the cells are listed."""
-    if not any(len(texts) for texts in bad_texts):
-        return []
-    counts = pd.concat(bad_texts).value_counts()
+    counts = pd.concat(bad_texts).value_counts() if any(len(t) for t in bad_texts) else pd.Series(dtype=int)
     return [f"{source}: the text {quote(marker)} is in {count} cells where a number is expected; if it marks a "
             "missing value, leave those cells empty or write NA" for marker, count in counts[counts >= 10].items()]
 
@@ -349,14 +347,13 @@ def _check_rows(frame: pd.DataFrame, id_column: str, ids: pd.Series, rows: np.nd
                         "row (were two files joined?)")
     others = frame.drop(columns=[id_column])
     if others.shape[1]:
-        # column by column, stopping once every row is known to hold a value (the first columns, as a rule)
         empty = np.ones(len(frame), dtype=bool)
-        for k in range(others.shape[1]):
-            if not empty.any():
-                break
+        for k in range(others.shape[1]):  # column by column, until every row is known to hold a value
             column = others.iloc[:, k]
             cells = column.isna() if column.dtype == np.float64 else _cell_text(column).eq("")
             empty &= cells.to_numpy(dtype=bool, na_value=True)  # as DataFrame.all, which skips a missing answer
+            if not empty.any():
+                break
         for i in np.flatnonzero(empty & ~blank):
             problems.append(f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}: the row holds only a city id; "
                             "expected the city's values in the same row (or no row for the city)")
@@ -586,13 +583,15 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
 
 
 def city_level_share(panel: Panel) -> pd.Series | None:
-    """Share of each city's values that are city-level (not copied from the country), if known."""
+    """Share of each city's values that are city-level (not copied from the country), if known; counted from
+    the columns it needs, not from a filtered copy of the whole provenance table."""
     if panel.provenance is None or "level" not in panel.provenance.columns:
         return None
-    # from the two columns it needs, not a filtered copy of the whole provenance table
     present = panel.provenance["has_value"].to_numpy(dtype=bool)
     city_level = (panel.provenance["level"].astype(str) == "city").to_numpy(dtype=bool)[present]
     codes, cities = pd.factorize(panel.provenance["city_id"].to_numpy(dtype=object)[present])
-    share = np.bincount(codes, weights=city_level, minlength=len(cities)) / np.bincount(codes, minlength=len(cities))
+    known = codes >= 0  # a missing city id (code -1) is no city's, as groupby leaves it out
+    counts = np.bincount(codes[known], minlength=len(cities))
+    share = np.bincount(codes[known], weights=city_level[known], minlength=len(cities)) / counts
     return pd.Series(share, index=cities).reindex(panel.values.index).rename("city_level_share")
 

@@ -46,7 +46,7 @@ def test_the_packaged_values_as_numbers_give_the_panel_of_the_values_as_text():
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d"]), st.sampled_from(["city", "country", None]),
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d", None]), st.sampled_from(["city", "country", None]),
                           st.booleans()), max_size=30))
 def test_city_level_share_is_the_mean_over_present_values(rows):
     provenance = pd.DataFrame({"city_id": pd.Series([r[0] for r in rows], dtype=str),
