@@ -213,11 +213,21 @@ def load_panel(year: int = EDITION, *, open_only: bool = False) -> pd.DataFrame:
     frame = _read(_checked_file("panel", year), _TEXT_COLUMNS).copy()
     frame["value"] = frame["value"].astype(float)
     frame["alt_value"] = frame["alt_value"].astype(float)
-    frame["licence_open"] = frame["licence"].map(is_open_licence).astype(bool)
+    frame["licence_open"] = _open_licences(frame["licence"])
     if open_only:
         frame.loc[~frame["licence_open"], "value"] = np.nan
-        frame.loc[~frame["alt_licence"].map(is_open_licence).astype(bool), "alt_value"] = np.nan
+        frame.loc[~_open_licences(frame["alt_licence"]), "alt_value"] = np.nan
     return frame
+
+
+def _open_licences(licences: pd.Series) -> pd.Series:
+    """:func:`is_open_licence` of each cell, judged once per distinct licence (a panel repeats a few dozen)."""
+    import numpy as np
+    import pandas as pd
+
+    codes, distinct = pd.factorize(licences.to_numpy(dtype=object))  # a missing licence is code -1
+    judged = np.array([is_open_licence(licence) for licence in distinct] + [is_open_licence(None)], dtype=bool)
+    return pd.Series(judged[codes], index=licences.index, name=licences.name)
 
 
 def published(year: int = EDITION) -> pd.DataFrame:

@@ -20,7 +20,7 @@ import pandas as pd
 from indexlib.panel_file import ID_COLUMNS, MAX_LISTED, all_text, problems_error, quote, read_clean_csv, read_table
 from indicators import Framework
 from indicators._numbers import to_floats
-from indicators.bounds import bound_problems, unit_problems
+from indicators.bounds import bound_problems, column_bound_problems, unit_problems
 from indicators.errors import DataValidationError
 from indicators.text import plural
 
@@ -153,8 +153,9 @@ def _embedded_panel(year: int) -> Panel:
                                   f"{', '.join(map(str, city_data.available_years()))} (pass a panel with --data)")
     long = city_data.load_panel(year)
     # Units are recorded per row as provenance; the packaged panel's are reported in a note, not refused.
-    # Its hash is that of the packaged file's bytes: the same as --data on that file gives.
-    panel = panel_from_frame(long.astype({"value": object}).fillna({"value": ""}), load_framework("gctsi-2025"),
+    # Its hash is that of the packaged file's bytes: the same as --data on that file gives. The values are
+    # given as the numbers they are (NaN missing), not written out as text to be parsed back.
+    panel = panel_from_frame(long, load_framework("gctsi-2025"),
                              source=embedded_source(year), mixed_units="note",
                              sha256=city_data.file_sha256(embedded_file(year)))
     attributes = city_data.cities().set_index("city_id")
@@ -200,13 +201,15 @@ def _blank_cells(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _parse_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series]:
     """Numbers from cells (strings or numbers). Returns values, a mask of unparseable cells, and the
-    cells as text (for messages)."""
+    cells as text (for messages; of cells holding numbers already, only the values too large to compute
+    with have a text, the only ones a message quotes, and the others are None)."""
     if isinstance(cells.dtype, np.dtype) and cells.dtype == np.float64:  # numbers already: no text but for messages
         numbers = cells.to_numpy(dtype=np.float64, copy=True)
-        text = pd.Series("", index=cells.index, dtype=object)
+        texts = np.empty(len(numbers), dtype=object)
         with np.errstate(invalid="ignore"):
             quoted = np.flatnonzero(np.abs(numbers) > LARGEST_VALUE)
-        text.iloc[quoted] = [repr(v) for v in numbers[quoted].tolist()]
+        texts[quoted] = [repr(v) for v in numbers[quoted].tolist()]
+        text = pd.Series(texts, index=cells.index, dtype=object, copy=False)
         return numbers, np.zeros(len(numbers), dtype=bool), text
     if all_text(cells):  # every cell of a text file: one vectorised strip, no Python call per cell
         text = cells.str.strip() if len(cells) else cells.astype(object)
@@ -221,7 +224,7 @@ def _parse_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series]
 def _marker_hints(bad_texts: list[pd.Series], source: str) -> list[str]:
     """A text in many cells where numbers are expected is likely a missing-value marker the reader does not
     know (``-``, ``n.a.``): say so once, before the cells are listed."""
-    counts = pd.concat(bad_texts).value_counts() if bad_texts else pd.Series(dtype=int)
+    counts = pd.concat(bad_texts).value_counts() if any(len(t) for t in bad_texts) else pd.Series(dtype=int)
     return [f"{source}: the text {quote(marker)} is in {count} cells where a number is expected; if it marks a "
             "missing value, leave those cells empty or write NA" for marker, count in counts[counts >= 10].items()]
 
@@ -285,6 +288,8 @@ def _select_year(frame: pd.DataFrame, rows: np.ndarray, key: list[str], year: in
             return frame, rows, []
         ids = frame[key].astype(str).apply(lambda c: c.str.strip())
         repeated = ids.duplicated(keep=False).to_numpy()
+        if not repeated.any():  # no row repeats a city (and indicator): one year, whatever the column says
+            return frame, rows, []
         years = _year_text(frame[column])
         held = sorted(set(years[repeated]) - {""})
         if len(held) < 2:
@@ -342,8 +347,13 @@ def _check_rows(frame: pd.DataFrame, id_column: str, ids: pd.Series, rows: np.nd
                         "row (were two files joined?)")
     others = frame.drop(columns=[id_column])
     if others.shape[1]:
-        empty = others.apply(lambda column: column.isna() if column.dtype == np.float64 else _cell_text(column).eq("")
-                             ).all(axis=1).to_numpy()
+        empty = np.ones(len(frame), dtype=bool)
+        for k in range(others.shape[1]):  # column by column, until every row is known to hold a value
+            column = others.iloc[:, k]
+            cells = column.isna() if column.dtype == np.float64 else _cell_text(column).eq("")
+            empty &= cells.to_numpy(dtype=bool, na_value=True)  # as DataFrame.all, which skips a missing answer
+            if not empty.any():
+                break
         for i in np.flatnonzero(empty & ~blank):
             problems.append(f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}: the row holds only a city id; "
                             "expected the city's values in the same row (or no row for the city)")
@@ -397,7 +407,8 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
     frame = frame.loc[:, ~frame.columns.duplicated()]
     ids = frame[id_column].astype(str).str.strip()
     _check_rows(frame, id_column, ids, rows, source, problems)
-    for city, members in ids[ids.duplicated(keep=False) & (ids != "")].groupby(ids).groups.items():
+    repeated = ids.duplicated(keep=False) if not ids.is_unique else np.zeros(len(ids), dtype=bool)  # as a rule unique
+    for city, members in ids[repeated & (ids != "")].groupby(ids).groups.items():
         rows_text = ", ".join(str(rows[int(r)]) for r in members)
         problems.append(f"{source}, rows {rows_text}: city {quote(city)} appears more than once; expected one row "
                         "per city")
@@ -418,9 +429,9 @@ def _from_wide(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
                                                                   f"{quote(ids.iloc[i])}, indicator {indicator!r}")  # noqa: B023
         bad_texts.append(text[bad])
         # plausibility bounds of the framework (indicators/bounds.py)
-        problems += bound_problems(framework, [indicator] * len(numbers), numbers,
-                                   lambda i: f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}, "
-                                             f"indicator {indicator!r}")  # noqa: B023
+        problems += column_bound_problems(framework, indicator, numbers,
+                                          lambda i: f"{source}, row {rows[i]}, city {quote(ids.iloc[i])}, "
+                                                    f"indicator {indicator!r}")  # noqa: B023
         columns[indicator] = numbers
     values = pd.DataFrame(columns, index=pd.Index(ids, name="city_id"), columns=indicator_ids)  # one table at once
     problems[:0] = _marker_hints(bad_texts, source)
@@ -562,8 +573,9 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
     given = frame.assign(city_id=ids)[["city_id", *attribute_columns]]
     given = given.where(~(_blank_cells(given) | given.isna()), np.nan)
     attributes = given.groupby("city_id", sort=False).first().reindex(values.index)
+    with_rows = set(long["indicator_id"].tolist())
     notes = [f"indicator {i!r} has no rows in {source}; it is treated as missing for every city"
-             for i in framework.indicator_ids if not (long["indicator_id"] == i).any()]
+             for i in framework.indicator_ids if i not in with_rows]
     if mixed_units == "note":
         notes += [f"{source}: {m}; the values are used as given" for m in mixed]
     _finish(values, problems, source)
@@ -571,10 +583,15 @@ def _from_long(frame: pd.DataFrame, framework: Framework, source: str, sha256: s
 
 
 def city_level_share(panel: Panel) -> pd.Series | None:
-    """Share of each city's values that are city-level (not copied from the country), if known."""
+    """Share of each city's values that are city-level (not copied from the country), if known; counted from
+    the columns it needs, not from a filtered copy of the whole provenance table."""
     if panel.provenance is None or "level" not in panel.provenance.columns:
         return None
-    present = panel.provenance[panel.provenance["has_value"]]
-    share = (present["level"].astype(str) == "city").groupby(present["city_id"]).mean()
-    return share.reindex(panel.values.index).rename("city_level_share")
+    present = panel.provenance["has_value"].to_numpy(dtype=bool)
+    city_level = (panel.provenance["level"].astype(str) == "city").to_numpy(dtype=bool)[present]
+    codes, cities = pd.factorize(panel.provenance["city_id"].to_numpy(dtype=object)[present])
+    known = codes >= 0  # a missing city id (code -1) is no city's, as groupby leaves it out
+    counts = np.bincount(codes[known], minlength=len(cities))
+    share = np.bincount(codes[known], weights=city_level[known], minlength=len(cities)) / counts
+    return pd.Series(share, index=cities).reindex(panel.values.index).rename("city_level_share")
 

@@ -244,11 +244,11 @@ def read_clean_csv(path: Path, numeric: Sequence[str]) -> Table | None:
 
     A file of 100,000 cities is read several times faster than by :func:`read_table`, which makes a
     Python string of every cell. Only a plain file qualifies: UTF-8 without quotes (line ends ``\\n``
-    or ``\\r\\n``), the header on its first line, no blank line, every line as wide as the header, header
-    names without surrounding spaces or repeats, and every cell of the ``numeric`` columns empty or a
-    number (read exactly, :data:`~indicators._numbers.EXACT_CSV`). Anything else returns ``None``:
-    the caller reads the file with :func:`read_table`, whose checks report its problems. The other
-    columns are text, stripped as :func:`read_table` strips them.
+    or ``\\r\\n``), the header on its first line, at least two columns, no blank line, every line as
+    wide as the header, header names without surrounding spaces or repeats, and every cell of the
+    ``numeric`` columns empty or a number (read exactly, :data:`~indicators._numbers.EXACT_CSV`).
+    Anything else returns ``None``: the caller reads the file with :func:`read_table`, whose checks
+    report its problems. The other columns are text, stripped as :func:`read_table` strips them.
     """
     if path.suffix.lower() not in _TEXT_SUFFIXES:
         return None
@@ -258,33 +258,62 @@ def read_clean_csv(path: Path, numeric: Sequence[str]) -> Table | None:
     except OSError:
         return None
     data = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw  # a BOM is not content
+    # each test a scan in C for one byte; carriage returns are counted only in a file that has one
     if (not data or data.startswith((b"\n", b"\r")) or b"\x00" in data or b'"' in data
-            or data.count(b"\r") != data.count(b"\r\n") or b"\n\n" in data or b"\n\r\n" in data):
+            or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n"))):
         return None
+    end = data.find(b"\n")
     try:
-        names = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8").split(sep)
+        names = (data if end < 0 else data[:end]).rstrip(b"\r").decode("utf-8").split(sep)
     except UnicodeDecodeError:
         return None
-    # Every line as wide as the header: a longer one makes pandas raise (below), so the separators
-    # of all lines add up to the header's count per line only if no line is shorter.
-    lines = data.count(b"\n") + (not data.endswith(b"\n"))
-    if data.count(sep.encode("utf-8")) != lines * (len(names) - 1):
-        return None
-    if len(set(names)) < len(names) or any(not name or name != name.strip() for name in names):
-        return None
-    columns = [name for name in names if name in set(numeric)]
+    if len(names) < 2 or len(set(names)) < len(names) or any(not name or name != name.strip() for name in names):
+        return None  # one column: no separator shows a blank line
+    columns = set(names) & set(numeric)
+    text = _text_dtype()
     try:
+        # skip_blank_lines=False: a blank line is a row, found by the width check below
         frame = pd.read_csv(io.BytesIO(data), sep=sep, header=0, keep_default_na=False, encoding="utf-8",
-                            dtype={name: (np.float64 if name in columns else str) for name in names},
+                            skip_blank_lines=False,
+                            dtype={name: (np.float64 if name in columns else text) for name in names},
                             na_values={name: [""] for name in columns}, **EXACT_CSV)
     except (ValueError, pd.errors.ParserError):  # a cell that is not a number, or not UTF-8: read as text
         return None
-    if list(frame.columns) != names or len(frame) == 0:
+    # Every line as wide as the header. pandas raises on a wider line, or takes the first fields of a wider
+    # first row as an index (not a RangeIndex then), but pads a narrower one with empty cells, and a blank
+    # line is a row without separators: the separators of all lines add up to the header's count per line
+    # only if every line has them all.
+    if (list(frame.columns) != names or len(frame) == 0 or not isinstance(frame.index, pd.RangeIndex)
+            or _count_byte(data, sep) != (len(frame) + 1) * (len(names) - 1)):
         return None
     for name in names:
         if name not in columns:
-            frame[name] = strip_cells(frame[name])
+            frame[name] = strip_cells(frame[name] if text is str else frame[name].astype(str))
     return Table(frame, np.arange(2, len(frame) + 2), raw)
+
+
+def _text_dtype() -> object:
+    """The dtype in which ``read_csv`` gives text cells that become pandas' ``str`` at least cost.
+
+    Where ``str`` is Arrow-backed (pandas 3 with pyarrow), pandas' C parser builds an Arrow column directly
+    for an Arrow string dtype, rather than a Python string per cell as for ``str`` itself; the
+    conversion to ``str`` then keeps the Arrow data.
+    """
+    target = pd.Series([], dtype=str).dtype
+    if isinstance(target, pd.StringDtype) and target.storage == "pyarrow":
+        import pyarrow as pa
+
+        return pd.ArrowDtype(pa.large_string())
+    return str
+
+
+def _count_byte(data: bytes, character: str) -> int:
+    """How often the one-byte ``character`` occurs in ``data``: numpy compares blocks of a megabyte, several
+    times faster than ``bytes.count`` for one byte, without a boolean copy of the whole file."""
+    codes = np.frombuffer(data, dtype=np.uint8)
+    code = ord(character)
+    block = 1 << 20
+    return sum(int(np.count_nonzero(codes[k:k + block] == code)) for k in range(0, len(codes), block))
 
 
 def _check_separator(path: Path, header: str, sep: str) -> None:

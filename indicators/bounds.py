@@ -2,7 +2,8 @@
 
 An indicator may carry ``bounds = [low, high]`` (in its unit; ``inf`` allowed) and ``integer = true``
 (a count). A value below ``low``, above ``high`` or, for a count, not a whole number is implausible.
-A user panel holding one is refused (:func:`bound_problems`, called by :mod:`indexlib.panel`); the
+A user panel holding one is refused (:func:`bound_problems` and, for a wide panel's column,
+:func:`column_bound_problems`, called by :mod:`indexlib.panel`); the
 packaged panel excludes it with a recorded note when it is built (:func:`out_of_bounds`, called by
 :mod:`city_data.build`).
 """
@@ -10,12 +11,14 @@ packaged panel excludes it with a recorded note when it is built (:func:`out_of_
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import cast
 
 import numpy as np
 
-from indicators.schema import Framework
+from indicators.schema import Framework, Indicator
 
-__all__ = ["out_of_bounds", "bound_problems", "wrong_units", "unit_problems"]
+__all__ = ["out_of_bounds", "column_out_of_bounds", "bound_problems", "column_bound_problems", "wrong_units",
+           "unit_problems"]
 
 
 def _describe(low: float, high: float) -> str:
@@ -47,19 +50,38 @@ def out_of_bounds(framework: Framework, indicator_ids: Sequence[str], values: np
     for indicator in framework.indicators:
         if (indicator.bounds is None and not indicator.integer) or indicator.id not in given:
             continue
-        here = (ids == indicator.id) & ~np.isnan(values)
-        unit = f" ({indicator.unit})" if indicator.unit else ""
-        if indicator.bounds is not None:
-            low, high = indicator.bounds
-            outside = here & ((values < low) | (values > high))
-            for position in np.flatnonzero(outside):
-                found[int(position)] = (f"outside the bounds {_describe(low, high)} of indicator "
-                                        f"{indicator.id!r}{unit}")
-        if indicator.integer:
-            with np.errstate(invalid="ignore"):
-                fractional = here & np.isfinite(values) & (values != np.round(values))
-            for position in np.flatnonzero(fractional):
-                found.setdefault(int(position), f"not a whole number, but indicator {indicator.id!r}{unit} is a count")
+        here = np.flatnonzero(ids == indicator.id)
+        found.update((int(here[k]), reason) for k, reason in _reasons(indicator, values[here]).items())
+    return dict(sorted(found.items()))
+
+
+def column_out_of_bounds(framework: Framework, indicator_id: str, values: np.ndarray) -> dict[int, str]:
+    """:func:`out_of_bounds` of values of one indicator (a column of a wide panel), without an id per value.
+
+    Equal to ``out_of_bounds(framework, [indicator_id] * len(values), values)``.
+    """
+    if not framework.is_indicator(indicator_id):  # not in the framework: not checked
+        return {}
+    return _reasons(cast(Indicator, framework.element(indicator_id)), np.asarray(values, dtype=float))
+
+
+def _reasons(indicator: Indicator, values: np.ndarray) -> dict[int, str]:
+    """``{position: reason}`` of the implausible ``values`` of ``indicator``, in position order; a value both
+    outside the bounds and fractional is reported as outside."""
+    present = ~np.isnan(values)
+    unit = f" ({indicator.unit})" if indicator.unit else ""
+    found: dict[int, str] = {}
+    if indicator.bounds is not None:
+        low, high = indicator.bounds
+        reason = f"outside the bounds {_describe(low, high)} of indicator {indicator.id!r}{unit}"
+        found.update((position, reason) for position in np.flatnonzero(present & ((values < low) | (values > high)))
+                     .tolist())
+    if indicator.integer:
+        with np.errstate(invalid="ignore"):
+            fractional = present & np.isfinite(values) & (values != np.round(values))
+        reason = f"not a whole number, but indicator {indicator.id!r}{unit} is a count"
+        for position in np.flatnonzero(fractional).tolist():
+            found.setdefault(position, reason)
     return dict(sorted(found.items()))
 
 
@@ -75,10 +97,21 @@ def bound_problems(framework: Framework, indicator_ids: Sequence[str], values: n
     or an empty cell"]
     """
     values = np.asarray(values, dtype=float)
+    return _messages(out_of_bounds(framework, indicator_ids, values), values, where)
+
+
+def column_bound_problems(framework: Framework, indicator_id: str, values: np.ndarray,
+                          where: Callable[[int], str]) -> list[str]:
+    """:func:`bound_problems` of values of one indicator (a column of a wide panel), without an id per value."""
+    values = np.asarray(values, dtype=float)
+    return _messages(column_out_of_bounds(framework, indicator_id, values), values, where)
+
+
+def _messages(found: dict[int, str], values: np.ndarray, where: Callable[[int], str]) -> list[str]:
     return [f"{where(i)}: value {values[i]:g} is {reason}; expected a value within them or an empty cell"
             if reason.startswith("outside") else
             f"{where(i)}: value {values[i]:g} is {reason}; expected a whole number or an empty cell"
-            for i, reason in out_of_bounds(framework, indicator_ids, values).items()]
+            for i, reason in found.items()]
 
 
 def wrong_units(framework: Framework, indicator_ids: Sequence[str], units: Sequence[object]) -> np.ndarray:

@@ -43,15 +43,22 @@ def outcome(read):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cells=st.lists(st.lists(CELLS, min_size=5, max_size=5), min_size=3, max_size=6),
-       country=st.sampled_from(["K1", " K1 ", "", "K,2", "São Paulo", "\udcff"]), blank_line=st.booleans(),
+       country=st.sampled_from(["K1", " K1 ", "", "K,2", "São Paulo", "\udcff"]),
+       shape=st.sampled_from(["plain", "blank line", "spaces line", "blank last line", "short and long row",
+                              "long first row"]),
        crlf=st.booleans(), bom=st.booleans())
-def test_the_fast_reader_gives_the_panel_or_the_error_of_the_text_reader(tmp_path, cells, country, blank_line, crlf,
-                                                                         bom):
+def test_the_fast_reader_gives_the_panel_or_the_error_of_the_text_reader(tmp_path, cells, country, shape, crlf, bom):
     framework = small_framework()
     lines = ["city_id,country," + ",".join(INDICATORS)]
     lines += [f"c{k},{country if k else 'K0'}," + ",".join(row) for k, row in enumerate(cells)]
-    if blank_line:
-        lines.insert(2, "")
+    if shape in ("blank line", "spaces line"):
+        lines.insert(2, "" if shape == "blank line" else "  ")
+    elif shape == "blank last line":
+        lines.append("")
+    elif shape == "short and long row":  # as many separators as a plain file: a field moved from one row to another
+        lines[1], lines[2] = lines[1].rsplit(",", 1)[0], lines[2] + ",9"
+    elif shape == "long first row":  # pandas takes the first field of every row as an index; a short row evens it
+        lines[1], lines[2] = "x," + lines[1], lines[2].rsplit(",", 1)[0]
     path = tmp_path / "panel.csv"
     text = ("\r\n" if crlf else "\n").join(lines).encode("utf-8", errors="surrogateescape")  # \udcff: a bad byte
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text + b"\n")
@@ -86,6 +93,11 @@ def test_a_plain_file_is_read_by_the_fast_reader(tmp_path):
     "city_id,i1\ra,1\n",  # a carriage return that ends no line
     "city_id,i1\r\na,1\r\n\r\nb,2\r\n",  # a blank line between Windows line ends
     "city_id,i1\na,1,2\n",  # a row wider than the header
+    "city_id,i1,i2\na,1\nb,2,3,4\nc,5,6\n",  # a narrower and a wider row, as many separators as a plain file
+    "city_id,i1,i2\nx,a,1,2\nb,3\nc,4,5\n",  # a wider first row (pandas would take its first field as an index)
+    "city_id,i1\na,1\n  \nb,2\n",  # a line of spaces
+    "city_id,i1\na,1\nb,2\n\n",  # a blank last line
+    "city_id\na\nb\nc\n",  # one column: no separator to count
 ])
 def test_anything_but_a_plain_file_is_left_to_the_text_reader(tmp_path, text):
     path = tmp_path / "panel.csv"
