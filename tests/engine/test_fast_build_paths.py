@@ -2,18 +2,21 @@
 
 Each reference below is the former implementation, kept here as the specification: the skew and
 kurtosis of the compressed, sorted values with ``numpy.ptp`` and the largest absolute deviation;
-the outlier treatment of a table as :func:`~indexlib.treat.treat_indicator` column by column.
+the outlier treatment of a table as :func:`~indexlib.treat.treat_indicator` column by column; the
+ranking table's order by ``DataFrame.sort_values``; label positions by ``Index.get_indexer``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from indexlib.treat import treat_indicator, treat_outliers, skew_kurtosis
+from indexlib.result import _by_rank_and_id, _positions
+from indexlib.treat import skew_kurtosis, treat_indicator, treat_outliers
 
 
 # ---------------------------------------------------------------------------------------------- references
@@ -96,3 +99,34 @@ def test_treat_outliers_equals_treating_each_column(values, max_winsorised, log_
         expected = reference_treat_outliers(values, **options)
     for actual, wanted in zip(got, expected):
         pd.testing.assert_frame_equal(actual, wanted, check_exact=True)
+
+
+# ---------------------------------------------------------------------------------------------- result tables
+IDS = st.sampled_from(["a", "b", "c", "aa", "B", "é", "z1", "z10", "z2", " a"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(ids=st.lists(IDS, min_size=0, max_size=10, unique=True),
+       labels=st.lists(IDS, max_size=30))
+def test_positions_are_those_get_indexer_finds(ids, labels):
+    index = pd.Index(ids, dtype=object)
+    found = _positions(index, pd.Series(labels, dtype=object))
+    np.testing.assert_array_equal(found, index.get_indexer(pd.Index(labels, dtype=object)))
+
+
+def test_positions_in_an_index_with_repeated_labels_are_refused_as_get_indexer_refuses_them():
+    with pytest.raises(pd.errors.InvalidIndexError):
+        _positions(pd.Index(["a", "b", "a"]), pd.Series(["a"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.tuples(IDS, st.one_of(st.none(), st.integers(1, 4))), max_size=25),
+       ties=st.sampled_from(["Int64", "Float64"]), half=st.booleans())
+def test_ranking_order_is_sort_values_by_rank_and_city_id(rows, ties, half):
+    """Ranks with ties and gaps, ids repeated and in any order, unranked cities: the order of
+    ``sort_values(["rank", "city_id"], kind="stable")``."""
+    rank = pd.array([None if r is None else r + (0.5 if half and ties == "Float64" else 0) for _, r in rows],
+                    dtype=ties)
+    table = pd.DataFrame({"city_id": pd.Series([c for c, _ in rows], dtype=object), "rank": rank})
+    expected = table.sort_values(["rank", "city_id"], kind="stable").index.to_numpy()
+    np.testing.assert_array_equal(_by_rank_and_id(table), expected)
