@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from indexlib.methodology import Methodology
     from indexlib.panel import Panel
 
-__all__ = ["IndexResult", "IMPUTED_WEIGHT_THRESHOLD", "RESULTS_FORMAT", "imputed_mask", "results_tables"]
+__all__ = ["IndexResult", "IMPUTED_WEIGHT_THRESHOLD", "RESULTS_FORMAT", "imputed_mask", "label_positions",
+           "results_tables"]
 
 #: A city whose effective weight rests on imputed values for more than this share is marked
 #: (``imputed_weight_flag`` in the ranking, ``*`` in the printed table): its rank says more about
@@ -308,23 +309,28 @@ def imputed_mask(log: pd.DataFrame, cities: pd.Index, indicators: pd.Index) -> p
     """Boolean cities × indicators mask of the cells an imputation log lists, set in one indexed assignment
     (log rows of an indicator or a city not in the table are not part of it)."""
     mask = np.zeros((len(cities), len(indicators)), dtype=bool)
-    rows = _positions(cities, log["city_id"])
-    columns = _positions(indicators, log["indicator_id"])
+    rows = label_positions(cities, log["city_id"])
+    columns = label_positions(indicators, log["indicator_id"])
+    if rows is None or columns is None:  # a repeated label: get_indexer's error
+        rows = cities.get_indexer(pd.Index(log["city_id"]))
+        columns = indicators.get_indexer(pd.Index(log["indicator_id"]))
     listed = (rows >= 0) & (columns >= 0)
     mask[rows[listed], columns[listed]] = True
     return pd.DataFrame(mask, index=cities, columns=indicators)
 
 
-def _positions(index: pd.Index, labels: pd.Series) -> np.ndarray:
-    """``index.get_indexer(labels)``: the position of each label in ``index``, -1 where absent.
+def label_positions(index: pd.Index, labels: pd.Series | pd.Index) -> np.ndarray | None:
+    """The position of each label in ``index`` (-1 where absent), as ``index.get_indexer(labels)`` finds it,
+    or None when ``index`` repeats a label.
 
     Both are factorised together, each label hashed once: ``get_indexer`` first builds a hash table of a
     new index (each build's cities are one), which took three times as long for 100,000 cities.
     """
-    codes, _ = pd.factorize(pd.concat([pd.Series(index), labels], ignore_index=True), use_na_sentinel=False)
+    codes, _ = pd.factorize(pd.concat([pd.Series(index), pd.Series(labels)], ignore_index=True),
+                            use_na_sentinel=False)
     n = len(index)
-    if not np.array_equal(codes[:n], np.arange(n)):  # repeated labels in the index: get_indexer refuses them
-        return cast(np.ndarray, index.get_indexer(pd.Index(labels)))
+    if not np.array_equal(codes[:n], np.arange(n)):
+        return None
     found = codes[n:]
     return np.where(found < n, found, -1)
 

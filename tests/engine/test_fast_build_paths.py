@@ -3,7 +3,8 @@
 Each reference below is the former implementation, kept here as the specification: the skew and
 kurtosis of the compressed, sorted values with ``numpy.ptp`` and the largest absolute deviation;
 the outlier treatment of a table as :func:`~indexlib.treat.treat_indicator` column by column; the
-ranking table's order by ``DataFrame.sort_values``; label positions by ``Index.get_indexer``.
+ranking table's order by ``DataFrame.sort_values``; label positions by ``Index.get_indexer``; a
+table's rows by ``DataFrame.reindex``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from indexlib.result import _by_rank_and_id, _positions
+import indexlib
+from _support import small_framework, small_panel
+from indexlib.methodology import Methodology, MissingData
+from indexlib.panel import Panel
+from indexlib.pipeline import IMPUTATION_ATTRIBUTES, imputation_attributes
+from indexlib.result import _by_rank_and_id, imputed_mask, label_positions
 from indexlib.treat import skew_kurtosis, treat_indicator, treat_outliers
 
 
@@ -53,6 +59,21 @@ def reference_treat_outliers(values: pd.DataFrame, **options: object
                                       "transform", "skew_after", "kurtosis_after", "passes_after"])
     return (pd.DataFrame(treated, index=values.index, columns=values.columns), log,
             pd.DataFrame(flags, index=values.index, columns=values.columns, dtype=object))
+
+
+def reference_imputation_attributes(panel: Panel, methodology: Methodology, cities: pd.Index) -> pd.DataFrame:
+    attributes = panel.attributes.reindex(cities).copy()
+    wanted = dict.fromkeys([*methodology.missing.groups, *IMPUTATION_ATTRIBUTES])
+    lacking = [a for a in wanted if a not in attributes.columns or attributes[a].isna().any()]
+    if lacking:
+        import city_data
+
+        known = city_data.cities().set_index("city_id")
+        for column in lacking:
+            if column in known.columns:
+                current = attributes[column] if column in attributes.columns else pd.Series(np.nan, index=cities)
+                attributes[column] = current.astype(object).fillna(known[column].reindex(cities).astype(object))
+    return attributes
 
 
 # ---------------------------------------------------------------------------------------------- strategies
@@ -108,15 +129,17 @@ IDS = st.sampled_from(["a", "b", "c", "aa", "B", "é", "z1", "z10", "z2", " a"])
 @settings(max_examples=200, deadline=None)
 @given(ids=st.lists(IDS, min_size=0, max_size=10, unique=True),
        labels=st.lists(IDS, max_size=30))
-def test_positions_are_those_get_indexer_finds(ids, labels):
+def test_label_positions_are_those_get_indexer_finds(ids, labels):
     index = pd.Index(ids, dtype=object)
-    found = _positions(index, pd.Series(labels, dtype=object))
+    found = label_positions(index, pd.Series(labels, dtype=object))
     np.testing.assert_array_equal(found, index.get_indexer(pd.Index(labels, dtype=object)))
 
 
-def test_positions_in_an_index_with_repeated_labels_are_refused_as_get_indexer_refuses_them():
+def test_an_index_with_repeated_labels_has_no_label_positions_and_its_mask_is_refused_as_before():
+    assert label_positions(pd.Index(["a", "b", "a"]), pd.Series(["a"])) is None
+    log = pd.DataFrame({"city_id": ["a"], "indicator_id": ["i"]})
     with pytest.raises(pd.errors.InvalidIndexError):
-        _positions(pd.Index(["a", "b", "a"]), pd.Series(["a"]))
+        imputed_mask(log, pd.Index(["a", "b", "a"]), pd.Index(["i"]))
 
 
 @settings(max_examples=200, deadline=None)
@@ -130,3 +153,18 @@ def test_ranking_order_is_sort_values_by_rank_and_city_id(rows, ties, half):
     table = pd.DataFrame({"city_id": pd.Series([c for c, _ in rows], dtype=object), "rank": rank})
     expected = table.sort_values(["rank", "city_id"], kind="stable").index.to_numpy()
     np.testing.assert_array_equal(_by_rank_and_id(table), expected)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), unknown=st.lists(st.sampled_from(["new-1", "new-2"]), max_size=2, unique=True))
+def test_imputation_attributes_are_the_panels_reindexed_to_the_cities(seed, unknown):
+    """The panel's attributes taken by position are what reindexing gave, cities in any order, some of them
+    unknown to the panel (NaN attributes)."""
+    framework = small_framework()
+    panel = indexlib.read_panel(small_panel(12), framework)
+    rng = np.random.default_rng(seed)
+    chosen = list(rng.permutation(panel.attributes.index.to_numpy())[:rng.integers(1, 13)])
+    cities = pd.Index(chosen + unknown, name=panel.attributes.index.name)
+    methodology = Methodology(missing=MissingData(method="group_median"))
+    expected = reference_imputation_attributes(panel, methodology, cities)
+    pd.testing.assert_frame_equal(imputation_attributes(panel, methodology, cities), expected, check_exact=True)
