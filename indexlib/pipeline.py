@@ -12,6 +12,7 @@ import math
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -24,7 +25,7 @@ from indexlib.impute import impute, summary_note
 from indexlib.panel import Panel, city_level_share, read_panel
 from indexlib.provenance import build_inputs
 from indexlib.rank import rank_scores
-from indexlib.result import IndexResult
+from indexlib.result import IndexResult, label_positions
 from indexlib.scoring import ScoringPlan
 from indexlib.treat import OUTLIER_RULES
 from indicators import Framework, load_framework
@@ -185,7 +186,7 @@ def prepare(panel: Panel, methodology: Methodology, framework: Framework) -> Pre
     reasons: dict[str, list[str]] = {}
     screen = methodology.screening
     m = len(used.indicator_ids)
-    for city in values.index[overall < screen.min_overall]:
+    for city in values.index[np.flatnonzero(overall.to_numpy() < screen.min_overall)]:
         count = int(available.loc[city].sum())
         reasons.setdefault(city, []).append(
             f"{count} of {m} indicators available ({count / m:.0%}), below the minimum {screen.min_overall:.0%}"
@@ -194,7 +195,7 @@ def prepare(panel: Panel, methodology: Methodology, framework: Framework) -> Pre
         for dimension in used.dimension_ids:
             members = [i for i in used.children(dimension) if used.is_indicator(i)]
             share = available[members].mean(axis=1)
-            for city in values.index[share < screen.min_per_dimension]:
+            for city in values.index[np.flatnonzero(share.to_numpy() < screen.min_per_dimension)]:
                 count = int(available.loc[city, members].sum())
                 reasons.setdefault(city, []).append(
                     f"{count} of {len(members)} indicators of {dimension!r} available, below the minimum "
@@ -206,7 +207,7 @@ def prepare(panel: Panel, methodology: Methodology, framework: Framework) -> Pre
     if len(excluded):
         notes.append(f"{plural(len(excluded), 'city')} excluded by the coverage screen: "
                      f"{', '.join(excluded['city_id'])}")
-    kept = values.drop(index=list(reasons))
+    kept = values.drop(index=list(reasons)) if reasons else values  # drop() looks every city up, even for none
     if kept.shape[0] < 3:
         raise DataValidationError(
             f"{panel.source}: only {kept.shape[0]} cities pass the coverage screen; at least 3 are needed "
@@ -226,7 +227,9 @@ def imputation_attributes(panel: Panel, methodology: Methodology, cities: pd.Ind
     Nothing is required: a city without a group label or coordinates makes the imputation fall
     back to its next level (see :mod:`indexlib.impute`).
     """
-    attributes = panel.attributes.reindex(cities).copy()
+    rows = label_positions(panel.attributes.index, cities)
+    attributes = (panel.attributes.take(rows).set_axis(cities) if rows is not None and (rows >= 0).all()
+                  else panel.attributes.reindex(cities).copy())  # cities without attributes get NaN
     wanted = dict.fromkeys([*methodology.missing.groups, *IMPUTATION_ATTRIBUTES])
     lacking = [a for a in wanted if a not in attributes.columns or attributes[a].isna().any()]
     if lacking:  # cities of the packaged table can be completed from it
@@ -276,7 +279,8 @@ def impute_and_treat(prep: Prepared, methodology: Methodology, *, outliers: bool
     if note:
         notes.append(note)
     framework = prep.framework
-    spread = filled.max() - filled.min()
+    data = filled.to_numpy(dtype=float)
+    spread = pd.Series(np.fmax.reduce(data, axis=0) - np.fmin.reduce(data, axis=0), index=filled.columns)  # NaN ignored
     constant = [i for i in framework.indicator_ids if not spread[i] > 0]
     on_constant = methodology.normalisation.on_constant
     if constant and on_constant == "midpoint":
@@ -396,9 +400,10 @@ def normalise_values(values: pd.DataFrame, framework: Framework, methodology: Me
     return spec.apply(data, framework.polarity, learned, options)
 
 
-def checked_plan(framework: Framework, methodology: Methodology, normalised: np.ndarray, city_ids: list[str], *,
-                 source: str) -> ScoringPlan:
-    """Compile the aggregation and check its domain: positive-only means need values > 0."""
+def checked_plan(framework: Framework, methodology: Methodology, normalised: np.ndarray,
+                 city_ids: Sequence[str] | pd.Index, *, source: str) -> ScoringPlan:
+    """Compile the aggregation and check its domain: positive-only means need values > 0 (``city_ids``, the
+    rows of ``normalised``, name the city in the error)."""
     plan = ScoringPlan.compile(framework, methodology.aggregation)
     found = plan.first_outside_domain(normalised)
     if found is not None:
@@ -455,7 +460,7 @@ def validate(panel: PanelInput = None, methodology: MethodologyInput = None,
     treated, imputation_log, treatment_log, flags, used, notes = impute_and_treat(prep, meth)
     used = apply_weighting(used, meth, treated)
     normalised = normalise_values(treated, used, meth)
-    plan = checked_plan(used, meth, normalised, treated.index.tolist(), source=data.source)
+    plan = checked_plan(used, meth, normalised, treated.index, source=data.source)
     raw = plan.score(normalised)
     notes = [*prep.warnings, *notes]
     unscored = np.isnan(raw[:, -1])  # the root is scored last
@@ -534,7 +539,7 @@ def build(panel: PanelInput = None, methodology: MethodologyInput = None,
         methodology=meth,
         panel=data,
         values=treated,
-        normalised=pd.DataFrame(normalised, index=index, columns=used.indicator_ids),
+        normalised=pd.DataFrame(normalised, index=index, columns=used.indicator_ids, copy=False),  # the build's own
         raw_scores=pd.DataFrame(raw, index=index, columns=plan.node_ids)[[*used.node_ids]],
         scores=pd.DataFrame(presented, index=index, columns=plan.node_ids)[[*used.node_ids]],
         ranks=pd.DataFrame(ranks, index=index, columns=plan.node_ids)[[*used.node_ids]],

@@ -127,16 +127,19 @@ def impute(values: pd.DataFrame, options: MissingData | str, *,
         raise DataValidationError(f"indicator(s) {empty} have no value for any city; nothing to impute them from")
     aligned = None if attributes is None else attributes.reindex(values.index)
     filled, rules, levels = kernel(data, options.method_options(), aligned)
-    filled = np.where(missing, filled, data)  # observed cells are never touched
-    rows, columns = np.nonzero(missing)
+    rows, columns = np.nonzero(missing)  # the log's order: city by city
+    # a kernel gives each a full table or one entry per missing cell (in this order): only those cells are read
+    filled, rules, levels = (cells if cells.ndim == 1 else cells[rows, columns] for cells in (filled, rules, levels))
+    result = data.copy(order="K")  # a frame's values are stored column by column: so is the copy
+    result[rows, columns] = filled  # observed cells are never touched
     log = pd.DataFrame({
-        "city_id": values.index.to_numpy()[rows],
-        "indicator_id": values.columns.to_numpy()[columns],
-        "value": filled[rows, columns],
-        "rule": rules[rows, columns],
-        "level": levels[rows, columns],
+        "city_id": values.index.take(rows),
+        "indicator_id": values.columns.take(columns),
+        "value": filled,
+        "rule": rules,
+        "level": levels,
     }, columns=LOG_COLUMNS)
-    return pd.DataFrame(filled, index=values.index, columns=values.columns), log
+    return pd.DataFrame(result, index=values.index, columns=values.columns, copy=False), log
 
 
 def summary_note(log: pd.DataFrame, method: str, *, absent: str = "") -> str | None:
@@ -181,66 +184,92 @@ def _group_codes(attributes: pd.DataFrame | None, group: str) -> np.ndarray | No
     """Integer code per city (-1: no label), or None when the attribute is absent."""
     if attributes is None or group not in attributes.columns:
         return None
-    codes, labels = pd.factorize(attributes[group].astype(object), use_na_sentinel=True)
+    column = attributes[group]
     # a label of whitespace only is no label; checked once per distinct label, not per city
-    named = np.array([not (isinstance(v, str) and not v.strip()) for v in labels], dtype=bool)
+    if isinstance(column.dtype, pd.StringDtype):  # strings only: factorised and stripped as stored
+        codes, labels = pd.factorize(column, use_na_sentinel=True)
+        named = pd.Series(labels).str.strip().ne("").to_numpy(dtype=bool)
+    else:  # any labels, compared as Python objects
+        codes, labels = pd.factorize(column.astype(object), use_na_sentinel=True)
+        named = np.array([not (isinstance(v, str) and not v.strip()) for v in labels], dtype=bool)
     renumbered = np.full(len(labels) + 1, -1)
     renumbered[:-1][named] = np.arange(int(named.sum()))
     return cast(np.ndarray | None, renumbered[codes])
 
 
-def _group_statistics(data: np.ndarray, missing: np.ndarray, todo: np.ndarray, codes: np.ndarray, needed: int,
-                      max_copies: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    r"""Per group (code ≥ 0) and indicator: whether it may fill cells, donors, distinct donor values,
-    median and mean.
+def _group_statistics(data: np.ndarray, codes: np.ndarray, cell_codes: np.ndarray, cell_columns: np.ndarray,
+                      todo: np.ndarray, needed: int, max_copies: int, statistic: str
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    r"""Per group (code ≥ 0) and indicator: whether it may fill cells, donors, distinct donor values and
+    the ``statistic`` ('median' or 'mean') of the donors.
 
-    ``data``, ``missing`` (NaN in ``data``) and ``todo`` (cells still to fill) are cities × indicators.
-    A (group, indicator) pair is a candidate when it has cells to fill, at most ``max_copies`` of them
-    and at least ``needed`` donors; donors and cells to fill are counted from the missing cells alone
-    (``numpy.bincount``). Only the candidates' cells are sorted, all indicators at once, by
-    indicator, group and value (missing last, ties in city order), so that each
-    group's values are in order and the median is
-    :math:`(x_{(\lfloor (c-1)/2 \rfloor)} + x_{(\lfloor c/2 \rfloor)})/2` of its :math:`c` sorted
-    values, as ``numpy.nanmedian`` computes it, and the mean :math:`\sum_i x_i / c` is summed in that
-    order too (so it does not depend on the order of the cities). Distinct values, median and mean
-    are NaN/0 for the pairs that are not candidates.
+    ``cell_codes`` and ``cell_columns`` are the group and indicator of each missing cell of ``data``
+    (cities × indicators), ``todo`` those still to fill. A (group, indicator) pair is a candidate when
+    it has cells to fill, at most ``max_copies`` of them and at least ``needed`` donors; donors and cells
+    to fill are counted from the missing cells alone (``numpy.bincount``), and only the candidates' values
+    are sorted (:func:`_pair_statistics`). Distinct values and the statistic are 0/NaN for the pairs
+    that are not candidates.
     """
     groups, indicators = int(codes.max()) + 1, data.shape[1]
-    labelled = codes >= 0
+    labelled = cell_codes >= 0
 
     def per_group(cells: np.ndarray) -> np.ndarray:
-        rows, columns = np.nonzero(cells & labelled[:, None])
-        counted = np.bincount(codes[rows] * indicators + columns, minlength=groups * indicators)
+        counted = np.bincount(cell_codes[cells] * indicators + cell_columns[cells], minlength=groups * indicators)
         return cast(np.ndarray, counted.reshape(groups, indicators))
 
-    count = np.bincount(codes[labelled], minlength=groups)[:, None] - per_group(missing)
-    recipients = per_group(todo)
+    size = np.bincount(codes[codes >= 0], minlength=groups)
+    count = size[:, None] - per_group(labelled)
+    recipients = per_group(todo & labelled)
     candidate = (recipients > 0) & (recipients <= max_copies) & (count >= needed)
     distinct = np.zeros(candidate.shape, dtype=np.intp)
-    median = np.full(candidate.shape, np.nan)
-    mean = np.full(candidate.shape, np.nan)
-    if not candidate.any():
-        return candidate, count, distinct, median, mean
-    # every cell, missing or not, of the candidate groups: each group's run ends with its missing cells
-    rows, columns = np.nonzero(candidate[np.maximum(codes, 0)] & labelled[:, None])
-    # numpy.lexsort((value, group, indicator)) as three stable sorts, the last two radix sorts of small integers
-    order = np.argsort(data[rows, columns], kind="stable")
-    for key, size in ((codes[rows], groups), (columns, indicators)):
-        small = key.astype(np.int16 if size < 2**15 else np.int64)
-        order = order[np.argsort(small[order], kind="stable")]
-    pair = columns[order].astype(np.int64) * groups + codes[rows[order]]
-    ordered = data[rows[order], columns[order]]
-    first = np.ones(len(pair), dtype=bool)
-    first[1:] = pair[1:] != pair[:-1]
-    starts = np.flatnonzero(first)
-    group, column = pair[starts] % groups, pair[starts] // groups
-    new = ~np.isnan(ordered)
-    donors = np.add.reduceat(new, starts, dtype=np.intp)
-    new[1:] &= (ordered[1:] != ordered[:-1]) | first[1:]
-    distinct[group, column] = np.add.reduceat(new, starts, dtype=np.intp)
-    median[group, column] = (ordered[starts + (donors - 1) // 2] + ordered[starts + donors // 2]) / 2
-    mean[group, column] = np.add.reduceat(np.where(np.isnan(ordered), 0.0, ordered), starts) / donors
-    return candidate, count, distinct, median, mean
+    value = np.full(candidate.shape, np.nan)
+    pair_column, pair_group = np.nonzero(candidate.T)  # indicator by indicator: each pass reads one column
+    if pair_group.size:
+        distinct[pair_group, pair_column], value[pair_group, pair_column] = _pair_statistics(
+            data, codes, size, pair_group, pair_column, count[pair_group, pair_column], statistic)
+    return candidate, count, distinct, value
+
+
+def _pair_statistics(data: np.ndarray, codes: np.ndarray, size: np.ndarray, pair_group: np.ndarray,
+                     pair_column: np.ndarray, donors: np.ndarray, statistic: str) -> tuple[np.ndarray, np.ndarray]:
+    r"""Distinct donor values and the median or mean of the donors of each (group, indicator) pair.
+
+    Each pair's cells (its group's cities, ``size`` of them, ``donors`` with a value) are sorted by
+    value, missing last and equal values in city order, so that the median is
+    :math:`(x_{(\lfloor (c-1)/2 \rfloor)} + x_{(\lfloor c/2 \rfloor)})/2` of its :math:`c` sorted
+    donors, as ``numpy.nanmedian`` computes it, and the mean :math:`\sum_i x_i / c` is summed in that
+    order (``numpy.add.reduceat`` over the pair's cells, a missing one adding 0), so neither depends
+    on the order of the cities. The pairs are sorted in blocks of groups of similar size (within a
+    factor of 2), one row per pair padded with NaN: one sort per block, not one per pair.
+    """
+    by_group = np.argsort(codes.astype(np.int16) if size.size < 2**15 else codes, kind="stable")
+    by_column = np.asfortranarray(data).ravel(order="F")  # a view of a build's values: one column after another
+    start = np.cumsum(size) - size + np.count_nonzero(codes < 0)  # of each group's cities in by_group
+    length = size[pair_group]
+    distinct = np.empty(pair_group.size, dtype=np.intp)
+    value = np.empty(pair_group.size)
+    block_of = np.frexp(length.astype(float))[1]  # sizes 2**(b-1) to 2**b - 1 in block b
+    for block in np.unique(block_of):
+        pairs = np.flatnonzero(block_of == block)
+        width = int(length[pairs].max())
+        offsets = np.arange(width)
+        inside = offsets < length[pairs, None]
+        cities = by_group[np.minimum(start[pair_group[pairs], None] + offsets, len(by_group) - 1)]
+        cells = by_column.take(pair_column[pairs, None] * len(by_group) + cities)
+        cells[~inside] = np.nan
+        # equal values but 0.0 and -0.0 are the same bits: their order matters only when both signs are present
+        signed_zero = bool(np.any((cells == 0) & np.signbit(cells)))
+        cells.sort(axis=1, kind="stable" if signed_zero else None)  # NaN (missing, padding) last
+        count = donors[pairs]
+        if statistic == "median":
+            rows = np.arange(pairs.size)
+            value[pairs] = (cells[rows, (count - 1) // 2] + cells[rows, count // 2]) / 2
+        else:
+            summed = np.where(np.isnan(cells), 0.0, cells)[inside]  # each pair's cells, one after another
+            value[pairs] = np.add.reduceat(summed, np.cumsum(length[pairs]) - length[pairs]) / count
+        differs = (cells[:, 1:] != cells[:, :-1]) & (offsets[1:] < count[:, None])
+        distinct[pairs] = 1 + np.count_nonzero(differs, axis=1)
+    return distinct, value
 
 
 def _group_statistic(statistic: str) -> Callable[[np.ndarray, GroupOptions, pd.DataFrame | None],
@@ -258,41 +287,55 @@ def _group_statistic(statistic: str) -> Callable[[np.ndarray, GroupOptions, pd.D
 
 def _group_fill(data: np.ndarray, options: GroupOptions, attributes: pd.DataFrame | None, statistic: str
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    filled = data.copy()
-    rules = np.full(data.shape, "", dtype=object)
-    levels = np.full(data.shape, "", dtype=object)
-    missing = np.isnan(data)
-    todo = missing.copy()
+    """Values, rules and levels of the missing cells of ``data``, one entry per cell in the order of
+    ``numpy.nonzero(numpy.isnan(data))``.
+
+    Everything is computed for the missing cells only: a cell's rule and level are positions in a
+    short list of texts (one per level and distinct rule), made into strings at the end.
+    """
+    rows, columns = np.nonzero(np.isnan(data))
+    filled = np.empty(rows.size)
+    texts: list[str] = []
+    rule = np.empty(rows.size, dtype=np.intp)
+    level = np.empty(rows.size, dtype=np.intp)
+    todo = np.ones(rows.size, dtype=bool)
     for group, needed, distinct_needed in zip(options.groups, options.min_values, options.min_distinct):
         codes = _group_codes(attributes, group)
         if codes is None or codes.max(initial=-1) < 0:
             continue
-        candidate, count, distinct, median, mean = _group_statistics(data, missing, todo, codes, needed,
-                                                                     options.max_copies)
-        value = median if statistic == "median" else mean
+        cell_codes = codes[rows]
+        candidate, count, distinct, value = _group_statistics(data, codes, cell_codes, columns, todo, needed,
+                                                              options.max_copies, statistic)
         accepted = candidate & (distinct >= distinct_needed)
         if not accepted.any():
             continue
-        usable = todo & (codes >= 0)[:, None] & accepted[np.maximum(codes, 0)]
-        rows, columns_used = np.nonzero(usable)
-        filled[rows, columns_used] = value[codes[rows], columns_used]
-        # one label per distinct (donors, distinct values), not per group or cell
+        open_cells = np.flatnonzero(todo & (cell_codes >= 0))
+        used = open_cells[accepted[cell_codes[open_cells], columns[open_cells]]]
+        used_group, used_column = cell_codes[used], columns[used]
+        filled[used] = value[used_group, used_column]
+        # one text per distinct (donors, distinct values), not per group or cell
         base = int(distinct.max()) + 1
-        pairs, which = np.unique(count[codes[rows], columns_used] * base + distinct[codes[rows], columns_used],
+        pairs, which = np.unique(count[used_group, used_column] * base + distinct[used_group, used_column],
                                  return_inverse=True)
-        texts = np.array([f"{statistic} of {group} ({c} cities, {d} distinct values)"
-                          for c, d in zip(*np.divmod(pairs, base))], dtype=object)
-        rules[rows, columns_used] = texts[which.ravel()]
-        levels[rows, columns_used] = f"{statistic} of {group}"
-        todo &= ~usable
+        rule[used] = len(texts) + which.ravel()
+        texts += [f"{statistic} of {group} ({c} cities, {d} distinct values)" for c, d in zip(*np.divmod(pairs, base))]
+        level[used] = len(texts)
+        texts.append(f"{statistic} of {group}")
+        todo[used] = False
     if todo.any():
         # the mean is summed in value order, so that it does not depend on the order of the cities
         overall = np.nanmedian(data, axis=0) if statistic == "median" else np.nanmean(np.sort(data, axis=0), axis=0)
-        rows, columns_used = np.nonzero(todo)
-        filled[rows, columns_used] = overall[columns_used]
-        rules[rows, columns_used] = ALL_CITIES if statistic == "median" else ALL_CITIES_MEAN
-        levels[rows, columns_used] = ALL_CITIES if statistic == "median" else ALL_CITIES_MEAN
-    return filled, rules, levels
+        rest = np.flatnonzero(todo)
+        filled[rest] = overall[columns[rest]]
+        rule[rest] = level[rest] = len(texts)
+        texts.append(ALL_CITIES if statistic == "median" else ALL_CITIES_MEAN)
+    return filled, _cell_texts(texts, rule), _cell_texts(texts, level)
+
+
+def _cell_texts(texts: list[str], positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``texts[positions]`` as pandas strings, taken from the few distinct texts: the log's columns are not
+    converted from one Python string per cell."""
+    return pd.Series(texts).array.take(positions)
 
 
 _group_median = _group_statistic("median")
