@@ -153,11 +153,9 @@ def summary_note(log: pd.DataFrame, method: str, *, absent: str = "") -> str | N
 
 # ---------------------------------------------------------------------------------------------- kernels
 def _labels(data: np.ndarray, text: str) -> tuple[np.ndarray, np.ndarray]:
-    rules = np.full(data.shape, "", dtype=object)
-    levels = np.full(data.shape, "", dtype=object)
-    rules[np.isnan(data)] = text
-    levels[np.isnan(data)] = text
-    return rules, levels
+    """The rule and level of every missing cell when one text says both (one entry per missing cell)."""
+    cells = np.full(int(np.isnan(data).sum()), text, dtype=object)
+    return cells, cells.copy()
 
 
 def _mean(data: np.ndarray, options: NoOptions, attributes: pd.DataFrame | None
