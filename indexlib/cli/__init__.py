@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from types import ModuleType
 
-__all__ = ["main", "COMMAND_MODULES", "DESCRIPTION", "command_modules"]
+__all__ = ["main", "run_command_line", "COMMAND_MODULES", "DESCRIPTION", "command_modules"]
 
 #: The command modules, in the order ``indexlib --help`` lists them.
 COMMAND_MODULES = ("build", "validate", "schema", "compare_published", "compare", "importance", "uncertainty",
@@ -105,6 +105,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback; please report it)",
               file=sys.stderr)
         return 1
+
+
+def run_command_line() -> None:
+    """The ``indexlib`` command (console script, ``python -m indexlib``): :func:`main` as a process of its own.
+
+    numpy asks the kernel for transparent huge pages for every array of 4 MB or more
+    (``NUMPY_MADVISE_HUGEPAGE``). Where the kernel defragments memory for such requests (the default
+    ``defrag = madvise``), filling a fresh array can stall while the kernel compacts memory: on the
+    2-core benchmark VM a fresh 19 MB array took 65–250 ms to fill, against 9 ms without the request
+    (``benchmarks/bench_large_panel.py`` times the 100,000-city build command both ways). A command
+    is one short run whose arrays are all fresh, so the command line turns the request off unless the
+    environment sets it; :func:`main` called in a process that has already imported numpy, as the
+    tests do, changes nothing.
+    """
+    import os
+    import sys
+
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+    sys.exit(main())
 
 
 # Imported to define the module, not part of its API (the package's names are exactly __all__).

@@ -1,7 +1,5 @@
 """``python -m indexlib.cli`` runs the command line."""
 
-import sys
+from indexlib.cli import run_command_line
 
-from indexlib.cli import main
-
-sys.exit(main())
+run_command_line()
