@@ -20,18 +20,21 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from typing import cast
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["csv_text", "TableText", "DECIMALS"]
+__all__ = ["csv_text", "TableText", "DECIMALS", "REPR_FROM", "BLOCK_ROWS"]
 
 #: Decimal places of every float64 number of a table's text (pandas' ``double_precision``, at its maximum).
 DECIMALS = 15
 #: From this magnitude up pandas' writer keeps 15 significant digits (1.7976931348623157e308 would read
 #: back as infinity): such numbers are written as their shortest round-trip repr instead.
 REPR_FROM = 1e15
+#: Rows of a table formatted at a time (:class:`TableText`): the memory of a table's text in pieces.
+BLOCK_ROWS = 8_192
 #: Characters that make the csv module quote a field (QUOTE_MINIMAL, ``lineterminator="\n"``).
 _SPECIAL = '[,"\r\n]'
 _SPECIAL_CHARACTERS = ',"\r\n'
@@ -52,59 +55,77 @@ def csv_text(frame: pd.DataFrame) -> str:
 
 
 class TableText:
-    """The CSV text and the JSON columns of one table; each float column is formatted once for both.
+    """The CSV text and the JSON columns of one table; each float column is formatted once for both, in
+    blocks of :data:`BLOCK_ROWS` rows, so that a large table's CSV can be made and written block by
+    block (:meth:`csv_chunks`) instead of as one text holding a string per cell.
 
     Parameters
     ----------
     frame : DataFrame
         Columns of float, integer (also nullable ``Int64``), boolean or text cells (missing as NaN/NA).
+    block_rows : int, optional
+        Rows per block (default :data:`BLOCK_ROWS`); the text does not depend on it.
     """
 
-    def __init__(self, frame: pd.DataFrame) -> None:
+    def __init__(self, frame: pd.DataFrame, *, block_rows: int | None = None) -> None:
         self.frame = frame
-        self._json: dict[int, str] = {}
+        self.block_rows = BLOCK_ROWS if block_rows is None else max(1, int(block_rows))
+        self._blocks: dict[int, list[str]] = {}
+
+    def _starts(self) -> range:
+        return range(0, len(self.frame), self.block_rows)
+
+    def json_blocks(self, k: int) -> list[str]:
+        """Column ``k`` block by block: each block's values as the inside of a JSON array (no brackets)."""
+        if k not in self._blocks:
+            column = self.frame.iloc[:, k]
+            self._blocks[k] = [_json_inside(column.iloc[a:a + self.block_rows]) for a in self._starts()]
+        return self._blocks[k]
 
     def column_json(self, k: int) -> str:
         """Column ``k`` as a JSON array by pandas' JSON writer: numbers to :data:`DECIMALS` places,
         missing and non-finite numbers ``null``; from :data:`REPR_FROM` up their shortest repr."""
-        if k not in self._json:
-            column = self.frame.iloc[:, k]
-            text = column.to_json(orient="values", double_precision=DECIMALS, force_ascii=False)
-            if isinstance(column.dtype, np.dtype) and column.dtype == np.float64:
-                values = column.to_numpy()
-                with np.errstate(invalid="ignore"):
-                    large = np.flatnonzero(np.isfinite(values) & (np.abs(values) >= REPR_FROM))
-                if large.size:
-                    fields = text[1:-1].split(",")
-                    for j in large.tolist():
-                        fields[j] = repr(float(values[j]))
-                    text = "[" + ",".join(fields) + "]"
-            self._json[k] = text
-        return self._json[k]
+        return "[" + ",".join(self.json_blocks(k)) + "]"
 
     def csv(self) -> str:
         """The CSV text (module docstring)."""
-        frame = self.frame
-        fields = [self._fields(k) for k in range(frame.shape[1])] if frame.shape[1] > 1 else [None]
-        if any(column is None for column in fields):
-            return str(frame.to_csv(index=False, lineterminator="\n"))
-        header = ",".join(_quoted([str(c) for c in frame.columns]))
-        if not len(frame):
-            return header + "\n"
-        return header + "\n" + "\n".join(map(",".join, zip(*fields))) + "\n"
+        return "".join(self.csv_chunks())
 
-    def _fields(self, k: int) -> list[str] | None:
-        """The field texts of column ``k``, or ``None`` for a kind not handled here."""
+    def csv_chunks(self) -> Iterator[str]:
+        """The CSV text in pieces: the header line, then the lines of each block of rows."""
+        frame = self.frame
+        if frame.shape[1] < 2 or not all(self._handled(k) for k in range(frame.shape[1])):
+            yield str(frame.to_csv(index=False, lineterminator="\n"))
+            return
+        yield ",".join(_quoted([str(c) for c in frame.columns])) + "\n"
+        for block, start in enumerate(self._starts()):
+            fields = [self._fields(k, block, start) for k in range(frame.shape[1])]
+            yield "\n".join(map(",".join, zip(*fields))) + "\n"
+
+    def _handled(self, k: int) -> bool:
+        """Whether column ``k`` is of a kind written here (else pandas writes the table)."""
         column = self.frame.iloc[:, k]
         dtype = column.dtype
-        if isinstance(dtype, np.dtype) and dtype == np.float64:
-            values = column.to_numpy()
-            text = self.column_json(k)[1:-1].split(",") if len(values) else []
-            for j in np.flatnonzero(~np.isfinite(values)).tolist():  # ``null`` in the JSON text
-                text[j] = "" if np.isnan(values[j]) else ("inf" if values[j] > 0 else "-inf")
+        if isinstance(dtype, np.dtype) and (dtype == np.float64 or dtype.kind in "iub"):
+            return True
+        if isinstance(column.array, (pd.arrays.IntegerArray, pd.arrays.BooleanArray)):
+            return True
+        if (isinstance(dtype, np.dtype) and dtype.kind == "O") or pd.api.types.is_string_dtype(dtype):
+            present = column.notna().to_numpy()
+            return all(isinstance(v, str) for v in column.to_numpy(dtype=object)[present].tolist())
+        return False
+
+    def _fields(self, k: int, block: int, start: int) -> list[str]:
+        """The field texts of column ``k`` in the block of rows from ``start`` (a kind :meth:`_handled`)."""
+        column = self.frame.iloc[start:start + self.block_rows, k]
+        dtype = column.dtype
+        if isinstance(dtype, np.dtype) and (dtype == np.float64 or dtype.kind in "iu"):
+            text = self.json_blocks(k)[block].split(",")
+            if dtype == np.float64:
+                values = column.to_numpy()
+                for j in np.flatnonzero(~np.isfinite(values)).tolist():  # ``null`` in the JSON text
+                    text[j] = "" if np.isnan(values[j]) else ("inf" if values[j] > 0 else "-inf")
             return text
-        if isinstance(dtype, np.dtype) and dtype.kind in "iu":
-            return self.column_json(k)[1:-1].split(",") if len(column) else []
         if isinstance(dtype, np.dtype) and dtype.kind == "b":
             return cast(list[str], np.where(column.to_numpy(), "True", "False").tolist())
         if isinstance(column.array, (pd.arrays.IntegerArray, pd.arrays.BooleanArray)):
@@ -113,14 +134,23 @@ class TableText:
             fields = labels.astype(object)
             fields[column.isna().to_numpy()] = ""
             return cast(list[str], fields.tolist())
-        if (isinstance(dtype, np.dtype) and dtype.kind == "O") or pd.api.types.is_string_dtype(dtype):
-            present = column.notna().to_numpy()
-            values = column.to_numpy(dtype=object)
-            if not all(isinstance(v, str) for v in values[present].tolist()):
-                return None
-            text = [v if p else "" for v, p in zip(values.tolist(), present.tolist())]
-            return _quoted(text)
-        return None
+        present = column.notna().to_numpy()
+        return _quoted([v if p else "" for v, p in zip(column.to_numpy(dtype=object).tolist(), present.tolist())])
+
+
+def _json_inside(column: pd.Series) -> str:
+    """The values of ``column`` as the inside of a JSON array (:meth:`TableText.column_json`'s rules)."""
+    text = str(column.to_json(orient="values", double_precision=DECIMALS, force_ascii=False))[1:-1]
+    if isinstance(column.dtype, np.dtype) and column.dtype == np.float64:
+        values = column.to_numpy()
+        with np.errstate(invalid="ignore"):
+            large = np.flatnonzero(np.isfinite(values) & (np.abs(values) >= REPR_FROM))
+        if large.size:
+            fields = text.split(",")
+            for j in large.tolist():
+                fields[j] = repr(float(values[j]))
+            text = ",".join(fields)
+    return text
 
 
 def _quoted(text: list[str]) -> list[str]:

@@ -49,7 +49,11 @@ from pathlib import Path
 
 from indicators.errors import OutputError
 
-__all__ = ["write_atomic", "write_folder", "check_output_folder", "MARKER"]
+__all__ = ["write_atomic", "write_folder", "check_output_folder", "MARKER", "Content"]
+
+#: What a file holds: text (written as UTF-8), bytes, a file to copy, or pieces of bytes written in
+#: turn (e.g. a generator: a large table made and written block by block, never whole in memory).
+Content = str | bytes | Path | Iterable[bytes]
 
 #: Marker file of a folder written by :func:`write_folder`.
 MARKER = ".indexlib-output"
@@ -91,15 +95,18 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
     return path
 
 
-def _write_file(path: Path, data: str | bytes | Path) -> None:
-    """Write ``data`` (text as UTF-8, newlines as given; a :class:`~pathlib.Path`: that file's bytes,
-    copied without reading it whole) to ``path`` and flush it to disk."""
+def _write_file(path: Path, data: Content) -> None:
+    """Write ``data`` (:data:`Content`; a :class:`~pathlib.Path`: that file's bytes, copied without
+    reading it whole) to ``path`` and flush it to disk."""
     with open(path, "wb") as f:
         if isinstance(data, Path):
             with open(data, "rb") as source:
                 shutil.copyfileobj(source, f, 2**20)
-        else:
+        elif isinstance(data, (str, bytes)):
             f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+        else:
+            for piece in data:
+                f.write(piece)
         f.flush()
         os.fsync(f.fileno())
     os.chmod(path, 0o666 & ~_umask())  # the permissions a plain open() gives
@@ -203,9 +210,9 @@ def _check_replaceable(given: Path, target: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- writing
-def write_folder(target: str | Path, files: Mapping[str, str | bytes | Path], *, owns: Iterable[str] = (),
+def write_folder(target: str | Path, files: Mapping[str, Content], *, owns: Iterable[str] = (),
                  keep_others: bool = True) -> list[Path]:
-    """Write ``files`` (name → text or bytes) into the folder ``target``, replacing it as a whole.
+    """Write ``files`` (name → :data:`Content`) into the folder ``target``, replacing it as a whole.
 
     Readers and later runs see the complete old folder or the complete new one, never a mix; see the
     module docstring for the steps and for the entries that are carried over.
@@ -216,7 +223,8 @@ def write_folder(target: str | Path, files: Mapping[str, str | bytes | Path], *,
         The output folder (created with its parents if missing; a symbolic link is followed).
     files : mapping
         Relative path (``name`` or ``sub/name``, ``/``-separated) → content; text is written as UTF-8,
-        a :class:`~pathlib.Path` is copied.
+        a :class:`~pathlib.Path` is copied, pieces of bytes are written in turn (a generator runs
+        when its file is written, in the order of ``files``).
         The writer owns the first component of each path (a subfolder is replaced as a whole).
     owns : iterable of str
         Further names this writer may write: an old entry of that name is removed, not carried over.
@@ -264,7 +272,7 @@ def _top_component(name: str) -> str:
     return parts[0]
 
 
-def _swap_in(target: Path, staging: Path, files: Mapping[str, str | bytes | Path], owned: set[str] | None
+def _swap_in(target: Path, staging: Path, files: Mapping[str, Content], owned: set[str] | None
              ) -> Path | None:
     """Fill ``staging`` (carrying over what is not ``owned``; nothing when ``None``) and rename it to
     ``target``; returns where the old folder went (``None``: there was none).

@@ -6,14 +6,14 @@ import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
 from indexlib.csv_text import TableText
-from indexlib.io import write_folder
+from indexlib.io import Content, write_folder
 from indexlib.rank import rank_dtype
 from indicators import Framework
 from indicators.errors import DataValidationError
@@ -254,22 +254,30 @@ class IndexResult:
             Further top-level entries (e.g. a release's rank intervals), after the manifest: data
             frames are written as tables, also inside mappings; other values as indented JSON.
         """
-        return self._results_json({name: TableText(table) for name, table in self._tables().items()}, extra)
+        tables = {name: TableText(table) for name, table in self._tables().items()}
+        return b"".join(self._results_json_pieces(tables, extra))
 
-    def _results_json(self, tables: Mapping[str, TableText], extra: Mapping[str, Any] | None = None) -> bytes:
+    def _results_json_pieces(self, tables: Mapping[str, TableText], extra: Mapping[str, Any] | None = None
+                             ) -> Iterator[bytes]:
         weights = {k: float(v) for k, v in self.effective_weights().items()}
         parts = {"format": RESULTS_FORMAT, **tables, "effective_weights": weights,
                  "manifest": self.manifest(), **(extra or {})}
-        return _json_value(parts)
+        return _json_pieces(parts, "")
 
     def files(self) -> dict[str, str | bytes]:
-        """The contents of :attr:`OUTPUTS`, by file name; the CSV files and ``results.json`` share each
-        number's text (:class:`~indexlib.csv_text.TableText`), formatted once."""
+        """The contents of :attr:`OUTPUTS`, by file name (:meth:`write` writes them piece by piece)."""
+        return {name: content if isinstance(content, (str, bytes)) else b"".join(cast(Iterable[bytes], content))
+                for name, content in self._outputs().items()}
+
+    def _outputs(self) -> dict[str, Content]:
+        """:attr:`OUTPUTS`: the tables' texts in pieces, made when written. The CSV files and
+        ``results.json`` share each number's text (:class:`~indexlib.csv_text.TableText`), formatted
+        once: the CSV files come first, and ``results.json`` reuses their blocks."""
         tables = {name: TableText(table) for name, table in self._tables().items()}
         return {
-            "ranking.csv": tables["ranking"].csv(),
-            "indicator_scores.csv": tables["indicator_scores"].csv(),
-            "results.json": self._results_json(tables),
+            "ranking.csv": _utf8(tables["ranking"].csv_chunks()),
+            "indicator_scores.csv": _utf8(tables["indicator_scores"].csv_chunks()),
+            "results.json": self._results_json_pieces(tables),
             "manifest.json": json.dumps(self.manifest(), ensure_ascii=False, indent=2, default=_json_default),
         }
 
@@ -277,9 +285,14 @@ class IndexResult:
         """Write ``ranking.csv``, ``indicator_scores.csv``, ``results.json`` and ``manifest.json``.
 
         The folder is replaced as a whole (:func:`indexlib.io.write_folder`): a failed or killed
-        run leaves it as it was, and other files in it are kept.
+        run leaves it as it was, and other files in it are kept. The tables are made and written
+        block by block (:class:`~indexlib.csv_text.TableText`), never held whole as text.
         """
-        return write_folder(out_dir, self.files(), owns=self.OUTPUTS)
+        return write_folder(out_dir, self._outputs(), owns=self.OUTPUTS)
+
+
+def _utf8(pieces: Iterable[str]) -> Iterator[bytes]:
+    return (piece.encode("utf-8") for piece in pieces)
 
 
 def _by_rank_and_id(table: pd.DataFrame) -> np.ndarray:
@@ -351,15 +364,13 @@ def results_tables(document: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
 
 
 def _json_value(value: Any) -> bytes:
-    """``value`` as indented JSON (UTF-8): a data frame as a table (:func:`_json_parts`), a mapping
+    """``value`` as indented JSON (UTF-8): a data frame as a table (:func:`_json_pieces`), a mapping
     holding frames entry by entry, anything else by the standard library."""
-    parts: list[bytes] = []
-    _json_parts(value, "", parts)
-    return b"".join(parts)  # the one copy of the whole text: a table's columns are appended, not joined
+    return b"".join(_json_pieces(value, ""))
 
 
-def _json_parts(value: Any, indent: str, parts: list[bytes]) -> None:
-    """Append the UTF-8 pieces of ``value`` as JSON to ``parts``.
+def _json_pieces(value: Any, indent: str) -> Iterator[bytes]:
+    """The UTF-8 pieces of ``value`` as JSON, in order.
 
     A table (a data frame or its :class:`~indexlib.csv_text.TableText`) is a JSON object of its
     columns, one line per column (:meth:`~indexlib.csv_text.TableText.column_json`; a line break
@@ -374,18 +385,18 @@ def _json_parts(value: Any, indent: str, parts: list[bytes]) -> None:
         entries = list(value.items())
     else:
         text = json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
-        parts.append(text.replace("\n", "\n" + indent).encode("utf-8"))
+        yield text.replace("\n", "\n" + indent).encode("utf-8")
         return
     if not entries:
-        parts.append(b"{}")
+        yield b"{}"
         return
     for k, (name, item) in enumerate(entries):
-        parts.append(f"{',' if k else '{'}\n{inner}{json.dumps(str(name), ensure_ascii=False)}: ".encode())
+        yield f"{',' if k else '{'}\n{inner}{json.dumps(str(name), ensure_ascii=False)}: ".encode()
         if isinstance(value, TableText):  # item is a column's position
-            parts.append(value.column_json(item).encode("utf-8"))
+            yield value.column_json(item).encode("utf-8")
         else:
-            _json_parts(item, inner, parts)
-    parts.append(f"\n{indent}}}".encode())
+            yield from _json_pieces(item, inner)
+    yield f"\n{indent}}}".encode()
 
 
 def _holds_table(value: Any) -> bool:

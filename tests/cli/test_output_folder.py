@@ -322,3 +322,22 @@ def test_every_bad_out_of_the_library_writers_is_an_output_error(case, tmp_path)
     _, make, message = case
     with pytest.raises(OutputError, match=message):
         write_folder(make(tmp_path), {"a.csv": "1\n"})
+
+
+def test_pieces_of_bytes_are_written_in_turn_and_a_failing_generator_leaves_the_folder_as_it_was(tmp_path):
+    made = []
+
+    def pieces(name: str, fail: bool = False):
+        made.append(name)
+        yield b"a"
+        if fail:
+            raise indexlib.DataValidationError("no")
+        yield "β".encode()
+
+    write_folder(tmp_path / "out", {"x.txt": pieces("x"), "y.txt": "y"})
+    assert (tmp_path / "out" / "x.txt").read_text(encoding="utf-8") == "aβ" and made == ["x"]
+    before = snapshot(tmp_path / "out")
+    with pytest.raises(indexlib.DataValidationError):
+        write_folder(tmp_path / "out", {"x.txt": pieces("x2"), "y.txt": pieces("y2", fail=True)})
+    assert made == ["x", "x2", "y2"]  # each made when its file was written, in order
+    assert snapshot(tmp_path / "out") == before and leftovers(tmp_path, "out") == []

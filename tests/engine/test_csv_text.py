@@ -97,3 +97,12 @@ def test_a_large_float_column_reads_back_exactly_from_10_up_and_within_1e_15_bel
     large = np.abs(values) >= 10
     np.testing.assert_array_equal(read[large], values[large])
     np.testing.assert_allclose(read[~large], values[~large], rtol=0, atol=1e-15)
+
+
+@settings(max_examples=100, deadline=None)
+@given(frame=frames(), block_rows=st.integers(1, 5))
+def test_the_text_does_not_depend_on_the_block_size(frame, block_rows):
+    whole, blocks = TableText(frame, block_rows=10**6), TableText(frame, block_rows=block_rows)
+    assert blocks.csv() == whole.csv()
+    columns = range(frame.shape[1])
+    assert [blocks.column_json(k) for k in columns] == [whole.column_json(k) for k in columns]
