@@ -110,7 +110,9 @@ class TableText:
             return True
         if isinstance(column.array, (pd.arrays.IntegerArray, pd.arrays.BooleanArray)):
             return True
-        if (isinstance(dtype, np.dtype) and dtype.kind == "O") or pd.api.types.is_string_dtype(dtype):
+        if isinstance(dtype, pd.StringDtype):  # text or missing by construction
+            return True
+        if isinstance(dtype, np.dtype) and dtype.kind == "O":
             present = column.notna().to_numpy()
             return all(isinstance(v, str) for v in column.to_numpy(dtype=object)[present].tolist())
         return False
@@ -128,10 +130,13 @@ class TableText:
             return text
         if isinstance(dtype, np.dtype) and dtype.kind == "b":
             return cast(list[str], np.where(column.to_numpy(), "True", "False").tolist())
-        if isinstance(column.array, (pd.arrays.IntegerArray, pd.arrays.BooleanArray)):
-            values = column.to_numpy(dtype=column.array.dtype.numpy_dtype, na_value=0)
-            labels = values.astype(str) if values.dtype.kind in "iu" else np.where(values, "True", "False")
-            fields = labels.astype(object)
+        if isinstance(column.array, pd.arrays.IntegerArray):  # e.g. ranks: missing is ``null`` in the JSON text
+            text = self.json_blocks(k)[block].split(",")
+            for j in np.flatnonzero(column.isna().to_numpy()).tolist():
+                text[j] = ""
+            return text
+        if isinstance(column.array, pd.arrays.BooleanArray):
+            fields = np.where(column.to_numpy(dtype=bool, na_value=False), "True", "False").astype(object)
             fields[column.isna().to_numpy()] = ""
             return cast(list[str], fields.tolist())
         present = column.notna().to_numpy()

@@ -35,12 +35,11 @@ def run(args: argparse.Namespace) -> int:
     from indexlib.result import IMPUTED_WEIGHT_THRESHOLD
 
     columns = ["rank", "city_id", "score", *result.framework.dimension_ids]
-    shown = ranking[columns].rename(columns={"city_id": "city"})
+    top = ranking if args.top is None else ranking.head(args.top)
+    shown = top[columns].rename(columns={"city_id": "city"})
     # the share of a city's weight resting on imputed values; '*' above the documented threshold
     shown["imputed"] = [f"{share:.0%}{' *' if flag else ''}"
-                        for share, flag in zip(ranking["imputed_weight_share"], ranking["imputed_weight_flag"])]
-    if args.top is not None:
-        shown = shown.head(args.top)
+                        for share, flag in zip(top["imputed_weight_share"], top["imputed_weight_flag"])]
     print(format_table(shown))
     flagged = int(ranking["imputed_weight_flag"].sum())
     if flagged:
