@@ -14,7 +14,8 @@ and its growth exponent is reported instead.
 
 Timings are medians of ``time.perf_counter`` over the repeats after one warm-up call
 (``_timing.median_time``); the command line is the least of as many runs of a child process
-(:func:`cli_run`), whose peak resident memory (``ru_maxrss``) is the memory figure.
+(:func:`cli_runs`, interleaved with the same command under numpy's own huge-page default), whose
+peak resident memory (``ru_maxrss``) is the memory figure.
 
     PYTHONPATH=. python benchmarks/bench_large_panel.py [--cities 100000] [--repeats 3]
 """
@@ -59,29 +60,32 @@ def synthetic_panel(cities: int, seed: int = 7) -> pd.DataFrame:
     return frame
 
 
-def cli_run(data: Path, method: Path, folder: Path, repeats: int, **env: str) -> tuple[float, float, int]:
-    """Least wall time of ``repeats`` runs of ``indexlib build --data … --out …`` in a child process, each into
-    a new folder (the previous one removed), the peak resident memory (MiB) of any run, and the fewest
-    minor page faults (fresh memory pages touched) of a run.
+def cli_runs(data: Path, method: Path, folder: Path, repeats: int, variants: dict[str, dict[str, str]]
+             ) -> dict[str, tuple[float, int]]:
+    """Per variant (name → extra environment), the least wall time of ``repeats`` runs of ``indexlib build
+    --data … --out …`` in a child process and the fewest minor page faults (fresh memory pages touched)
+    of a run. The variants' runs are interleaved, each into a new folder (the previous one removed).
 
     The least, not the median: on this VM the first run after a while pays for bringing the memory of
     its 150 MB of output into the guest (a plain ``write`` of 150 MB takes 1.1 s then, 0.04 s after).
     """
-    environment = {**os.environ, "PYTHONPATH": str(ROOT), **env}
-    times, faults = [], []
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    faults: dict[str, list[int]] = {name: [] for name in variants}
     for k in range(repeats):
-        out = folder / f"out{k}"
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt
-        start = time.perf_counter()
-        run = subprocess.run([sys.executable, "-m", "indexlib", "build", "--data", str(data), "--method",
-                              str(method), "--out", str(out), "--top", "1"], env=environment,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        times.append(time.perf_counter() - start)
-        faults.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt - before)
-        if run.returncode:
-            raise SystemExit(f"indexlib build exited {run.returncode}:\n{run.stderr}")
-        shutil.rmtree(out)
-    return min(times), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, min(faults)
+        for name, env in variants.items():
+            out = folder / f"out{k}"
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt
+            start = time.perf_counter()
+            run = subprocess.run([sys.executable, "-m", "indexlib", "build", "--data", str(data), "--method",
+                                  str(method), "--out", str(out), "--top", "1"],
+                                 env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            times[name].append(time.perf_counter() - start)
+            faults[name].append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt - before)
+            if run.returncode:
+                raise SystemExit(f"indexlib build exited {run.returncode}:\n{run.stderr}")
+            shutil.rmtree(out)
+    return {name: (min(times[name]), min(faults[name])) for name in variants}
 
 
 def main() -> None:
@@ -114,9 +118,11 @@ def main() -> None:
         ranking = median_time(lambda: dataclasses.replace(result).ranking, args.repeats)
         total = median_time(lambda: indexlib.build(indexlib.read_panel(data, framework), group_median).ranking,
                             args.repeats)
-        cli_time, peak, faults = cli_run(data, method, Path(folder), args.repeats)
-        # numpy's own default, which the command line turns off (indexlib.cli.run_command_line)
-        huge_pages, _, _ = cli_run(data, method, Path(folder), args.repeats, NUMPY_MADVISE_HUGEPAGE="1")
+        # the command as it runs, and with numpy's own default, which it turns off (indexlib.cli.run_command_line)
+        commands = cli_runs(data, method, Path(folder), args.repeats, {"default": {},
+                                                                      "huge pages": {"NUMPY_MADVISE_HUGEPAGE": "1"}})
+        (cli_time, faults), (huge_pages, _) = commands["default"], commands["huge pages"]
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest of any run
 
         knn = {}
         for size in (2_000, 4_000, 8_000):
