@@ -4,9 +4,10 @@ number formatted once, by one writer.
 Every float64 number is written to :data:`DECIMALS` decimal places by pandas' JSON writer in C: the
 same text in ``ranking.csv``, ``indicator_scores.csv`` and ``results.json``. A value read back is
 within 1e-15 of the build's below 10 and equal to it from 10 up (17 significant digits; from 1e15,
-where pandas' writer keeps only 15, the shortest round-trip repr). ``float.__repr__`` (the shortest round-trip text),
-``%.6f`` and numpy's Dragon4 cost 0.3–0.6 µs a number on the 2-core benchmark machine, pandas' JSON
-writer 0.06 µs: for 100,000 cities, formatting the two CSV files took longer than the build.
+where pandas' writer keeps only 15, the shortest round-trip repr). ``float.__repr__`` (the shortest
+round-trip text), ``%.6f`` and numpy's Dragon4 cost 0.3–0.6 µs a number on the 2-core benchmark
+machine, pandas' JSON writer 0.06 µs: for 100,000 cities, formatting the two CSV files took longer
+than the build.
 
 The CSV is that of ``frame.to_csv(index=False, lineterminator="\\n")`` except for the float64 cells
 (tests compare the two): integers by the same JSON writer, booleans by numpy, text fields quoted

@@ -3,7 +3,8 @@
 The folder is written in full in a temporary sibling folder and then renamed into place, so a
 failure at any step leaves nothing half-written; an existing folder is replaced only with
 ``force=True``. Every file is reproducible: two releases from the same inputs (and seed) give
-byte-identical CSV, JSON and XLSX files (no timestamps anywhere; floats at full precision).
+byte-identical CSV, JSON and XLSX files (no timestamps anywhere; floats to 15 decimals, the same text in
+the CSV and JSON files: :mod:`indexlib.csv_text`).
 
 Contents: ``ranking.csv`` (with ``city_zh``, ``country`` and ``continent``), ``ranking.xlsx`` (one
 sheet per table), ``results.json``, ``report.html`` (:func:`indexlib.publish.render_report`),
