@@ -6,14 +6,13 @@ panel are written to every manifest so that any published ranking can be regener
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from indexlib.normalise._base import OnConstant, ordered_pair
-from indicators._config import ConfigModel
+from indicators._config import ConfigModel, did_you_mean
 from indicators.errors import SpecificationError
 from indicators.registry import MethodOptions, parse_options
 
@@ -39,18 +38,6 @@ class _Model(ConfigModel):
     model_config = ConfigDict(allow_inf_nan=False)
     config_error = SpecificationError
     config_kind = "methodology"
-
-    @model_validator(mode="before")
-    @classmethod
-    def _known_keys(cls, data: Any) -> Any:
-        """A misspelt setting names the closest valid one (pydantic would only say "extra input")."""
-        if isinstance(data, dict):
-            for key in data:
-                if key not in cls.model_fields:
-                    close = difflib.get_close_matches(str(key), list(cls.model_fields), n=1)
-                    hint = f"; did you mean {close[0]!r}?" if close else ""
-                    raise ValueError(f"unknown setting {key!r}{hint} (valid: {', '.join(cls.model_fields)})")
-        return data
 
 
 def _registry(kind: str) -> Any:
@@ -82,9 +69,7 @@ def _known_method(value: str, kind: str, names: list[str] | None = None) -> str:
     if names is None:
         names = _registry(kind).names()
     if value not in names:
-        close = difflib.get_close_matches(str(value), names, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise ValueError(f"unknown {kind} {value!r}{hint} (valid: {', '.join(names)})")
+        raise ValueError(f"unknown {kind} {value!r}{did_you_mean(value, names)} (valid: {', '.join(names)})")
     return value
 
 

@@ -4,19 +4,21 @@ with one way of turning pydantic's validation errors into one readable line per 
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from indicators import _toml
 from indicators.errors import IndexlibError
 
-__all__ = ["validation_message", "parse_model", "load_text", "read_file", "read_input_bytes", "decode_utf8",
+__all__ = ["did_you_mean", "validation_message", "parse_model", "load_text", "read_file", "read_input_bytes",
+           "decode_utf8",
            "ConfigModel"]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -112,16 +114,22 @@ def read_file(path: str | Path, *, what: str, error: type[Exception]) -> dict[st
     return load_text(text, fmt, source=str(path), error=error)
 
 
+def did_you_mean(name: str, valid: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` naming the valid name closest to ``name`` (difflib), or ``""``."""
+    close = difflib.get_close_matches(str(name), list(valid), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 ConfigT = TypeVar("ConfigT", bound="ConfigModel")
 
 
 class ConfigModel(BaseModel):
     """Base of the configuration models (framework, methodology, weight scheme, uncertainty spec).
 
-    Frozen, and unknown keys are refused, so a typo in a file is an error, not a silently ignored
-    setting. A subclass names the error its reading raises (:attr:`config_error`) and what its files
-    are called (:attr:`config_kind`); every problem of a file is one line of that error, naming the
-    file (or ``source``) and the key.
+    Frozen, and unknown keys are refused, naming the closest valid key, so a typo in a file is an
+    error, not a silently ignored setting. A subclass names the error its reading raises
+    (:attr:`config_error`) and what its files are called (:attr:`config_kind`); every problem of a
+    file is one line of that error, naming the file (or ``source``) and the key.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -132,6 +140,17 @@ class ConfigModel(BaseModel):
     config_kind: ClassVar[str] = "configuration"
     #: Whether :meth:`to_dict` leaves out optional settings that are unset (``None``).
     config_exclude_none: ClassVar[bool] = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        """A misspelt setting names the closest valid one (pydantic would only say "extra input")."""
+        if isinstance(data, dict):
+            for key in data:
+                if key not in cls.model_fields:
+                    raise ValueError(f"unknown setting {key!r}{did_you_mean(key, cls.model_fields)} "
+                                     f"(valid: {', '.join(cls.model_fields)})")
+        return data
 
     @classmethod
     def parse(cls: type[ConfigT], data: Mapping[str, Any], *, source: str | None = None) -> ConfigT:

@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from indicators._config import validation_message
+from indicators._config import did_you_mean, validation_message
 from indicators.errors import SpecificationError, UnknownMethodError
 
 T = TypeVar("T")
@@ -31,9 +31,8 @@ class MethodOptions(BaseModel):
 def unknown_option_message(option: str, options: type[BaseModel], kind: str, method: str) -> str:
     """``unknown option 'x' of <kind> 'm'; did you mean 'y'? (valid options: …)``."""
     valid = list(options.model_fields)
-    close = difflib.get_close_matches(str(option), valid, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown option {option!r} of {kind} {method!r}{hint} (valid options: {', '.join(valid) or 'none'})"
+    return (f"unknown option {option!r} of {kind} {method!r}{did_you_mean(option, valid)} "
+            f"(valid options: {', '.join(valid) or 'none'})")
 
 
 def parse_options(options: type[OptionsT], values: Mapping[str, Any], *, kind: str, method: str) -> OptionsT:

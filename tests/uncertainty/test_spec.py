@@ -108,7 +108,7 @@ def test_weight_file_at_top_level_and_bad_weight_files(tmp_path):
         ({"normalisation": [{"method": "rank"}, {"method": "rank"}]},
          r"normalisation alternatives 0 and 1 are identical"),
         ({"runs": 0}, r"runs: Input should be greater than or equal to 1"),
-        ({"sampels": 3}, r"sampels: Extra inputs are not permitted"),
+        ({"sampels": 3}, r"unknown setting 'sampels' \(valid: runs, seed"),
         ({"weights": {"concentration": 0}}, r"concentration: Input should be greater than 0"),
     ],
 )

@@ -339,7 +339,7 @@ def test_scheme_for_another_framework() -> None:
 
 def test_scheme_unknown_field_and_unknown_name() -> None:
     data = {**load_scheme("equal-dimensions").to_dict(), "weigths": {}}
-    with pytest.raises(WeightsError, match="weigths: Extra inputs are not permitted"):
+    with pytest.raises(WeightsError, match=r"unknown setting 'weigths'; did you mean 'weights'\?"):
         WeightScheme.parse(data)
     with pytest.raises(WeightsError, match=r"neither a built-in scheme .*equal-indicators"):
         load_scheme("equal-cities")
