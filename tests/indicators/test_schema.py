@@ -51,7 +51,8 @@ def test_effective_weights_anchor():
         (lambda d: d["indicators"][0].update(weight=-1), "greater than or equal to 0"),
         (lambda d: d["indicators"][0].update(weight=float("nan")), "finite number"),
         (lambda d: d["nodes"][0].update(parent="A"), "no parent"),
-        (lambda d: d["indicators"][0].update(colour="red"), r"indicators\.0 \(indicator 'i1'\): unknown setting 'colour'"),
+        (lambda d: d["indicators"][0].update(colour="red"),
+         r"indicators\.0 \(indicator 'i1'\): unknown setting 'colour'"),
         (lambda d: d["indicators"][0].update(polarity="up"), "polarity"),
     ],
 )
