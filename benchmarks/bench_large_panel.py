@@ -124,6 +124,16 @@ def main() -> None:
         (cli_time, faults), (huge_pages, _) = commands["default"], commands["huge pages"]
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest of any run
 
+        # what formatting one number costs: the writer's encoder (indexlib.csv_text) against Python's own
+        numbers = result.normalised.to_numpy().ravel()
+        formats = {
+            "float.__repr__ (shortest round-trip text)": lambda: list(map(float.__repr__, numbers.tolist())),
+            "'%.6f' %": lambda: list(map("%.6f".__mod__, numbers.tolist())),
+            "pandas' JSON encoder, 15 decimals (the writer's)":
+                lambda: pd.Series(numbers).to_json(orient="values", double_precision=15),
+        }
+        per_number = {name: median_time(make, args.repeats) / numbers.size for name, make in formats.items()}
+
         knn = {}
         for size in (2_000, 4_000, 8_000):
             small = indexlib.read_panel(synthetic_panel(size), framework)
@@ -151,6 +161,8 @@ def main() -> None:
     print(f"{'fresh memory pages the command line touches':<52} {faults:>8,} (minor page faults, fewest of a run)")
     print(f"{'peak resident memory of the command line':<52} {peak:>8.0f} MiB  (goal 4096 MiB: "
           f"{'pass' if peak <= 4096 else 'FAIL'})")
+    for name, seconds in per_number.items():
+        print(f"{'format one number: ' + name:<70} {seconds * 1e6:>6.3f} µs")
     print(f"default knn build: {', '.join(f'{n:,} cities {t:.2f} s' for n, t in knn.items())}; time grows as "
           f"cities^{exponent:.2f}, projected {knn_projected:,.0f} s for {args.cities:,} cities")
 
